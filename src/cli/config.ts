@@ -1,0 +1,54 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openStore } from '../store/open.ts';
+import type { Db } from '../store/db.ts';
+
+export interface StoreConfig {
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+export function storeConfig(dataDirFlag?: string): StoreConfig {
+  return {
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: resolve(dataDirFlag ?? process.env.ROSTER_DATA_DIR ?? './.roster'),
+  };
+}
+
+const pgliteDir = (cfg: StoreConfig) => join(cfg.dataDir, 'pgdata');
+const lockFile = (cfg: StoreConfig) => join(cfg.dataDir, 'roster.lock');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Opens the configured store. The embedded store has one process at a time: a lock file
+ * with the holder's pid turns a second opener away with a clear message.
+ */
+export async function openConfigured(cfg: StoreConfig, holder: string): Promise<{ db: Db; release: () => void }> {
+  if (cfg.databaseUrl) {
+    return { db: await openStore({ databaseUrl: cfg.databaseUrl }), release: () => {} };
+  }
+  mkdirSync(cfg.dataDir, { recursive: true });
+  const lock = lockFile(cfg);
+  if (existsSync(lock)) {
+    const [pid, who] = readFileSync(lock, 'utf8').split('\n');
+    if (alive(Number(pid)) && Number(pid) !== process.pid) {
+      throw new Error(`The embedded store in ${cfg.dataDir} is in use by ${who || 'another process'} (pid ${pid}). Stop it first, or point DATABASE_URL at a PostgreSQL server to share one store.`);
+    }
+  }
+  writeFileSync(lock, `${process.pid}\n${holder}\n`);
+  const release = () => rmSync(lock, { force: true });
+  try {
+    return { db: await openStore({ dataDir: pgliteDir(cfg) }), release };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}

@@ -1,0 +1,100 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { storeConfig, openConfigured } from './config.ts';
+import { ensureDemo } from './demo.ts';
+import { buildApp } from '../http/app.ts';
+import { createAccount } from '../store/accounts-repo.ts';
+import { seed } from '../seed/load.ts';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+};
+
+function fail(e: unknown): never {
+  console.error(`roster: ${(e as Error).message}`);
+  process.exit(1);
+}
+
+const program = new Command('roster').description('A customer and user directory with a fast list API.');
+
+program
+  .command('serve')
+  .description('Serve every API over the embedded store, or DATABASE_URL when set')
+  .option('--port <port>', 'port to listen on (env PORT)', int)
+  .option('--host <host>', 'address to bind', process.env.HOST ?? '127.0.0.1')
+  .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
+  .option('--demo-customers <n>', 'customers in the demo account created on first start', int, 10_000)
+  .action(async (opts) => {
+    const cfg = storeConfig(opts.dataDir);
+    const port = opts.port ?? Number(process.env.PORT ?? 8080);
+    const { db, release } = await openConfigured(cfg, 'roster serve').catch(fail);
+    const demo = await ensureDemo(db, { customers: opts.demoCustomers, users: 50 });
+    const app = await buildApp({ db, logger: process.env.ROSTER_LOG !== 'off' });
+    const shutdown = async () => {
+      await app.close();
+      await db.close();
+      release();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    await app.listen({ port, host: opts.host });
+    const base = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+    console.log(`Roster listening on ${base} (${cfg.databaseUrl ? 'PostgreSQL' : `embedded store in ${cfg.dataDir}`})`);
+    if (demo) {
+      if (!cfg.databaseUrl) writeFileSync(join(cfg.dataDir, 'demo-credentials.json'), JSON.stringify(demo, null, 2) + '\n', { mode: 0o600 });
+      console.log(`\nDemo account ${demo.account_id} created with demo data. These credentials are shown once${cfg.databaseUrl ? '' : ` (a copy is in ${join(cfg.dataDir, 'demo-credentials.json')})`}:`);
+      console.log(`  api_key:       ${demo.api_key}`);
+      console.log(`  client_id:     ${demo.client_id}`);
+      console.log(`  client_secret: ${demo.client_secret}`);
+      console.log(`\nTry:\n  curl -s '${base}/v1/customers?limit=3' -H 'Authorization: Bearer ${demo.api_key}'\n`);
+    }
+    console.log(`API reference: ${base}/docs`);
+  });
+
+const account = program.command('account').description('Manage accounts');
+account
+  .command('create')
+  .description('Create an account with an API key and an OAuth client')
+  .requiredOption('--name <name>', 'account name')
+  .option('--mode <mode>', 'test or live', 'test')
+  .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
+  .option('--json', 'print one JSON object')
+  .action(async (opts) => {
+    if (opts.mode !== 'test' && opts.mode !== 'live') fail(new Error('--mode must be test or live'));
+    const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster account create').catch(fail);
+    try {
+      const created = await createAccount(db, opts.name, opts.mode);
+      if (opts.json) console.log(JSON.stringify(created));
+      else console.log(`Account ${created.account_id} (${created.name})\n  api_key:       ${created.api_key}\n  client_id:     ${created.client_id}\n  client_secret: ${created.client_secret}`);
+    } finally {
+      await db.close();
+      release();
+    }
+  });
+
+program
+  .command('seed')
+  .description('Load realistic, deterministic demo records into an account, in bulk')
+  .requiredOption('--account <id>', 'account id, e.g. T00000042')
+  .option('--customers <n>', 'customers to create', int, 10_000)
+  .option('--users <n>', 'team users to create', int, 50)
+  .option('--seed <s>', 'random seed', int, 1)
+  .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
+  .action(async (opts) => {
+    const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster seed').catch(fail);
+    try {
+      const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, progress: true });
+      console.log(`Seeded ${r.customers} customers and ${r.users} users in ${r.seconds.toFixed(1)} s (${Math.round(r.customers / r.seconds)} customers/s)`);
+    } catch (e) {
+      fail(e);
+    } finally {
+      await db.close();
+      release();
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,38 @@
+// One catalog of coded errors. Dialects render these in their own shapes; the code is stable.
+
+export const ERROR_CATALOG = {
+  invalid_request: { status: 400, title: 'Invalid request' },
+  invalid_cursor: { status: 400, title: 'Invalid cursor' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  idempotency_mismatch: { status: 422, title: 'Idempotency key reused with a different request' },
+  invalid_operation: { status: 400, title: 'Operation not allowed' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface FieldError {
+  field: string;
+  message: string;
+  code?: string;
+}
+
+export class RosterError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: FieldError[];
+  constructor(code: ErrorCode, message: string, fields: FieldError[] = []) {
+    super(message);
+    this.name = 'RosterError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.fields = fields;
+  }
+}
+
+export const invalid = (field: string, message: string) => new RosterError('invalid_request', `${field}: ${message}`, [{ field, message }]);
+export const notFound = (what: string) => new RosterError('not_found', `${what} not found`);

@@ -1,0 +1,111 @@
+// The one internal query tree every dialect parses into. Nodes are plain frozen data; the
+// store's compiler is the only place that turns them into SQL.
+
+export type Resource = 'customers' | 'users';
+
+/** Fields a filter may name. The compiler knows which exist on which resource. */
+export type Field =
+  | 'id' | 'number' | 'uuid' | 'external_id' | 'type' | 'party_type' | 'name' | 'first_name' | 'last_name'
+  | 'email' | 'phone_number' | 'country' | 'status' | 'kyb_status' | 'kyc_status' | 'application_status'
+  | 'parent_id' | 'operator_id' | 'is_sub_client' | 'role' | 'created_at' | 'updated_at' | 'deleted_at';
+
+export type Scalar = string | number | boolean;
+
+/** A customer named by one of its identifiers (ids, Spirii's integers, the caller's own id). */
+export type CustomerRef = { by: 'id'; value: string } | { by: 'number'; value: number } | { by: 'external_id'; value: string };
+
+export type Filter =
+  | { readonly kind: 'eq'; readonly field: Field; readonly value: Scalar }
+  | { readonly kind: 'in'; readonly field: Field; readonly values: readonly Scalar[] }
+  | { readonly kind: 'range'; readonly field: Field; readonly gt?: Scalar; readonly gte?: Scalar; readonly lt?: Scalar; readonly lte?: Scalar }
+  | { readonly kind: 'null'; readonly field: Field; readonly isNull: boolean }
+  | { readonly kind: 'jsonHasKeys'; readonly field: 'attributes' | 'metadata'; readonly keys: readonly string[] }
+  | { readonly kind: 'jsonContains'; readonly field: 'attributes' | 'metadata'; readonly value: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'childOf'; readonly parent: CustomerRef }
+  | { readonly kind: 'descendantOf'; readonly ancestor: CustomerRef }
+  | { readonly kind: 'underOperator'; readonly operator: CustomerRef }
+  | { readonly kind: 'hasProductAccount'; readonly product?: string; readonly kycStatuses?: readonly string[] }
+  | { readonly kind: 'hasTag'; readonly tagId: string }
+  | { readonly kind: 'hasToken'; readonly value: string; readonly type?: string }
+  | { readonly kind: 'and'; readonly filters: readonly Filter[] }
+  | { readonly kind: 'or'; readonly filters: readonly Filter[] }
+  | { readonly kind: 'not'; readonly filter: Filter };
+
+export type FilterKind = Filter['kind'];
+
+export type SearchField = 'id' | 'number' | 'external_id' | 'name' | 'first_name' | 'last_name' | 'email' | 'phone_number';
+
+export interface Search {
+  readonly term: string;
+  readonly fields: readonly SearchField[];
+  /** `substring` matches anywhere in a field; `prefix` only at its start (or a word's start for names). */
+  readonly mode: 'substring' | 'prefix';
+}
+
+/** Keys a list can be ordered by. The id is always appended as the final tiebreak. */
+export type SortKey =
+  | 'id' | 'number' | 'name' | 'email' | 'type' | 'party_type' | 'kyb_status' | 'kyc_status' | 'application_status'
+  | 'parent_name' | 'operator_name' | 'role' | 'created_at' | 'updated_at';
+
+export interface SortTerm {
+  readonly key: SortKey;
+  readonly dir: 'asc' | 'desc';
+}
+
+/** Where a keyset page starts: after/before a record named by id, or at decoded cursor values. */
+export type Anchor = { readonly id: string } | { readonly values: readonly (string | number | null)[]; readonly id: string };
+
+export type Page =
+  | { readonly kind: 'keyset'; readonly limit: number; readonly after?: Anchor; readonly before?: Anchor }
+  | { readonly kind: 'offset'; readonly limit: number; readonly offset: number };
+
+export interface ListQuery {
+  readonly resource: Resource;
+  readonly filter: Filter;
+  readonly search?: Search;
+  readonly sort: readonly SortTerm[];
+  readonly page: Page;
+  /** Ask for the exact number of matching records. */
+  readonly count: boolean;
+  /** Soft-deleted records: hidden by default, mixed in with `include`, alone with `only`. */
+  readonly deleted: 'exclude' | 'include' | 'only';
+}
+
+// Builders: small helpers so dialects read declaratively.
+export const TRUE: Filter = Object.freeze({ kind: 'and', filters: [] });
+export const and = (...filters: (Filter | undefined)[]): Filter => {
+  const kept = filters.filter((f): f is Filter => f !== undefined && !(f.kind === 'and' && f.filters.length === 0));
+  return kept.length === 1 ? kept[0] : { kind: 'and', filters: kept };
+};
+export const eq = (field: Field, value: Scalar): Filter => ({ kind: 'eq', field, value });
+export const inList = (field: Field, values: readonly Scalar[]): Filter => ({ kind: 'in', field, values });
+
+export function listQuery(q: Partial<ListQuery> & Pick<ListQuery, 'resource'>): ListQuery {
+  return deepFreeze({
+    filter: TRUE,
+    sort: [{ key: 'id', dir: 'asc' }],
+    page: { kind: 'keyset', limit: 20 },
+    count: false,
+    deleted: 'exclude',
+    ...q,
+  } as ListQuery);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** The result of running a list: records in order plus what the dialects render as meta. */
+export interface ListResult<T> {
+  records: T[];
+  hasMoreAfter: boolean;
+  hasMoreBefore: boolean;
+  total?: number;
+  /** Sort values of the first and last record, for opaque cursors. */
+  firstValues?: (string | number | null)[];
+  lastValues?: (string | number | null)[];
+}

@@ -1,0 +1,116 @@
+import type { Static } from '@sinclair/typebox';
+import { and, eq, inList, listQuery, type Filter, type ListQuery, type SortKey, type SortTerm } from '../../core/list-query.ts';
+import { decodeCursor } from '../../core/cursor.ts';
+import { invalid } from '../../core/errors.ts';
+import { CUSTOMER_TYPES } from '../../core/model.ts';
+import type { CustomerListQuery, UserListQuery, pageParams } from './schemas.ts';
+
+// The native list parameters, parsed into one ListQuery. No SQL here: only meaning.
+
+type PageParams = Static<ReturnType<typeof import('@sinclair/typebox').Type.Object<typeof pageParams>>>;
+
+const split = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((v) => v.trim()).filter(Boolean));
+
+const CUSTOMER_SORT: Record<string, SortKey> = {
+  id: 'id', number: 'number', name: 'name', type: 'type', kyb_status: 'kyb_status', kyc_status: 'kyc_status',
+  application_status: 'application_status', owner_name: 'parent_name', operator_name: 'operator_name',
+  created_at: 'created_at', updated_at: 'updated_at',
+};
+const USER_SORT: Record<string, SortKey> = { id: 'id', name: 'name', email: 'email', role: 'role', created_at: 'created_at', updated_at: 'updated_at' };
+
+export function parseSort(value: string | undefined, keys: Record<string, SortKey>, fallback: SortTerm[]): SortTerm[] {
+  if (value === undefined) return fallback;
+  const terms = split(value)!.map((part): SortTerm => {
+    const desc = part.startsWith('-');
+    const name = desc ? part.slice(1) : part;
+    const key = keys[name];
+    if (!key) throw invalid('sort', `unknown sort key "${name}"; use one of ${Object.keys(keys).join(', ')}`);
+    return { key, dir: desc ? 'desc' : 'asc' };
+  });
+  if (terms.length === 0) throw invalid('sort', 'must name at least one key');
+  if (new Set(terms.map((t) => t.key)).size !== terms.length) throw invalid('sort', 'names a key twice');
+  return terms;
+}
+
+function timeFilters(p: PageParams): Filter[] {
+  const f: Filter[] = [];
+  const created = { gte: p.created_at_gte, gt: p.created_at_gt, lte: p.created_at_lte, lt: p.created_at_lt };
+  if (Object.values(created).some((v) => v !== undefined)) f.push({ kind: 'range', field: 'created_at', ...created });
+  if (p.created_at) f.push(eq('created_at', p.created_at));
+  const updatedGte = p.updated_since ?? p.updated_at_gte;
+  if (updatedGte || p.updated_at_lt) f.push({ kind: 'range', field: 'updated_at', gte: updatedGte, lt: p.updated_at_lt });
+  return f;
+}
+
+function page(p: PageParams, sort: SortTerm[]): ListQuery['page'] {
+  const given = [p.starting_after, p.ending_before, p.cursor].filter((v) => v !== undefined).length;
+  if (given > 1) throw invalid('cursor', 'use only one of starting_after, ending_before and cursor');
+  if (p.cursor) {
+    const [dir, token] = p.cursor.startsWith('b.') ? ['before', p.cursor.slice(2)] : ['after', p.cursor.replace(/^a\./, '')];
+    const anchor = decodeCursor(token, sort);
+    return dir === 'before' ? { kind: 'keyset', limit: p.limit, before: anchor } : { kind: 'keyset', limit: p.limit, after: anchor };
+  }
+  if (p.starting_after) return { kind: 'keyset', limit: p.limit, after: { id: p.starting_after } };
+  if (p.ending_before) return { kind: 'keyset', limit: p.limit, before: { id: p.ending_before } };
+  return { kind: 'keyset', limit: p.limit };
+}
+
+const defaultSort = (p: PageParams): SortTerm[] => (p.updated_since ? [{ key: 'updated_at', dir: 'asc' }] : [{ key: 'created_at', dir: 'asc' }]);
+
+export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuery {
+  const sort = parseSort(p.sort, CUSTOMER_SORT, defaultSort(p));
+  const types = split(p.type);
+  for (const t of types ?? []) if (!(CUSTOMER_TYPES as readonly string[]).includes(t)) throw invalid('type', `unknown type "${t}"`);
+  const numbers = split(p.number)?.map((n) => {
+    if (!/^\d{1,15}$/.test(n)) throw invalid('number', `"${n}" is not an integer`);
+    return Number(n);
+  });
+  const list = (field: Parameters<typeof inList>[0], values: string[] | number[] | undefined) => (values ? inList(field, values) : undefined);
+  const filter = and(
+    list('id', split(p.id)),
+    list('number', numbers),
+    list('external_id', split(p.external_id)),
+    list('type', types),
+    p.email !== undefined ? eq('email', p.email) : undefined,
+    p.phone_number !== undefined ? eq('phone_number', p.phone_number) : undefined,
+    list('country', split(p.country)),
+    list('status', split(p.status)),
+    list('kyb_status', split(p.kyb_status)),
+    list('kyc_status', split(p.kyc_status)),
+    list('application_status', split(p.application_status)),
+    p.has_application !== undefined ? { kind: 'null', field: 'application_status', isNull: !p.has_application } : undefined,
+    p.parent_id !== undefined ? { kind: 'childOf', parent: { by: 'id', value: p.parent_id } } : undefined,
+    p.ancestor_id !== undefined ? { kind: 'descendantOf', ancestor: { by: 'id', value: p.ancestor_id } } : undefined,
+    p.operator_id !== undefined ? { kind: 'underOperator', operator: { by: 'id', value: p.operator_id } } : undefined,
+    p.is_sub_client !== undefined ? eq('is_sub_client', p.is_sub_client) : undefined,
+    p.product !== undefined || p.product_kyc_status !== undefined ? { kind: 'hasProductAccount', product: p.product, kycStatuses: split(p.product_kyc_status) } : undefined,
+    p.tag_id !== undefined ? { kind: 'hasTag', tagId: p.tag_id } : undefined,
+    p.token_value !== undefined ? { kind: 'hasToken', value: p.token_value } : undefined,
+    p.attributes_keys !== undefined ? { kind: 'jsonHasKeys', field: 'attributes', keys: split(p.attributes_keys)! } : undefined,
+    ...timeFilters(p),
+  );
+  return listQuery({
+    resource: 'customers',
+    filter,
+    search: p.search ? { term: p.search, fields: ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'], mode: 'substring' } : undefined,
+    sort,
+    page: page(p, sort),
+    count: p.count,
+    deleted: p.include_deleted || p.updated_since ? 'include' : 'exclude',
+  });
+}
+
+export function userListQuery(p: Static<typeof UserListQuery>): ListQuery {
+  const sort = parseSort(p.sort, USER_SORT, defaultSort(p));
+  const roles = split(p.role);
+  const filter = and(roles ? inList('role', roles) : undefined, p.email !== undefined ? eq('email', p.email) : undefined, ...timeFilters(p));
+  return listQuery({
+    resource: 'users',
+    filter,
+    search: p.search ? { term: p.search, fields: ['first_name', 'last_name', 'name', 'email', 'id'], mode: 'substring' } : undefined,
+    sort,
+    page: page(p, sort),
+    count: p.count,
+    deleted: p.include_deleted || p.updated_since ? 'include' : 'exclude',
+  });
+}

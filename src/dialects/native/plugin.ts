@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ERROR_CATALOG, RosterError } from '../../core/errors.ts';
+import { encodeCursor } from '../../core/cursor.ts';
+import type { ListQuery, ListResult } from '../../core/list-query.ts';
+import type { Customer, User, CustomerInput, UserInput } from '../../core/model.ts';
+import { authenticate, needFor, type KeyResolver } from '../../http/auth.ts';
+import { fieldErrors } from '../../http/validation.ts';
+import { runList } from '../../store/list.ts';
+import { toCustomer, toUser } from '../../store/records.ts';
+import { createCustomerIn, deleteCustomer, getCustomer, updateCustomer } from '../../store/customers-repo.ts';
+import { createUserIn, deleteUser, getUser, updateUser, type NewUser } from '../../store/users-repo.ts';
+import { idempotent } from '../../store/idempotency-repo.ts';
+import { inAccount, type Db, type Queryable } from '../../store/db.ts';
+import type { Principal } from '../../store/accounts-repo.ts';
+import * as S from './schemas.ts';
+import { customerListQuery, userListQuery } from './list-params.ts';
+
+// Roster's own API under /v1: RFC 9457 problems, keyset pages with ids or opaque cursors.
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+export interface NativeOptions {
+  db: Db;
+  keys: KeyResolver;
+}
+
+const problems = Object.fromEntries([400, 401, 403, 404, 409, 422, 429].map((s) => [s, Type.Ref('Problem')]));
+
+export function problemBody(err: RosterError, instance: string) {
+  return {
+    type: `/docs/errors#${err.code}`,
+    title: ERROR_CATALOG[err.code].title,
+    status: err.status,
+    code: err.code,
+    detail: err.message,
+    instance,
+    ...(err.fields.length ? { errors: err.fields } : {}),
+  };
+}
+
+function listBody<T extends { id: string }>(q: ListQuery, r: ListResult<T>) {
+  const first = r.records[0];
+  const last = r.records.at(-1);
+  return {
+    object: 'list' as const,
+    data: r.records,
+    has_more_after: r.hasMoreAfter,
+    has_more_before: r.hasMoreBefore,
+    next_cursor: r.hasMoreAfter && last && r.lastValues ? 'a.' + encodeCursor(q.sort, r.lastValues, last.id) : null,
+    prev_cursor: r.hasMoreBefore && first && r.firstValues ? 'b.' + encodeCursor(q.sort, r.firstValues, first.id) : null,
+    ...(r.total !== undefined ? { total_count: r.total } : {}),
+  };
+}
+
+export async function nativePlugin(app: FastifyInstance, opts: NativeOptions) {
+  const { db, keys } = opts;
+  const f = app.withTypeProvider<TypeBoxTypeProvider>();
+  app.addSchema(S.Customer);
+  app.addSchema(S.User);
+  app.addSchema(S.Problem);
+
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config && (req.routeOptions.config as { public?: boolean }).public) return;
+    req.principal = await authenticate(keys, req, ['bearer', 'x-api-key'], needFor(req.method));
+  });
+
+  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
+    let err: RosterError;
+    if (error instanceof RosterError) err = error;
+    else if (e.validation) err = new RosterError('invalid_request', `Invalid ${e.validationContext ?? 'request'}: ${e.message}`, fieldErrors(e.validation as never, e.validationContext));
+    else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) err = new RosterError(e.statusCode === 404 ? 'not_found' : 'invalid_request', e.message ?? 'Bad request');
+    else {
+      req.log.error({ err: error }, 'unhandled error');
+      err = new RosterError('internal', 'An internal error occurred');
+    }
+    reply.status(err.status).type('application/problem+json').send(problemBody(err, req.url.split('?')[0]));
+  });
+
+  const actor = (req: FastifyRequest) => ({ actor: req.principal.actor });
+
+  // Customers
+  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', querystring: S.CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req) => {
+    const q = customerListQuery(req.query);
+    return listBody(q, await runList(db, req.principal.accountId, q, toCustomer));
+  });
+
+  f.post('/customers', {
+    schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }), response: { 201: Type.Ref('Customer'), ...problems } },
+  }, async (req, reply) => {
+    const accountId = req.principal.accountId;
+    const key = req.headers['idempotency-key'];
+    const create = async (tx: Queryable) => ({ status: 201, body: await createCustomerIn(tx, accountId, req.body as CustomerInput, actor(req)) });
+    const res = key ? await idempotent(db, accountId, 'POST /v1/customers', key, req.body, create) : await inAccount(db, accountId, create);
+    if ('replayed' in res && res.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(res.status as 201).send(res.body as never);
+  });
+
+  f.get('/customers/:id', { schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) => {
+    const c = await getCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id });
+    if (!c) throw new RosterError('not_found', 'Customer not found');
+    return c;
+  });
+
+  f.patch('/customers/:id', { schema: { tags: ['customers'], summary: 'Update a customer (partial)', params: S.IdParam, body: S.CustomerUpdate, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
+    updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body as CustomerInput, actor(req)));
+
+  f.delete('/customers/:id', { schema: { tags: ['customers'], summary: 'Delete a customer (soft)', params: S.IdParam, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
+    deleteCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, actor(req)));
+
+  // Users
+  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req) => {
+    const q = userListQuery(req.query);
+    return listBody(q, await runList(db, req.principal.accountId, q, toUser));
+  });
+
+  f.post('/users', {
+    schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }), response: { 201: Type.Ref('User'), ...problems } },
+  }, async (req, reply) => {
+    const accountId = req.principal.accountId;
+    const key = req.headers['idempotency-key'];
+    const create = async (tx: Queryable) => ({ status: 201, body: await createUserIn(tx, accountId, req.body as NewUser) });
+    const res = key ? await idempotent(db, accountId, 'POST /v1/users', key, req.body, create) : await inAccount(db, accountId, create);
+    if ('replayed' in res && res.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(res.status as 201).send(res.body as never);
+  });
+
+  f.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, response: { 200: Type.Ref('User'), ...problems } } }, async (req) => {
+    const u = await getUser(db, req.principal.accountId, req.params.id);
+    if (!u) throw new RosterError('not_found', 'User not found');
+    return u;
+  });
+
+  f.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a team user (partial)', params: S.IdParam, body: S.UserUpdate, response: { 200: Type.Ref('User'), ...problems } } }, async (req) =>
+    updateUser(db, req.principal.accountId, req.params.id, req.body as UserInput));
+
+  f.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete a team user (soft)', params: S.IdParam, response: { 204: Type.Null(), ...problems } } }, async (req, reply) => {
+    await deleteUser(db, req.principal.accountId, req.params.id);
+    return reply.status(204).send(null);
+  });
+}
+
+export type { Customer, User };

@@ -1,0 +1,215 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { APPLICATION_DECISIONS, APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
+
+// One schema per shape: it validates requests, types the handlers, filters and serializes
+// responses, and documents the API in OpenAPI.
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Obj = Type.Object({}, { additionalProperties: true });
+const Enum = <T extends readonly string[]>(values: T, opts = {}) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+const Time = Type.String({ format: 'date-time' });
+
+export const KycLink = Type.Object({
+  provider_id: Type.String({ minLength: 1 }),
+  link_type: Enum(['persona', 'tos'] as const),
+  url: Type.String({ minLength: 1 }),
+  status: Type.String({ minLength: 1 }),
+  created_at: Time,
+  updated_at: Time,
+  expires_at: Type.Optional(Type.Union([Time, Type.Null()])),
+  deleted_at: Type.Optional(Type.Union([Time, Type.Null()])),
+});
+
+export const Application = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  status: Enum(APPLICATION_STATUSES),
+  decision: Type.Optional(Type.Union([Enum(APPLICATION_DECISIONS), Type.Null()])),
+  url: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  expires_at: Type.Optional(Type.Union([Time, Type.Null()])),
+});
+
+export const ProductAccount = Type.Object({
+  product: Type.String({ minLength: 1, maxLength: 40 }),
+  kyc_status: Type.String({ minLength: 1, maxLength: 40 }),
+  kyc_approved_at: Type.Optional(Type.Union([Time, Type.Null()])),
+  current_market_value: Type.String({ pattern: '^-?\\d{1,18}(\\.\\d{1,2})?$', description: 'Exact decimal, at most two decimals' }),
+});
+
+const writable = {
+  external_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 255 }))),
+  type: Type.Optional(Enum(CUSTOMER_TYPES)),
+  name: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+  first_name: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+  last_name: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 320 }))),
+  phone_number: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[1-9]\\d{1,14}$' }))),
+  country: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$' }))),
+  gender: Type.Optional(Nullable(Type.String())),
+  date_of_birth: Type.Optional(Nullable(Type.String({ format: 'date' }))),
+  addresses: Type.Optional(Type.Array(Obj)),
+  company: Type.Optional(Type.Union([Obj, Type.Null()])),
+  status: Type.Optional(Nullable(Type.String())),
+  metadata: Type.Optional(Obj),
+  attributes: Type.Optional(Obj),
+  marketing_consent: Type.Optional(Type.Union([Obj, Type.Null()])),
+  enrolled_by: Type.Optional(Type.Union([Obj, Type.Null()])),
+  term: Type.Optional(Type.Union([Obj, Type.Null()])),
+  favorite_store: Type.Optional(Nullable(Type.String())),
+  contact_for: Type.Optional(Type.Array(Obj)),
+  kyb_status: Type.Optional(Enum(KYB_STATUSES)),
+  kyc_links: Type.Optional(Type.Array(KycLink)),
+  provider_statuses: Type.Optional(Type.Array(Obj)),
+  application: Type.Optional(Type.Union([Application, Type.Null()])),
+  product_accounts: Type.Optional(Type.Array(ProductAccount)),
+  tags: Type.Optional(Type.Array(Type.String({ format: 'uuid' }))),
+  parent_id: Type.Optional(Nullable(Type.String({ pattern: '^[0-9A-Za-z]{27}$' }))),
+  is_sub_client: Type.Optional(Type.Boolean()),
+  extensions: Type.Optional(Obj),
+};
+
+export const CustomerCreate = Type.Object(writable, { additionalProperties: false, $id: 'CustomerCreate' });
+export const CustomerUpdate = Type.Object(writable, { additionalProperties: false, minProperties: 1, $id: 'CustomerUpdate' });
+export type CustomerCreate = Static<typeof CustomerCreate>;
+
+const NStr = Type.Union([Type.String(), Type.Null()]);
+export const Customer = Type.Object({
+  id: Type.String(),
+  number: Type.Integer(),
+  uuid: Type.String({ format: 'uuid' }),
+  external_id: NStr,
+  type: Enum(CUSTOMER_TYPES),
+  name: NStr,
+  first_name: NStr,
+  last_name: NStr,
+  email: NStr,
+  phone_number: NStr,
+  country: NStr,
+  gender: NStr,
+  date_of_birth: NStr,
+  addresses: Type.Array(Obj),
+  company: Type.Union([Obj, Type.Null()]),
+  status: NStr,
+  metadata: Obj,
+  attributes: Obj,
+  marketing_consent: Type.Union([Obj, Type.Null()]),
+  enrolled_by: Type.Union([Obj, Type.Null()]),
+  term: Type.Union([Obj, Type.Null()]),
+  favorite_store: NStr,
+  contact_for: Type.Array(Obj),
+  kyb_status: Enum(KYB_STATUSES),
+  kyc_status: Enum(KYC_STATUSES),
+  kyc_links: Type.Array(Obj),
+  provider_statuses: Type.Array(Obj),
+  application: Type.Union([Obj, Type.Null()]),
+  product_accounts: Type.Array(Type.Object({ product: Type.String(), kyc_status: Type.String(), kyc_approved_at: NStr, current_market_value: Type.String() })),
+  tags: Type.Array(Type.String()),
+  parent_id: NStr,
+  operator_id: NStr,
+  is_sub_client: Type.Boolean(),
+  extensions: Obj,
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  deleted_at: NStr,
+  created_by: NStr,
+  deleted_by: NStr,
+}, { $id: 'Customer' });
+
+export const User = Type.Object({
+  id: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  email: Type.String(),
+  role: Enum(USER_ROLES),
+  swift_enabled: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  deleted_at: NStr,
+}, { $id: 'User' });
+
+export const UserCreate = Type.Object({
+  first_name: Type.String({ minLength: 1, maxLength: 255 }),
+  last_name: Type.String({ minLength: 1, maxLength: 255 }),
+  email: Type.String({ format: 'email', maxLength: 320 }),
+  role: Enum(USER_ROLES),
+  swift_enabled: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const UserUpdate = Type.Partial(UserCreate, { additionalProperties: false, minProperties: 1 });
+
+export const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  code: Type.String(),
+  detail: Type.Optional(Type.String()),
+  instance: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String(), code: Type.Optional(Type.String()) }))),
+}, { $id: 'Problem' });
+
+const listMeta = {
+  has_more_after: Type.Boolean(),
+  has_more_before: Type.Boolean(),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page' }),
+  prev_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` with `direction=before` for the previous page' }),
+  total_count: Type.Optional(Type.Integer()),
+};
+
+export const CustomerList = Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Ref('Customer')), ...listMeta });
+export const UserList = Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Ref('User')), ...listMeta });
+
+const csv = (desc: string) => Type.Optional(Type.String({ description: `${desc} Comma-separated list.` }));
+const time = (desc: string) => Type.Optional(Type.String({ format: 'date-time', description: desc }));
+
+export const pageParams = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  starting_after: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records after this record id, in the current order.' })),
+  ending_before: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records before this record id, in the current order.' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, description: 'An opaque cursor from next_cursor or prev_cursor. Survives deletion of the record it points at.' })),
+  count: Type.Boolean({ default: false, description: 'Include total_count, the exact number of matching records.' }),
+  include_deleted: Type.Boolean({ default: false }),
+  updated_since: time('Only records created, changed or deleted at or after this instant; orders by updated_at ascending unless sort is given. Implies include_deleted.'),
+  created_at_gte: time('Created at or after.'),
+  created_at_gt: time('Created after.'),
+  created_at_lte: time('Created at or before.'),
+  created_at_lt: time('Created before.'),
+  created_at: time('Created exactly at.'),
+  updated_at_gte: time('Updated at or after.'),
+  updated_at_lt: time('Updated before.'),
+};
+
+export const CustomerListQuery = Type.Object({
+  ...pageParams,
+  sort: Type.Optional(Type.String({ description: 'Comma-separated keys; prefix with - for descending. Keys: id, number, name, type, kyb_status, kyc_status, application_status, owner_name, operator_name, created_at, updated_at. Default: created_at.' })),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over name, first and last name, email, phone number, external id and id.' })),
+  id: csv('Record ids.'),
+  number: csv('Record numbers.'),
+  external_id: csv('External ids.'),
+  type: csv(`Types (${CUSTOMER_TYPES.join(', ')}).`),
+  email: Type.Optional(Type.String({ description: 'Exact email, case-insensitive.' })),
+  phone_number: Type.Optional(Type.String()),
+  country: csv('ISO country codes.'),
+  status: csv('Free-form statuses.'),
+  kyb_status: csv('KYB statuses.'),
+  kyc_status: csv('Effective KYC statuses.'),
+  application_status: csv('Application statuses; customers without an application never match.'),
+  has_application: Type.Optional(Type.Boolean()),
+  parent_id: Type.Optional(Type.String({ description: 'Direct children of this customer.' })),
+  ancestor_id: Type.Optional(Type.String({ description: 'Every customer below this one, at any depth.' })),
+  operator_id: Type.Optional(Type.String({ description: 'Customers whose nearest operator is this customer.' })),
+  is_sub_client: Type.Optional(Type.Boolean()),
+  product: Type.Optional(Type.String({ description: 'Customers holding a product account of this product.' })),
+  product_kyc_status: csv('With product: the product account has one of these statuses.'),
+  tag_id: Type.Optional(Type.String({ format: 'uuid' })),
+  token_value: Type.Optional(Type.String()),
+  attributes_keys: csv('Customers that have every one of these attribute keys.'),
+}, { additionalProperties: false });
+
+export const UserListQuery = Type.Object({
+  ...pageParams,
+  sort: Type.Optional(Type.String({ description: 'Comma-separated keys; prefix with - for descending. Keys: id, name, email, role, created_at, updated_at. Default: created_at.' })),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over first and last name, email and id.' })),
+  role: csv('Roles.'),
+  email: Type.Optional(Type.String()),
+}, { additionalProperties: false });
+
+export const IdParam = Type.Object({ id: Type.String({ pattern: '^[0-9A-Za-z]{27}$' }) });

@@ -1,0 +1,46 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import apiReference from '@scalar/fastify-api-reference';
+import { ERROR_CATALOG } from '../core/errors.ts';
+import type { Db } from '../store/db.ts';
+import { KeyResolver } from './auth.ts';
+import { nativePlugin } from '../dialects/native/plugin.ts';
+
+export interface AppOptions {
+  db: Db;
+  logger?: boolean;
+}
+
+/** The HTTP server: every API surface is its own plugin under its own prefix. */
+export async function buildApp({ db, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    logger: logger && {
+      level: 'info',
+      // Requests are logged without query strings or headers: they can carry personal data and keys.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }) },
+    },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
+    disableRequestLogging: !logger,
+  });
+  const keys = new KeyResolver(db);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Roster API', version: '1', description: 'The customer and user directory. Authenticate with `Authorization: Bearer <api key>` or `x-api-key`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+  });
+
+  await app.register(nativePlugin, { prefix: '/v1', db, keys });
+
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/v1/openapi.json', title: 'Roster API' } });
+  app.get('/docs/errors', { schema: { hide: true } }, async (_req, reply) => {
+    const rows = Object.entries(ERROR_CATALOG).map(([code, e]) => `<tr id="${code}"><td><code>${code}</code></td><td>${e.status}</td><td>${e.title}</td></tr>`).join('');
+    return reply.type('text/html').send(`<!doctype html><title>Roster errors</title><h1>Error codes</h1><table><tr><th>code</th><th>status</th><th>title</th></tr>${rows}</table>`);
+  });
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  return app;
+}

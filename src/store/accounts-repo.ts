@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { accountId as makeAccountId, type AccountMode, type Scope } from '../core/model.ts';
+import { randomToken, uuid } from '../core/ids.ts';
+import type { Db } from './db.ts';
+
+// Accounts and their credentials. Secrets are returned once, at creation, and stored only as
+// SHA-256 hashes: they are long random strings, so a fast hash is enough and lookups stay O(1).
+
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export interface NewAccount {
+  account_id: string;
+  account_number: number;
+  mode: AccountMode;
+  name: string;
+  api_key: string;
+  client_id: string;
+  client_secret: string;
+}
+
+export async function createAccount(db: Db, name: string, mode: AccountMode = 'test'): Promise<NewAccount> {
+  return db.transaction(async (tx) => {
+    const [{ number }] = await tx.query<{ number: number }>(`INSERT INTO accounts (number, name) VALUES (nextval('account_number_seq'), $1) RETURNING number`, [name]);
+    for (const m of ['test', 'live'] as const) {
+      await tx.query(`INSERT INTO account_modes (account_id, account_number, mode) VALUES ($1, $2, $3)`, [makeAccountId(m, number), number, m]);
+    }
+    const id = makeAccountId(mode, number);
+    const apiKey = await insertApiKey(tx, id, mode, 'default', ['read', 'write', 'admin']);
+    const client = await insertOAuthClient(tx, id, 'default', ['admin:customers', 'read:customers', 'write:customers']);
+    return { account_id: id, account_number: number, mode, name, api_key: apiKey, ...client };
+  });
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** A 60-character key (Dakota's documented length): `rk_test_` or `rk_live_` and 52 random chars. */
+export async function insertApiKey(tx: Tx, accountId: string, mode: AccountMode, name: string, scopes: Scope[]): Promise<string> {
+  const key = `rk_${mode}_${randomToken(52)}`;
+  await tx.query(`INSERT INTO api_keys (id, account_id, key_hash, key_prefix, name, scopes) VALUES ($1, $2, $3, $4, $5, $6)`, [uuid(), accountId, hashSecret(key), key.slice(0, 12), name, scopes]);
+  return key;
+}
+
+export const createApiKey = (db: Db, accountId: string, name: string, scopes: Scope[]) =>
+  db.transaction((tx) => insertApiKey(tx, accountId, accountId.startsWith('T') ? 'test' : 'live', name, scopes));
+
+export async function insertOAuthClient(tx: Tx, accountId: string, name: string, scopes: string[]) {
+  const clientId = `cl_${randomToken(24)}`;
+  const secret = randomToken(48);
+  await tx.query(`INSERT INTO oauth_clients (client_id, account_id, secret_hash, name, scopes) VALUES ($1, $2, $3, $4, $5)`, [clientId, accountId, hashSecret(secret), name, scopes]);
+  return { client_id: clientId, client_secret: secret };
+}
+
+export async function revokeApiKey(db: Db, key: string) {
+  await db.query(`UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1`, [hashSecret(key)]);
+}
+
+export interface Principal {
+  accountId: string;
+  scopes: string[];
+  /** The credential's id, recorded as the actor of writes. */
+  actor: string;
+}
+
+export async function findApiKey(db: Db, key: string): Promise<Principal | undefined> {
+  const [row] = await db.query<{ id: string; account_id: string; scopes: string[] }>(
+    `SELECT id, account_id, scopes FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+    [hashSecret(key)],
+    { prepare: true },
+  );
+  return row && { accountId: row.account_id, scopes: row.scopes, actor: row.id };
+}
+
+export async function findOAuthClient(db: Db, clientId: string, secret: string): Promise<Principal | undefined> {
+  const [row] = await db.query<{ client_id: string; account_id: string; scopes: string[]; secret_hash: string }>(
+    `SELECT client_id, account_id, scopes, secret_hash FROM oauth_clients WHERE client_id = $1 AND revoked_at IS NULL`,
+    [clientId],
+  );
+  if (!row || row.secret_hash !== hashSecret(secret)) return undefined;
+  return { accountId: row.account_id, scopes: row.scopes, actor: row.client_id };
+}
+
+export async function accountExists(db: Db, accountId: string): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM account_modes WHERE account_id = $1`, [accountId])).length > 0;
+}

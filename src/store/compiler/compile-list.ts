@@ -1,0 +1,220 @@
+import type { Anchor, CustomerRef, Filter, Scalar, SortTerm } from '../../core/list-query.ts';
+import type { ScopedQuery } from '../../core/scope.ts';
+import { RosterError } from '../../core/errors.ts';
+import { RESOURCES, type ResourceDef, type SqlType } from './resources.ts';
+
+/** One parameterized statement. Search statements are not prepared (see PERF-NOTES: generic plans). */
+export interface Statement {
+  text: string;
+  params: unknown[];
+  prepare: boolean;
+}
+
+/**
+ * The single row a list statement returns: the page as JSON, plus what pagination needs.
+ * `records` may hold one extra record past the limit, which tells there is more on that side.
+ */
+export interface ListRow {
+  records: Array<Record<string, unknown> & { _k: (string | number | null)[] }>;
+  anchor_found: boolean | null;
+  has_other_side: boolean | null;
+  total: string | number | null;
+}
+
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: SqlType): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/** Escapes LIKE wildcards so a search term matches literally. */
+export const likeEscape = (term: string) => term.replace(/[\\%_]/g, (m) => '\\' + m);
+
+class ListCompiler {
+  private readonly p = new Params();
+  private readonly def: ResourceDef;
+  private readonly account: string;
+
+  constructor(private readonly q: ScopedQuery) {
+    this.def = RESOURCES[q.resource];
+    this.account = this.p.add(q.accountId, 'text');
+  }
+
+  compile(): Statement {
+    const { q, def } = this;
+    const where = [`c.account_id = ${this.account}`, this.filter(q.filter), this.search()].filter((s) => s !== 'TRUE');
+    const base = `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
+    const keys = this.sortTerms();
+    const page = q.page;
+    let anchorCte = '';
+    let anchorFound = 'NULL::boolean';
+    let otherSide = 'NULL::boolean';
+    let keysetCond = '';
+    let backward = false;
+    let tail: string;
+
+    if (page.kind === 'keyset') {
+      const anchor = page.after ?? page.before;
+      backward = page.before !== undefined && page.after === undefined;
+      if (page.after && page.before) throw new RosterError('invalid_request', 'A page cannot start after one record and end before another');
+      if (anchor) {
+        const values = this.anchorValues(anchor, keys);
+        if ('id' in anchor && !('values' in anchor)) {
+          anchorCte = `WITH anchor AS (SELECT ${keys.map((k, i) => `${this.sortSql(k)} AS k${i}`).join(', ')} FROM ${def.table} c WHERE c.account_id = ${this.account} AND c.id = ${this.p.add(anchor.id, 'text')})\n`;
+          anchorFound = 'EXISTS (SELECT 1 FROM anchor)';
+        }
+        keysetCond = ' AND ' + this.compare(keys, values, backward ? 'before' : 'after', false);
+        otherSide = `EXISTS (SELECT 1 ${base} AND ${this.compare(keys, values, backward ? 'after' : 'before', true)})`;
+      }
+      tail = `LIMIT ${page.limit + 1}`;
+    } else {
+      tail = `LIMIT ${page.limit + 1} OFFSET ${this.p.add(page.offset, 'bigint')}`;
+    }
+
+    const order = keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'ASC' : 'DESC'}`).join(', ');
+    const sortValues = `jsonb_build_array(${keys.map((k) => this.sortSql(k)).join(', ')})`;
+    const total = q.count ? `(SELECT count(*) ${base})` : 'NULL::bigint';
+    const text =
+      `${anchorCte}SELECT coalesce((SELECT json_agg(${def.record} || jsonb_build_object('_k', ${sortValues}) ORDER BY ${order})\n` +
+      `  FROM (SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} ${tail}) c), '[]') AS records,\n` +
+      `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total`;
+    return { text, params: this.p.values, prepare: !q.search };
+  }
+
+  /** Sort terms with the id appended as tiebreak, in the direction of the last term. */
+  private sortTerms(): SortTerm[] {
+    const terms = [...this.q.sort];
+    for (const t of terms) if (!this.def.sortKeys[t.key]) throw new RosterError('invalid_request', `cannot sort ${this.q.resource} by ${t.key}`);
+    if (!terms.some((t) => t.key === 'id')) terms.push({ key: 'id', dir: terms.at(-1)?.dir ?? 'asc' });
+    return terms;
+  }
+
+  private sortSql(t: SortTerm): string {
+    return this.def.sortKeys[t.key]!.sql;
+  }
+
+  private anchorValues(anchor: Anchor, keys: SortTerm[]): string[] {
+    if ('values' in anchor) {
+      if (anchor.values.length !== keys.length) throw new RosterError('invalid_cursor', 'The cursor does not match the sort order');
+      return keys.map((k, i) => this.p.add(anchor.values[i], this.def.sortKeys[k.key]!.type));
+    }
+    return keys.map((_, i) => `(SELECT k${i} FROM anchor)`);
+  }
+
+  /**
+   * Rows strictly after (or before) the anchor in sort order; `inclusive` also takes the
+   * anchor's own position. Uniform directions compile to one row comparison, which an index
+   * serves directly; mixed directions expand to the equivalent OR chain.
+   */
+  private compare(keys: SortTerm[], values: string[], side: 'after' | 'before', inclusive: boolean): string {
+    const op = (dir: 'asc' | 'desc') => ((dir === 'asc') === (side === 'after') ? '>' : '<');
+    const cols = keys.map((k) => this.sortSql(k));
+    if (keys.every((k) => k.dir === keys[0].dir)) {
+      return `(${cols.join(', ')}) ${op(keys[0].dir)}${inclusive ? '=' : ''} (${values.join(', ')})`;
+    }
+    const ors = keys.map((k, i) => {
+      const eqs = cols.slice(0, i).map((c, j) => `${c} = ${values[j]}`);
+      const last = i === keys.length - 1 && inclusive ? `${op(k.dir)}=` : op(k.dir);
+      return `(${[...eqs, `${cols[i]} ${last} ${values[i]}`].join(' AND ')})`;
+    });
+    return `(${ors.join(' OR ')})`;
+  }
+
+  private field(name: string) {
+    const f = this.def.fields[name as keyof ResourceDef['fields']];
+    if (!f) throw new RosterError('invalid_request', `${this.q.resource} cannot be filtered by ${name}`);
+    return f;
+  }
+
+  private value(f: { type: SqlType; ci?: boolean }, v: Scalar): string {
+    return this.p.add(f.ci && typeof v === 'string' ? v.toLowerCase() : v, f.type);
+  }
+
+  /** A walker keyed by node kind: adding a kind is a compile error until it is handled here. */
+  private filter(node: Filter): string {
+    switch (node.kind) {
+      case 'and':
+        return node.filters.length === 0 ? 'TRUE' : node.filters.map((f) => this.filter(f)).filter((s) => s !== 'TRUE').join(' AND ') || 'TRUE';
+      case 'or':
+        return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => this.filter(f)).join(' OR ')})`;
+      case 'not':
+        return `NOT (${this.filter(node.filter)})`;
+      case 'eq': {
+        const f = this.field(node.field);
+        return `${f.sql} = ${this.value(f, node.value)}`;
+      }
+      case 'in': {
+        const f = this.field(node.field);
+        if (node.values.length === 0) return 'FALSE';
+        const values = node.values.map((v) => (f.ci && typeof v === 'string' ? v.toLowerCase() : v));
+        return `${f.sql} = ANY(${this.p.add(values, `${f.type}[]` as SqlType)})`;
+      }
+      case 'range': {
+        const f = this.field(node.field);
+        const parts = (['gt', 'gte', 'lt', 'lte'] as const)
+          .filter((k) => node[k] !== undefined)
+          .map((k) => `${f.sql} ${OPS[k]} ${this.value(f, node[k]!)}`);
+        return parts.join(' AND ') || 'TRUE';
+      }
+      case 'null':
+        return `${this.field(node.field).sql} IS ${node.isNull ? '' : 'NOT '}NULL`;
+      case 'jsonHasKeys':
+        return `c.${node.field} ?& ${this.p.add(node.keys, 'text[]' as SqlType)}`;
+      case 'jsonContains':
+        return `c.${node.field} @> ${this.p.add(JSON.stringify(node.value), 'jsonb' as SqlType)}`;
+      case 'childOf':
+        return `c.parent_id = ${this.ref(node.parent)}`;
+      case 'descendantOf':
+        return `c.ancestors @> ARRAY[${this.ref(node.ancestor)}]::text[]`;
+      case 'underOperator':
+        return `c.operator_id = ${this.ref(node.operator)}`;
+      case 'hasProductAccount': {
+        const conds = [`pa.account_id = c.account_id`, `pa.customer_id = c.id`];
+        if (node.product !== undefined) conds.push(`pa.product = ${this.p.add(node.product, 'text')}`);
+        if (node.kycStatuses !== undefined) conds.push(`pa.kyc_status = ANY(${this.p.add(node.kycStatuses, 'text[]' as SqlType)})`);
+        return `EXISTS (SELECT 1 FROM product_accounts pa WHERE ${conds.join(' AND ')})`;
+      }
+      case 'hasTag':
+        return `EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.account_id = c.account_id AND ct.customer_id = c.id AND ct.tag_id = ${this.p.add(node.tagId, 'uuid')})`;
+      case 'hasToken': {
+        const type = node.type !== undefined ? ` AND tk.type = ${this.p.add(node.type, 'text')}` : '';
+        return `EXISTS (SELECT 1 FROM customer_tokens tk WHERE tk.account_id = c.account_id AND tk.customer_id = c.id AND tk.deleted_at IS NULL AND tk.value = ${this.p.add(node.value, 'text')}${type})`;
+      }
+      default: {
+        const unhandled: never = node;
+        throw new Error(`unhandled filter ${(unhandled as Filter).kind}`);
+      }
+    }
+  }
+
+  /** A customer reference resolved inside the statement, within the same account. */
+  private ref(r: CustomerRef): string {
+    if (r.by === 'id') return this.p.add(r.value, 'text');
+    const col = r.by === 'number' ? 'number' : 'external_id';
+    const type: SqlType = r.by === 'number' ? 'bigint' : 'text';
+    return `(SELECT r.id FROM customers r WHERE r.account_id = ${this.account} AND r.${col} = ${this.p.add(r.value, type)} LIMIT 1)`;
+  }
+
+  private search(): string {
+    const s = this.q.search;
+    if (!s || s.term === '') return 'TRUE';
+    const term = likeEscape(s.term.toLowerCase());
+    const anywhere = this.p.add(`%${term}%`, 'text');
+    const fieldPattern = s.mode === 'prefix' ? this.p.add(`${term}%`, 'text') : anywhere;
+    const checks = s.fields.map((name) => {
+      const sql = this.def.search.fields[name];
+      if (!sql) throw new RosterError('invalid_request', `${this.q.resource} cannot be searched by ${name}`);
+      return `${sql} LIKE ${fieldPattern}`;
+    });
+    // The trigram index narrows on the combined column; the per-field test keeps the exact semantics.
+    return `${this.def.search.column} LIKE ${anywhere} AND (${checks.join(' OR ')})`;
+  }
+}
+
+export function compileList(q: ScopedQuery): Statement {
+  return new ListCompiler(q).compile();
+}

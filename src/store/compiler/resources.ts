@@ -1,0 +1,121 @@
+import type { Field, Resource, SearchField, SortKey } from '../../core/list-query.ts';
+
+// What each resource's fields, sort keys and search fields are in SQL. The compiler walks the
+// query tree; this table is the only place that knows column names.
+
+export type SqlType = 'text' | 'bigint' | 'boolean' | 'timestamptz' | 'uuid';
+
+export interface FieldDef {
+  sql: string;
+  type: SqlType;
+  /** Compared case-insensitively: the value is lower-cased and `sql` is already lower(). */
+  ci?: boolean;
+}
+
+export interface ResourceDef {
+  table: string;
+  fields: Partial<Record<Field, FieldDef>>;
+  /** Every sort expression is NOT NULL, so keyset comparisons never meet a NULL. */
+  sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType }>>;
+  search: { column: string; fields: Partial<Record<SearchField, string>> };
+  /** The JSON of one record, built in Postgres from the row aliased `c`. */
+  record: string;
+}
+
+const customerRecord = `(to_jsonb(c) - 'account_id' - 'sort_name' - 'search_text' - 'party_type') || jsonb_build_object(
+    'product_accounts', coalesce((SELECT jsonb_agg(jsonb_build_object(
+        'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', p.kyc_approved_at,
+        'current_market_value', p.current_market_value::text) ORDER BY p.product)
+      FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::jsonb),
+    'tags', coalesce((SELECT jsonb_agg(t.tag_id ORDER BY t.tag_id)
+      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::jsonb))`;
+
+export const RESOURCES: Record<Resource, ResourceDef> = {
+  customers: {
+    table: 'customers',
+    fields: {
+      id: { sql: 'c.id', type: 'text' },
+      number: { sql: 'c.number', type: 'bigint' },
+      uuid: { sql: 'c.uuid', type: 'uuid' },
+      external_id: { sql: 'c.external_id', type: 'text' },
+      type: { sql: 'c.type', type: 'text' },
+      party_type: { sql: 'c.party_type', type: 'text' },
+      name: { sql: 'c.name', type: 'text' },
+      first_name: { sql: 'c.first_name', type: 'text' },
+      last_name: { sql: 'c.last_name', type: 'text' },
+      email: { sql: 'lower(c.email)', type: 'text', ci: true },
+      phone_number: { sql: 'c.phone_number', type: 'text' },
+      country: { sql: 'c.country', type: 'text' },
+      status: { sql: 'c.status', type: 'text' },
+      kyb_status: { sql: 'c.kyb_status', type: 'text' },
+      kyc_status: { sql: 'c.kyc_status', type: 'text' },
+      application_status: { sql: 'c.application_status', type: 'text' },
+      parent_id: { sql: 'c.parent_id', type: 'text' },
+      operator_id: { sql: 'c.operator_id', type: 'text' },
+      is_sub_client: { sql: 'c.is_sub_client', type: 'boolean' },
+      created_at: { sql: 'c.created_at', type: 'timestamptz' },
+      updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
+      deleted_at: { sql: 'c.deleted_at', type: 'timestamptz' },
+    },
+    sortKeys: {
+      id: { sql: 'c.id', type: 'text' },
+      number: { sql: 'c.number', type: 'bigint' },
+      name: { sql: 'c.sort_name', type: 'text' },
+      type: { sql: 'c.type', type: 'text' },
+      party_type: { sql: 'c.party_type', type: 'text' },
+      kyb_status: { sql: 'c.kyb_status', type: 'text' },
+      kyc_status: { sql: 'c.kyc_status', type: 'text' },
+      application_status: { sql: "(coalesce(c.application_status, ''))", type: 'text' },
+      parent_name: { sql: `(lower(coalesce(c.parent_name, '')) COLLATE "C")`, type: 'text' },
+      operator_name: { sql: `(lower(coalesce(c.operator_name, '')) COLLATE "C")`, type: 'text' },
+      created_at: { sql: 'c.created_at', type: 'timestamptz' },
+      updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
+    },
+    search: {
+      column: 'c.search_text',
+      fields: {
+        id: 'lower(c.id)',
+        number: 'c.number::text',
+        external_id: 'lower(c.external_id)',
+        name: 'lower(c.name)',
+        first_name: 'lower(c.first_name)',
+        last_name: 'lower(c.last_name)',
+        email: 'lower(c.email)',
+        phone_number: 'c.phone_number',
+      },
+    },
+    record: customerRecord,
+  },
+  users: {
+    table: 'users',
+    fields: {
+      id: { sql: 'c.id', type: 'text' },
+      email: { sql: 'c.sort_email', type: 'text', ci: true },
+      first_name: { sql: 'c.first_name', type: 'text' },
+      last_name: { sql: 'c.last_name', type: 'text' },
+      role: { sql: 'c.role', type: 'text' },
+      created_at: { sql: 'c.created_at', type: 'timestamptz' },
+      updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
+      deleted_at: { sql: 'c.deleted_at', type: 'timestamptz' },
+    },
+    sortKeys: {
+      id: { sql: 'c.id', type: 'text' },
+      name: { sql: 'c.sort_name', type: 'text' },
+      email: { sql: 'c.sort_email', type: 'text' },
+      role: { sql: 'c.role', type: 'text' },
+      created_at: { sql: 'c.created_at', type: 'timestamptz' },
+      updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
+    },
+    search: {
+      column: 'c.search_text',
+      fields: {
+        id: 'lower(c.id)',
+        name: "lower(c.first_name || ' ' || c.last_name)",
+        first_name: 'lower(c.first_name)',
+        last_name: 'lower(c.last_name)',
+        email: 'c.sort_email',
+      },
+    },
+    record: `to_jsonb(c) - 'account_id' - 'sort_name' - 'sort_email' - 'search_text'`,
+  },
+};

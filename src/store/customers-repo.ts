@@ -1,0 +1,193 @@
+import type { Customer, CustomerInput } from '../core/model.ts';
+import { CUSTOMER_TYPES, KYB_STATUSES } from '../core/model.ts';
+import { eq, listQuery, type CustomerRef } from '../core/list-query.ts';
+import { invalid, notFound, RosterError } from '../core/errors.ts';
+import { ksuid, uuid } from '../core/ids.ts';
+import { constraintOf, inAccount, isUniqueViolation, type Db, type Queryable } from './db.ts';
+import { listIn } from './list.ts';
+import { toCustomer } from './records.ts';
+
+// Writes to customers. Each runs in one transaction for one account: it either lands whole,
+// with every derived field (number, hierarchy, kyc_status) consistent, or not at all.
+
+const JSON_COLUMNS = new Set(['addresses', 'company', 'metadata', 'attributes', 'marketing_consent', 'enrolled_by', 'term', 'contact_for', 'kyc_links', 'provider_statuses', 'application', 'extensions']);
+const SCALAR_COLUMNS = ['external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'gender', 'date_of_birth', 'status', 'favorite_store', 'kyb_status', 'parent_id', 'is_sub_client'];
+const WRITABLE = [...SCALAR_COLUMNS, ...JSON_COLUMNS];
+
+const UNIQUE_FIELDS: Record<string, string> = {
+  customers_external_id_key: 'external_id',
+  customers_email_key: 'email',
+  customers_phone_key: 'phone_number',
+};
+
+export function conflictFrom(e: unknown): never {
+  if (isUniqueViolation(e)) {
+    const field = UNIQUE_FIELDS[constraintOf(e)] ?? 'id';
+    throw new RosterError('conflict', `A customer with this ${field} already exists`, [{ field, message: 'already exists', code: 'duplicate' }]);
+  }
+  throw e;
+}
+
+function checkInput(input: CustomerInput) {
+  if (input.type !== undefined && !CUSTOMER_TYPES.includes(input.type)) throw invalid('type', `must be one of ${CUSTOMER_TYPES.join(', ')}`);
+  if (input.kyb_status !== undefined && !KYB_STATUSES.includes(input.kyb_status)) throw invalid('kyb_status', `must be one of ${KYB_STATUSES.join(', ')}`);
+}
+
+const byRef = (ref: CustomerRef) => (ref.by === 'id' ? eq('id', ref.value) : ref.by === 'number' ? eq('number', ref.value) : eq('external_id', ref.value));
+
+/** Reads one customer by any of its identifiers; deleted ones only when asked. */
+export async function getCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, withDeleted = false): Promise<Customer | undefined> {
+  const q = listQuery({ resource: 'customers', filter: byRef(ref), page: { kind: 'keyset', limit: 1 }, deleted: withDeleted ? 'include' : 'exclude' });
+  return (await listIn(tx, accountId, q, toCustomer)).records[0];
+}
+
+export function getCustomer(db: Db, accountId: string, ref: CustomerRef, withDeleted = false) {
+  return inAccount(db, accountId, (tx) => getCustomerIn(tx, accountId, ref, withDeleted));
+}
+
+export interface WriteContext {
+  /** Who made the change (an API key or OAuth client id), recorded in created_by / deleted_by. */
+  actor?: string;
+  now?: Date;
+}
+
+export async function createCustomerIn(tx: Queryable, accountId: string, input: CustomerInput, ctx: WriteContext = {}): Promise<Customer> {
+  checkInput(input);
+  const now = ctx.now ?? new Date();
+  const [{ n }] = await tx.query<{ n: string }>(
+    `UPDATE account_modes SET next_customer_number = next_customer_number + 1 WHERE account_id = $1 RETURNING next_customer_number - 1 AS n`,
+    [accountId],
+  );
+  if (input.parent_id) await assertParent(tx, accountId, input.parent_id, undefined);
+  const id = ksuid(now);
+  const cols = ['account_id', 'id', 'number', 'uuid', 'created_at', 'updated_at', 'created_by'];
+  const values: unknown[] = [accountId, id, n, uuid(), now, now, ctx.actor ?? null];
+  for (const col of WRITABLE) {
+    const v = (input as Record<string, unknown>)[col];
+    if (v === undefined) continue;
+    cols.push(col);
+    values.push(JSON_COLUMNS.has(col) && v !== null ? JSON.stringify(v) : v);
+  }
+  if (!cols.includes('type')) {
+    cols.push('type');
+    values.push('individual');
+  }
+  try {
+    await tx.query(`INSERT INTO customers (${cols.join(', ')}) VALUES (${cols.map((c, i) => `$${i + 1}${cast(c)}`).join(', ')})`, values);
+  } catch (e) {
+    conflictFrom(e);
+  }
+  await writeChildren(tx, accountId, id, input, now);
+  if (input.parent_id) await refreshHierarchy(tx, accountId, id);
+  return (await getCustomerIn(tx, accountId, { by: 'id', value: id }))!;
+}
+
+export function createCustomer(db: Db, accountId: string, input: CustomerInput, ctx: WriteContext = {}) {
+  return inAccount(db, accountId, (tx) => createCustomerIn(tx, accountId, input, ctx));
+}
+
+/** Partial update: only the fields present in `patch` change; `null` clears a field. */
+export async function updateCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, patch: CustomerInput, ctx: WriteContext = {}): Promise<Customer> {
+  checkInput(patch);
+  const current = await getCustomerIn(tx, accountId, ref);
+  if (!current) throw notFound('Customer');
+  const now = ctx.now ?? new Date();
+  if (patch.parent_id !== undefined && patch.parent_id !== null && patch.parent_id !== current.parent_id) {
+    await assertParent(tx, accountId, patch.parent_id, current.id);
+  }
+  const sets = ['updated_at = $3'];
+  const values: unknown[] = [accountId, current.id, now];
+  for (const col of WRITABLE) {
+    const v = (patch as Record<string, unknown>)[col];
+    if (v === undefined) continue;
+    values.push(JSON_COLUMNS.has(col) && v !== null ? JSON.stringify(v) : v);
+    sets.push(`${col} = $${values.length}${cast(col)}`);
+  }
+  try {
+    await tx.query(`UPDATE customers SET ${sets.join(', ')} WHERE account_id = $1 AND id = $2`, values);
+  } catch (e) {
+    conflictFrom(e);
+  }
+  await writeChildren(tx, accountId, current.id, patch, now);
+  const moved = patch.parent_id !== undefined && patch.parent_id !== current.parent_id;
+  const renamed = patch.name !== undefined && patch.name !== current.name;
+  const retyped = patch.type !== undefined && patch.type !== current.type;
+  if (moved || renamed || retyped) await refreshHierarchy(tx, accountId, current.id);
+  return (await getCustomerIn(tx, accountId, { by: 'id', value: current.id }))!;
+}
+
+export function updateCustomer(db: Db, accountId: string, ref: CustomerRef, patch: CustomerInput, ctx: WriteContext = {}) {
+  return inAccount(db, accountId, (tx) => updateCustomerIn(tx, accountId, ref, patch, ctx));
+}
+
+/** Soft delete: the record stays for sync and audit, hidden from lists unless asked for. */
+export async function deleteCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, ctx: WriteContext = {}): Promise<Customer> {
+  const current = await getCustomerIn(tx, accountId, ref);
+  if (!current) throw notFound('Customer');
+  const now = ctx.now ?? new Date();
+  await tx.query(`UPDATE customers SET deleted_at = $3, updated_at = $3, deleted_by = $4 WHERE account_id = $1 AND id = $2`, [accountId, current.id, now, ctx.actor ?? null]);
+  await tx.query(`UPDATE customer_tokens SET deleted_at = $3 WHERE account_id = $1 AND customer_id = $2 AND deleted_at IS NULL`, [accountId, current.id, now]);
+  return (await getCustomerIn(tx, accountId, { by: 'id', value: current.id }, true))!;
+}
+
+export function deleteCustomer(db: Db, accountId: string, ref: CustomerRef, ctx: WriteContext = {}) {
+  return inAccount(db, accountId, (tx) => deleteCustomerIn(tx, accountId, ref, ctx));
+}
+
+const cast = (col: string) => (JSON_COLUMNS.has(col) ? '::jsonb' : col === 'date_of_birth' ? '::date' : col === 'created_at' || col === 'updated_at' ? '::timestamptz' : '');
+
+async function assertParent(tx: Queryable, accountId: string, parentId: string, selfId: string | undefined) {
+  const [parent] = await tx.query<{ id: string; ancestors: string[] }>(
+    `SELECT id, ancestors FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL`,
+    [accountId, parentId],
+  );
+  if (!parent) throw invalid('parent_id', 'no such customer');
+  if (selfId && (parent.id === selfId || parent.ancestors.includes(selfId))) throw invalid('parent_id', 'a customer cannot be placed below itself');
+}
+
+async function writeChildren(tx: Queryable, accountId: string, id: string, input: CustomerInput, now: Date) {
+  if (input.product_accounts !== undefined) {
+    await tx.query(`DELETE FROM product_accounts WHERE account_id = $1 AND customer_id = $2`, [accountId, id]);
+    for (const p of input.product_accounts) {
+      await tx.query(
+        `INSERT INTO product_accounts (account_id, customer_id, product, kyc_status, kyc_approved_at, current_market_value, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6::numeric, $7, $7)`,
+        [accountId, id, p.product, p.kyc_status, p.kyc_approved_at ?? null, p.current_market_value, now],
+      );
+    }
+  }
+  if (input.tags !== undefined) {
+    await tx.query(`DELETE FROM customer_tags WHERE account_id = $1 AND customer_id = $2`, [accountId, id]);
+    for (const tag of input.tags) {
+      const found = await tx.query(`SELECT 1 FROM tags WHERE account_id = $1 AND id = $2::uuid AND deleted_at IS NULL`, [accountId, tag]);
+      if (found.length === 0) throw invalid('tags', `no tag ${tag}`);
+      await tx.query(`INSERT INTO customer_tags (account_id, customer_id, tag_id) VALUES ($1, $2, $3::uuid)`, [accountId, id, tag]);
+    }
+  }
+}
+
+/**
+ * Recomputes the derived hierarchy (ancestors, owner name, nearest operator) of a customer
+ * and everything below it, in one statement: a move, rename or retype changes them all.
+ */
+export async function refreshHierarchy(tx: Queryable, accountId: string, rootId: string) {
+  await tx.query(
+    `WITH RECURSIVE tree AS (
+       SELECT c.id, c.type, c.name,
+              CASE WHEN p.id IS NULL THEN '{}'::text[] ELSE p.ancestors || p.id END AS ancestors,
+              p.name AS parent_name,
+              CASE WHEN p.type = 'operator' THEN p.id ELSE p.operator_id END AS operator_id,
+              CASE WHEN p.type = 'operator' THEN p.name ELSE p.operator_name END AS operator_name
+         FROM customers c LEFT JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
+        WHERE c.account_id = $1 AND c.id = $2
+       UNION ALL
+       SELECT k.id, k.type, k.name, t.ancestors || t.id, t.name,
+              CASE WHEN t.type = 'operator' THEN t.id ELSE t.operator_id END,
+              CASE WHEN t.type = 'operator' THEN t.name ELSE t.operator_name END
+         FROM customers k JOIN tree t ON k.account_id = $1 AND k.parent_id = t.id
+     )
+     UPDATE customers c SET ancestors = t.ancestors, parent_name = t.parent_name, operator_id = t.operator_id, operator_name = t.operator_name
+       FROM tree t WHERE c.account_id = $1 AND c.id = t.id`,
+    [accountId, rootId],
+  );
+}

@@ -1,0 +1,41 @@
+// The two drivers behind one small interface: PGlite in-process, or a pooled real PostgreSQL.
+// The same SQL and the same migrations run on both.
+
+export interface QueryOptions {
+  /** Prepare (and cache) the statement. Off for search, whose plans must see the pattern. */
+  prepare?: boolean;
+}
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs several statements separated by semicolons, with no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Bulk insert through COPY FROM STDIN in text format. */
+  copyRows(table: string, columns: string[], rows: AsyncIterable<string> | Iterable<string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `fn` in one transaction as the restricted role with the account fixed, so row-level
+ * security applies on top of the query's own account scope.
+ */
+export async function inAccount<T>(db: Db, accountId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT set_config('role', 'roster_app', true), set_config('roster.account_id', $1, true)`, [accountId], { prepare: true });
+    return fn(tx);
+  });
+}
+
+export function isUniqueViolation(e: unknown): e is { code: string; constraint_name?: string; constraint?: string } {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+}
+
+export function constraintOf(e: unknown): string {
+  const err = e as { constraint_name?: string; constraint?: string };
+  return err.constraint_name ?? err.constraint ?? '';
+}

@@ -1,0 +1,34 @@
+import type { ListQuery, ListResult } from '../core/list-query.ts';
+import { scopeQuery } from '../core/scope.ts';
+import { RosterError } from '../core/errors.ts';
+import { compileList, type ListRow } from './compiler/compile-list.ts';
+import { inAccount, type Db, type Queryable } from './db.ts';
+
+/** Runs a list for one account: one statement, one round trip, records in requested order. */
+export function runList<T>(db: Db, accountId: string, query: ListQuery, toRecord: (row: Record<string, unknown>) => T): Promise<ListResult<T>> {
+  return inAccount(db, accountId, (tx) => listIn(tx, accountId, query, toRecord));
+}
+
+/** The same, inside a transaction the caller already holds for this account. */
+export async function listIn<T>(tx: Queryable, accountId: string, query: ListQuery, toRecord: (row: Record<string, unknown>) => T): Promise<ListResult<T>> {
+  const stmt = compileList(scopeQuery(query, accountId));
+  const [row] = await tx.query<ListRow>(stmt.text, stmt.params, { prepare: stmt.prepare });
+  const page = query.page;
+  if (page.kind === 'keyset' && (page.after || page.before) && row.anchor_found === false) {
+    throw new RosterError('invalid_cursor', `No record ${(page.after ?? page.before)!.id} exists to page from`);
+  }
+  let rows = row.records;
+  const more = rows.length > page.limit;
+  if (more) rows = rows.slice(0, page.limit);
+  const backward = page.kind === 'keyset' && page.before !== undefined && page.after === undefined;
+  if (backward) rows = rows.reverse();
+  const otherSide = row.has_other_side === true;
+  return {
+    records: rows.map(toRecord),
+    hasMoreAfter: backward ? otherSide : more,
+    hasMoreBefore: backward ? more : page.kind === 'offset' ? page.offset > 0 : otherSide,
+    total: row.total === null ? undefined : Number(row.total),
+    firstValues: rows[0]?._k,
+    lastValues: rows.at(-1)?._k,
+  };
+}

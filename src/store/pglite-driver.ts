@@ -1,0 +1,43 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { Db, Queryable, QueryOptions } from './db.ts';
+
+/** The embedded store: Postgres compiled to WASM, kept on disk in `dataDir` (or in memory). */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const pg = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const wrap = (s: { query: PGlite['query'] }): Queryable => ({
+    async query<T>(text: string, params: unknown[] = [], _opts: QueryOptions = {}) {
+      return (await s.query<T>(text, params)).rows;
+    },
+  });
+  const root = wrap(pg);
+  return {
+    kind: 'pglite',
+    query: root.query,
+    async exec(text) {
+      await pg.exec(text);
+    },
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async copyRows(table, columns, rows) {
+      // PGlite reads COPY input from a virtual file; batch it so memory stays bounded.
+      let batch: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const blob = new Blob([batch.join('')]);
+        batch = [];
+        size = 0;
+        await pg.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob });
+      };
+      for await (const line of rows as AsyncIterable<string>) {
+        batch.push(line);
+        size += line.length;
+        if (size > 8_000_000) await flush();
+      }
+      await flush();
+    },
+    async close() {
+      await pg.close();
+    },
+  };
+}
