@@ -4,7 +4,7 @@ import apiReference from '@scalar/fastify-api-reference';
 import { ERROR_CATALOG } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
 import { KeyResolver } from './auth.ts';
-import { nativePlugin } from '../dialects/native/plugin.ts';
+import { loadDialects } from '../dialects/index.ts';
 
 export interface AppOptions {
   db: Db;
@@ -33,7 +33,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     },
   });
 
-  await app.register(nativePlugin, { prefix: '/v1', db, keys });
+  for (const d of await loadDialects()) await app.register(d.plugin, { prefix: d.prefix, db, keys });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/v1/openapi.json', title: 'Roster API' } });

@@ -5,7 +5,8 @@ import { ERROR_CATALOG, RosterError } from '../../core/errors.ts';
 import { encodeCursor } from '../../core/cursor.ts';
 import type { ListQuery, ListResult } from '../../core/list-query.ts';
 import type { Customer, User, CustomerInput, UserInput } from '../../core/model.ts';
-import { authenticate, needFor, type KeyResolver } from '../../http/auth.ts';
+import { authenticate, needFor } from '../../http/auth.ts';
+import type { Dialect, DialectOptions } from '../index.ts';
 import { fieldErrors } from '../../http/validation.ts';
 import { runList } from '../../store/list.ts';
 import { toCustomer, toUser } from '../../store/records.ts';
@@ -25,10 +26,6 @@ declare module 'fastify' {
   }
 }
 
-export interface NativeOptions {
-  db: Db;
-  keys: KeyResolver;
-}
 
 const problems = Object.fromEntries([400, 401, 403, 404, 409, 422, 429].map((s) => [s, Type.Ref('Problem')]));
 
@@ -58,7 +55,7 @@ function listBody<T extends { id: string }>(q: ListQuery, r: ListResult<T>) {
   };
 }
 
-export async function nativePlugin(app: FastifyInstance, opts: NativeOptions) {
+async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   const { db, keys } = opts;
   const f = app.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(S.Customer);
@@ -146,5 +143,7 @@ export async function nativePlugin(app: FastifyInstance, opts: NativeOptions) {
     return reply.status(204).send(null);
   });
 }
+
+export const dialect: Dialect = { name: 'native', prefix: '/v1', plugin: nativePlugin };
 
 export type { Customer, User };
