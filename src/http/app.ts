@@ -20,7 +20,6 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }) },
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
-    disableRequestLogging: !logger,
   });
   const keys = new KeyResolver(db);
 
