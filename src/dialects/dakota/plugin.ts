@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
+import rateLimit from '@fastify/rate-limit';
+import { parse as parseYaml } from 'yaml';
+import { RosterError } from '../../core/errors.ts';
+import { ksuid, randomToken } from '../../core/ids.ts';
+import type { CustomerInput } from '../../core/model.ts';
+import { authenticate, needFor } from '../../http/auth.ts';
+import type { Principal } from '../../store/accounts-repo.ts';
+import { childCounts } from '../../store/child-counts.ts';
+import { createCustomerIn, getCustomer, getCustomerIn, updateCustomer } from '../../store/customers-repo.ts';
+import { idempotent } from '../../store/idempotency-repo.ts';
+import { runList } from '../../store/list.ts';
+import { toCustomer, toUser } from '../../store/records.ts';
+import { createUserIn, deleteUser, getUser, updateUser } from '../../store/users-repo.ts';
+import type { Dialect, DialectOptions } from '../index.ts';
+import { customerListQuery, userListQuery } from './list-params.ts';
+import { asRosterError, customerNotFound, DakotaProblem, problemBody, userNotFound } from './problems.ts';
+import { kybLink, renderCustomer, renderUser } from './render.ts';
+import * as S from './schemas.ts';
+
+// Dakota's customers and users API: x-api-key auth, RFC 9457 problems, KSUID cursors with
+// has_more_before/after, a per-key rate limit announced on every response.
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    dakotaPrincipal: Principal;
+    dakotaRequestId: string;
+  }
+}
+
+const OPENAPI = (() => {
+  const doc = parseYaml(readFileSync(new URL('./openapi.yaml', import.meta.url), 'utf8'));
+  return JSON.stringify(doc);
+})();
+
+/** Requests per minute per API key; ROSTER_DAKOTA_RATE_LIMIT overrides. */
+export function rateLimitPerMinute(env = process.env): number {
+  const n = Number(env.ROSTER_DAKOTA_RATE_LIMIT);
+  return Number.isInteger(n) && n > 0 ? n : 6000;
+}
+
+const APPLICATION_DAYS = 30;
+// application_expires_at is nanoseconds: beyond 2^53, so it is written into the JSON text exactly.
+const NANOS_PLACEHOLDER = '"__application_expires_at_ns__"';
+
+async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
+  const { db, keys } = opts;
+  const f = app.withTypeProvider<TypeBoxTypeProvider>();
+  const perMinute = rateLimitPerMinute();
+
+  await app.register(rateLimit, {
+    global: false,
+    max: perMinute,
+    timeWindow: 60_000,
+    // Per API key; requests without one share their client address's budget.
+    keyGenerator: (req) => {
+      const key = req.headers['x-api-key'];
+      return typeof key === 'string' && key ? `key:${key}` : `ip:${req.ip}`;
+    },
+  });
+  const limiter = app.createRateLimit();
+
+  app.decorateRequest('dakotaPrincipal', null as unknown as Principal);
+  app.decorateRequest('dakotaRequestId', '');
+
+  app.addHook('onRequest', async (req, reply) => {
+    req.dakotaRequestId = 'req_' + randomToken(26).toLowerCase();
+    reply.header('x-request-id', req.dakotaRequestId);
+    const limit = await limiter(req);
+    if (!limit.isAllowed) {
+      const resetAt = Math.ceil((Date.now() + limit.ttl) / 1000);
+      reply.header('x-ratelimit-limit', limit.max);
+      reply.header('x-ratelimit-remaining', limit.remaining);
+      reply.header('x-ratelimit-reset', resetAt);
+      if (limit.isExceeded) {
+        reply.header('retry-after', Math.max(1, limit.ttlInSeconds));
+        throw new RosterError('rate_limited', `Rate limit of ${limit.max} requests per minute exceeded; retry after ${limit.ttlInSeconds} s`);
+      }
+    }
+    if ((req.routeOptions.config as { public?: boolean } | undefined)?.public) return;
+    req.dakotaPrincipal = await authenticate(keys, req, ['x-api-key'], needFor(req.method));
+  });
+
+  const instance = (req: FastifyRequest) => `${req.protocol}://${req.host}${req.url.split('?')[0]}`;
+
+  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const err = asRosterError(error, req.log);
+    reply.status(err.status).type('application/problem+json').send(problemBody(err, instance(req), req.dakotaRequestId));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const err = new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
+    reply.status(404).type('application/problem+json').send(problemBody(err, instance(req), req.dakotaRequestId));
+  });
+
+  const account = (req: FastifyRequest) => req.dakotaPrincipal.accountId;
+  const actor = (req: FastifyRequest) => ({ actor: req.dakotaPrincipal.actor });
+  const hide = { hide: true };
+
+  f.get('/openapi.json', { schema: hide, config: { public: true } }, async (_req, reply) => reply.type('application/json').send(OPENAPI));
+
+  // Customers
+  f.get('/customers', { schema: { ...hide, querystring: S.CustomerListQuery } }, async (req) => {
+    const r = await runList(db, account(req), customerListQuery(req.query as Static<typeof S.CustomerListQuery>), toCustomer);
+    return { data: r.records.map(renderCustomer), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
+  });
+
+  f.post('/customers', { schema: { ...hide, body: S.CustomerCreate, headers: S.IdempotencyHeaders } }, async (req, reply) => {
+    const body = req.body as Static<typeof S.CustomerCreate>;
+    if (body.sub_client_id !== undefined && body.is_sub_client === true) {
+      throw new RosterError('invalid_request', 'sub_client_id cannot be combined with is_sub_client', [{ field: 'sub_client_id', message: 'cannot be combined with is_sub_client' }]);
+    }
+    const accountId = account(req);
+    const origin = `${req.protocol}://${req.host}`;
+    const res = await idempotent(db, accountId, 'POST /dakota/customers', req.headers['x-idempotency-key'], body, async (tx) => {
+      if (body.sub_client_id !== undefined) await assertSubClient(await getCustomerIn(tx, accountId, { by: 'id', value: body.sub_client_id }), undefined);
+      const now = new Date();
+      const expires = new Date(now.getTime() + APPLICATION_DAYS * 86_400_000);
+      const applicationId = ksuid(now);
+      const stamp = now.toISOString();
+      const input: CustomerInput = {
+        type: body.customer_type,
+        name: body.name,
+        external_id: body.external_id,
+        parent_id: body.sub_client_id,
+        is_sub_client: body.is_sub_client ?? false,
+        kyb_status: 'pending',
+        kyc_links: [{ provider_id: 'persona', link_type: 'persona', url: `${origin}/dakota/kyb/${applicationId}`, status: 'not_started', created_at: stamp, updated_at: stamp, expires_at: expires.toISOString() }],
+        application: { id: applicationId, status: 'pending', decision: null, url: `${origin}/dakota/applications/${applicationId}?token=${randomToken(43)}`, expires_at: expires.toISOString() },
+      };
+      const c = await createCustomerIn(tx, accountId, input, actor(req));
+      return {
+        status: 201,
+        body: {
+          id: c.id,
+          kyb_links: c.kyc_links.map(kybLink),
+          application_id: c.application!.id,
+          application_url: c.application!.url!,
+          application_expires_at: (BigInt(Date.parse(c.application!.expires_at!)) * 1_000_000n).toString(),
+        },
+      };
+    });
+    const { application_expires_at: nanos, ...rest } = res.body as Record<string, unknown>;
+    const text = JSON.stringify({ ...rest, application_expires_at: '__application_expires_at_ns__' }).replace(NANOS_PLACEHOLDER, String(BigInt(nanos as string)));
+    return reply.status(201).type('application/json').send(text);
+  });
+
+  f.get('/customers/sub-client-summary', { schema: hide }, async (req) => {
+    const rows = await childCounts(db, account(req), 'sub_clients');
+    return { data: rows.map((r) => ({ sub_client_id: r.id, sub_client_name: r.name ?? '', customer_count: r.count })) };
+  });
+
+  f.get('/customers/:customer_id', { schema: { ...hide, params: S.CustomerIdParam } }, async (req) => {
+    const c = await getCustomer(db, account(req), { by: 'id', value: req.params.customer_id });
+    if (!c) throw customerNotFound(req.params.customer_id);
+    return renderCustomer(c);
+  });
+
+  f.patch('/customers/:customer_id/sub-client', { schema: { ...hide, params: S.CustomerIdParam, body: S.SubClientUpdate } }, async (req) => {
+    const accountId = account(req);
+    const id = req.params.customer_id;
+    const target = req.body.sub_client_id;
+    // This endpoint's documented errors use `about:blank` problems.
+    const current = await getCustomer(db, accountId, { by: 'id', value: id });
+    if (!current) throw new DakotaProblem('not_found', `Customer not found: ${id}`, 'Not Found', 'about:blank');
+    if (target !== null) {
+      if (target === id) throw badSubClient('a customer cannot be its own sub-client');
+      await assertSubClient(await getCustomer(db, accountId, { by: 'id', value: target }), 'about:blank');
+    }
+    return renderCustomer(await updateCustomer(db, accountId, { by: 'id', value: id }, { parent_id: target }, actor(req)));
+  });
+
+  // Users
+  f.get('/users', { schema: { ...hide, querystring: S.UserListQuery } }, async (req) => {
+    const r = await runList(db, account(req), userListQuery(req.query as Static<typeof S.UserListQuery>), toUser);
+    return { data: r.records.map(renderUser), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
+  });
+
+  f.post('/users', { schema: { ...hide, body: S.UserCreate, headers: S.IdempotencyHeaders } }, async (req, reply) => {
+    const accountId = account(req);
+    const res = await idempotent(db, accountId, 'POST /dakota/users', req.headers['x-idempotency-key'], req.body, async (tx) => {
+      try {
+        return { status: 201, body: renderUser(await createUserIn(tx, accountId, req.body as Static<typeof S.UserCreate>)) };
+      } catch (e) {
+        if (e instanceof RosterError && e.code === 'conflict') throw new DakotaProblem('conflict', `A user with email ${req.body.email} already exists`, 'User already exists', undefined, e.fields);
+        throw e;
+      }
+    });
+    return reply.status(201).send(res.body);
+  });
+
+  // Dakota lists x-idempotency-key on this PATCH too; an update is idempotent by nature, so
+  // the key is required (as documented) but needs no stored replay.
+  f.patch('/users/:user_id', { schema: { ...hide, params: S.UserIdParam, body: S.UserUpdate, headers: S.IdempotencyHeaders } }, async (req, reply) => {
+    const accountId = account(req);
+    if (!(await getUser(db, accountId, req.params.user_id))) throw userNotFound(req.params.user_id);
+    await updateUser(db, accountId, req.params.user_id, req.body as Static<typeof S.UserUpdate>);
+    return reply.status(204).send();
+  });
+
+  f.delete('/users/:user_id', { schema: { ...hide, params: S.UserIdParam } }, async (req, reply) => {
+    try {
+      await deleteUser(db, account(req), req.params.user_id);
+    } catch (e) {
+      if (e instanceof RosterError && e.code === 'not_found') throw userNotFound(req.params.user_id);
+      throw e;
+    }
+    return reply.status(204).send();
+  });
+}
+
+const badSubClient = (message: string, typeUri?: string) =>
+  new DakotaProblem('invalid_request', `sub_client_id ${message}`, typeUri ? 'Bad Request' : 'Invalid request', typeUri, [{ field: 'sub_client_id', message }]);
+
+/** A sub_client_id must name a live customer of the same client that is itself a sub-client. */
+async function assertSubClient(target: { is_sub_client: boolean } | undefined, typeUri: string | undefined) {
+  if (!target) throw badSubClient('must reference a customer belonging to the same client', typeUri);
+  if (!target.is_sub_client) throw badSubClient('must reference a customer that is a sub-client', typeUri);
+}
+
+export const dialect: Dialect = { name: 'dakota', prefix: '/dakota', plugin: dakotaPlugin };
