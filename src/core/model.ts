@@ -78,6 +78,9 @@ export interface Customer {
   parent_name: string | null;
   operator_id: string | null;
   operator_name: string | null;
+  /** The owner's and operator's integer numbers, derived on read. */
+  parent_number: number | null;
+  operator_number: number | null;
   ancestors: string[];
   is_sub_client: boolean;
   extensions: Record<string, unknown>;

@@ -28,7 +28,11 @@ const customerRecord = `(to_jsonb(c) - 'account_id' - 'sort_name' - 'search_text
         'current_market_value', p.current_market_value::text) ORDER BY p.product)
       FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::jsonb),
     'tags', coalesce((SELECT jsonb_agg(t.tag_id ORDER BY t.tag_id)
-      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::jsonb))`;
+      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::jsonb),
+    -- Integer numbers of the owner and operator, for APIs that name customers by number:
+    -- primary-key lookups in the same statement, never a query per row.
+    'parent_number', (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.parent_id),
+    'operator_number', (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.operator_id))`;
 
 export const RESOURCES: Record<Resource, ResourceDef> = {
   customers: {

@@ -1,0 +1,73 @@
+import type { FastifyRequest } from 'fastify';
+import { RosterError, type ErrorCode } from '../../core/errors.ts';
+import { fieldErrors } from '../../http/validation.ts';
+
+// Errors in Spirii's envelope {"error": {type, code, message, param?, request_id}}. Statuses
+// follow Spirii's reference wording: 403 when credentials are missing or not valid, 401 when
+// a valid credential lacks permission for the operation.
+
+const SHAPE: Record<ErrorCode, { status: number; type: string }> = {
+  invalid_request: { status: 400, type: 'invalid_request' },
+  invalid_cursor: { status: 400, type: 'invalid_request' },
+  invalid_operation: { status: 400, type: 'invalid_request' },
+  unauthorized: { status: 403, type: 'authentication_error' },
+  forbidden: { status: 401, type: 'permission_error' },
+  not_found: { status: 404, type: 'not_found' },
+  conflict: { status: 409, type: 'conflict' },
+  idempotency_mismatch: { status: 422, type: 'invalid_request' },
+  rate_limited: { status: 429, type: 'rate_limited' },
+  internal: { status: 500, type: 'api_error' },
+};
+
+/** Canonical field names the store reports, as a Spirii client knows them. */
+const PARAM: Record<string, string> = { parent_id: 'ownerId', external_id: 'externalId', type: 'type', name: 'name', country: 'country' };
+
+const DEFAULT_CODE: Record<ErrorCode, string> = {
+  invalid_request: 'invalid_parameter',
+  invalid_cursor: 'invalid_parameter',
+  invalid_operation: 'operation_not_allowed',
+  unauthorized: 'invalid_credentials',
+  forbidden: 'insufficient_permissions',
+  not_found: 'not_found',
+  conflict: 'duplicate',
+  idempotency_mismatch: 'idempotency_mismatch',
+  rate_limited: 'rate_limit_exceeded',
+  internal: 'internal_error',
+};
+
+export function errorBody(err: RosterError, requestId: string) {
+  const first = err.fields[0];
+  const param = first ? (PARAM[first.field] ?? first.field) : undefined;
+  let message = err.message;
+  if (err.code === 'conflict' && param) message = `A customer with this ${param} already exists`;
+  else if (first && param !== first.field) message = `${param}: ${first.message}`;
+  return {
+    error: {
+      type: SHAPE[err.code].type,
+      code: first?.code && first.code !== 'duplicate' ? first.code : DEFAULT_CODE[err.code],
+      message,
+      ...(param ? { param } : {}),
+      request_id: requestId,
+    },
+  };
+}
+
+export const statusOf = (err: RosterError) => SHAPE[err.code].status;
+
+/** Any thrown value as a RosterError: the dialect's own, Fastify's client errors, else internal. */
+export function asRosterError(error: unknown, req: FastifyRequest): { err: RosterError; status: number } {
+  if (error instanceof RosterError) return { err: error, status: statusOf(error) };
+  const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
+  if (e.validation) {
+    const err = new RosterError('invalid_request', e.message ?? 'Invalid request', fieldErrors(e.validation as never, e.validationContext));
+    return { err, status: 400 };
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    // Fastify's own client errors (malformed JSON, wrong content type, body too large) keep their status.
+    const err = new RosterError(e.statusCode === 404 ? 'not_found' : 'invalid_request', e.message ?? 'Bad request');
+    return { err, status: e.statusCode };
+  }
+  req.log.error({ err: error }, 'unhandled error');
+  const err = new RosterError('internal', 'An unexpected error occurred');
+  return { err, status: 500 };
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RosterError } from '../../core/errors.ts';
+import { hasScope, needFor, presentedKey } from '../../http/auth.ts';
+import type { Principal } from '../../store/accounts-repo.ts';
+import { getCustomer } from '../../store/customers-repo.ts';
+import { runList } from '../../store/list.ts';
+import { toCustomer } from '../../store/records.ts';
+import type { Dialect, DialectOptions } from '../index.ts';
+import { parseWrite } from './body.ts';
+import { asRosterError, errorBody } from './errors.ts';
+import { customerListQuery } from './list-params.ts';
+import { customerId, type RawQuery } from './query-values.ts';
+import { renderCustomer } from './render.ts';
+import { createSpiriiCustomer, deleteSpiriiCustomer, updateSpiriiCustomer } from './writes.ts';
+
+// Spirii Connect's Customer v2 API under /spirii: offset pages with an exact count, integer
+// customer ids, the owner / CPO hierarchy, and Spirii's {"error": {...}} envelope.
+
+const HIDDEN = { hide: true };
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+const requestId = (req: FastifyRequest) => String(req.id);
+
+async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
+  const { db, keys } = opts;
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', requestId(req));
+    const key = presentedKey(req, ['bearer']);
+    if (!key) throw new RosterError('unauthorized', 'Credentials are missing: send Authorization: Bearer <api key>');
+    const principal = await keys.resolve(key);
+    if (!principal) throw new RosterError('unauthorized', 'The API key is not valid');
+    const need = needFor(req.method);
+    if (!hasScope(principal.scopes, need)) throw new RosterError('forbidden', `The API key does not permit this operation (needs ${need} access)`);
+    principals.set(req, principal);
+  });
+
+  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const { err, status } = asRosterError(error, req);
+    reply.status(status).type('application/json').send(errorBody(err, requestId(req)));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(errorBody(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), requestId(req)));
+  });
+
+  const who = (req: FastifyRequest) => principals.get(req)!;
+  const ctx = (req: FastifyRequest) => ({ actor: who(req).actor });
+  const pathId = (req: FastifyRequest) => customerId('id', (req.params as { id: string }).id);
+
+  app.get('/v2/customers', { schema: HIDDEN }, async (req) => {
+    const q = customerListQuery(req.query as RawQuery);
+    const r = await runList(db, who(req).accountId, q, toCustomer);
+    const page = q.page as { limit: number; offset: number };
+    return { data: r.records.map(renderCustomer), count: r.total ?? 0, limit: page.limit, offset: page.offset };
+  });
+
+  app.post('/v2/customers', { schema: HIDDEN }, async (req, reply) => {
+    const c = await createSpiriiCustomer(db, who(req).accountId, parseWrite(req.body, 'create'), ctx(req));
+    return reply.status(201).send(renderCustomer(c));
+  });
+
+  app.get('/v2/customers/:id', { schema: HIDDEN }, async (req) => {
+    const id = pathId(req);
+    const c = await getCustomer(db, who(req).accountId, { by: 'number', value: id });
+    if (!c) throw new RosterError('not_found', `Customer ${id} not found`);
+    return renderCustomer(c);
+  });
+
+  app.put('/v2/customers/:id', { schema: HIDDEN }, async (req) => {
+    const id = pathId(req);
+    return renderCustomer(await updateSpiriiCustomer(db, who(req).accountId, id, parseWrite(req.body, 'update'), ctx(req)));
+  });
+
+  app.delete('/v2/customers/:id', { schema: HIDDEN }, async (req, reply) => {
+    await deleteSpiriiCustomer(db, who(req).accountId, pathId(req), ctx(req));
+    return reply.status(202).send();
+  });
+}
+
+export const dialect: Dialect = { name: 'spirii', prefix: '/spirii', plugin: spiriiPlugin };
