@@ -45,7 +45,9 @@ export interface Search {
 /** Keys a list can be ordered by. The id is always appended as the final tiebreak. */
 export type SortKey =
   | 'id' | 'number' | 'name' | 'email' | 'type' | 'party_type' | 'kyb_status' | 'kyc_status' | 'application_status'
-  | 'parent_name' | 'operator_name' | 'role' | 'created_at' | 'updated_at';
+  | 'parent_name' | 'operator_name' | 'role' | 'created_at' | 'updated_at'
+  /** The caller's own id, or Roster's id where none is set: the id a caller knows a record by. */
+  | 'external_id';
 
 export interface SortTerm {
   readonly key: SortKey;

@@ -74,6 +74,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       operator_name: { sql: `(lower(coalesce(c.operator_name, '')) COLLATE "C")`, type: 'text' },
       created_at: { sql: 'c.created_at', type: 'timestamptz' },
       updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
+      external_id: { sql: '(coalesce(c.external_id, c.id))', type: 'text' },
     },
     search: {
       column: 'c.search_text',
