@@ -1,0 +1,102 @@
+// Query-string datetimes parsed the way the vendor's server (FastAPI on pydantic v2, whose parser
+// is speedate) parses them, so the same inputs are accepted and the same messages come back:
+// RFC 3339 datetimes (separator T, t, space or _; Z or ±HH:MM / ±HHMM; naive means UTC), unix
+// timestamps in seconds or, above 2e10, milliseconds, and bare dates (midnight UTC). On failure
+// pydantic reports the error of its last attempt, parsing the input as a date.
+
+export type ParsedDatetime = { ok: true; value: string } | { ok: false; error: string };
+
+const MS_WATERSHED = 20_000_000_000;
+
+const DATE_ERRORS = {
+  tooShort: 'input is too short',
+  extra: 'unexpected extra characters at the end of the input',
+  year: 'invalid character in year',
+  sep: 'invalid date separator, expected `-`',
+  month: 'invalid character in month',
+  day: 'invalid character in day',
+  monthRange: 'month value is outside expected range of 1-12',
+  dayRange: 'day value is outside expected range',
+  tooSmall: 'dates before 1600 are not supported as unix timestamps',
+  tooLarge: 'dates after 9999 are not supported as unix timestamps',
+  notExact: 'Timestamp is not an exact date',
+} as const;
+
+interface Ymd { y: number; m: number; d: number }
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const pad = (n: number | string, w: number) => String(n).padStart(w, '0');
+
+/** The first ten characters as YYYY-MM-DD, or the speedate error that rejects them. */
+function datePart(s: string): Ymd | string {
+  if (s.length < 10) return DATE_ERRORS.tooShort;
+  for (let i = 0; i < 4; i++) if (!isDigit(s[i])) return DATE_ERRORS.year;
+  if (s[4] !== '-') return DATE_ERRORS.sep;
+  if (!isDigit(s[5]) || !isDigit(s[6])) return DATE_ERRORS.month;
+  if (s[7] !== '-') return DATE_ERRORS.sep;
+  if (!isDigit(s[8]) || !isDigit(s[9])) return DATE_ERRORS.day;
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  if (m < 1 || m > 12) return DATE_ERRORS.monthRange;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const max = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  if (d < 1 || d > max) return DATE_ERRORS.dayRange;
+  return { y, m, d };
+}
+
+/** An instant Postgres reads exactly; year 0 (valid in ISO, not in Postgres) is before every record. */
+function instant(date: Ymd, time: string, tz: string): string {
+  if (date.y === 0) return '-infinity';
+  return `${pad(date.y, 4)}-${pad(date.m, 2)}-${pad(date.d, 2)}T${time}${tz}`;
+}
+
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+\-\u2212])(\d{2}):?(\d{2}))?$/;
+
+function rfc3339(s: string): string | undefined {
+  const date = datePart(s);
+  if (typeof date === 'string') return undefined;
+  if (!['T', 't', ' ', '_'].includes(s[10] ?? '')) return undefined;
+  const m = TIME.exec(s.slice(11));
+  if (!m) return undefined;
+  const [, hh, mi, ss = '00', frac = '', z, sign, tzh, tzm] = m;
+  if (Number(hh) > 23 || Number(mi) > 59 || Number(ss) > 59) return undefined;
+  let tz = 'Z';
+  if (!z && sign) {
+    if (Number(tzm) > 59 || Number(tzh) > 23) return undefined;
+    tz = `${sign === '+' ? '+' : '-'}${tzh}:${tzm}`;
+  }
+  // Beyond microseconds pydantic truncates.
+  const micros = frac.slice(0, 6).padEnd(6, '0');
+  return instant(date, `${hh}:${mi}:${ss}.${micros}`, tz);
+}
+
+/** A unix timestamp (seconds, or milliseconds past the watershed) as an ISO instant in UTC. */
+function timestamp(s: string): ParsedDatetime | undefined {
+  const m = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(s);
+  if (!m) return undefined;
+  const negative = m[1] === '-';
+  const whole = BigInt(m[2]);
+  const ms = whole > BigInt(MS_WATERSHED);
+  // Exact integer microseconds from the digits, never through a float.
+  const fracDigits = (m[3] ?? '').slice(0, ms ? 3 : 6).padEnd(ms ? 3 : 6, '0');
+  let micros = whole * (ms ? 1000n : 1_000_000n) + BigInt(fracDigits || '0');
+  if (negative) micros = -micros;
+  const seconds = micros / 1_000_000n - (micros % 1_000_000n < 0n ? 1n : 0n);
+  if (seconds < -11_676_096_000n) return { ok: false, error: DATE_ERRORS.tooSmall };
+  if (seconds > 253_402_300_799n) return { ok: false, error: DATE_ERRORS.tooLarge };
+  const rest = micros - seconds * 1_000_000n;
+  const iso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+  return { ok: true, value: `${iso}.${pad(String(rest), 6)}Z` };
+}
+
+export function parseDatetime(input: string): ParsedDatetime {
+  const dt = rfc3339(input);
+  if (dt) return { ok: true, value: dt };
+  const ts = timestamp(input);
+  if (ts) return ts;
+  const date = datePart(input);
+  if (typeof date === 'string') return { ok: false, error: date };
+  if (input.length > 10) return { ok: false, error: DATE_ERRORS.extra };
+  return { ok: true, value: instant(date, '00:00:00', 'Z') };
+}

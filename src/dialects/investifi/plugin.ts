@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { RosterError } from '../../core/errors.ts';
+import { and, listQuery } from '../../core/list-query.ts';
+import { hasScope, presentedKey } from '../../http/auth.ts';
+import type { Principal } from '../../store/accounts-repo.ts';
+import { getCustomer } from '../../store/customers-repo.ts';
+import { runList } from '../../store/list.ts';
+import { toCustomer } from '../../store/records.ts';
+import type { Dialect, DialectOptions } from '../index.ts';
+import { IS_USER, KYC_PRODUCTS, parseUserListParams, SORT_KEYS, SORT_ORDERS, userAccountIs, userListQuery } from './list-params.ts';
+import { toPartnerUser } from './render.ts';
+import { Checker, RequestValidationError } from './validation.ts';
+
+// InvestiFi's (formerly CryptoFi's) read-only Partner API under /investifi/v1: users are the
+// customers holding product accounts; errors are FastAPI's {"detail": ...} bodies.
+
+/** FastAPI's own error for a missing credential, and what the app says of a bad one. */
+class HttpError extends Error {
+  constructor(readonly status: number, readonly detail: string, readonly headers: Record<string, string> = {}) {
+    super(detail);
+  }
+}
+
+const str = (description: string) => Type.Optional(Type.String({ description }));
+const kycFilters = Object.fromEntries(KYC_PRODUCTS.map((p) => [`${p}_kyc_status`, str(`Users with this KYC state on their ${p} account.`)]));
+
+// Documentation only: parameters are validated by parseUserListParams, in the vendor's way.
+const listDocs = {
+  tags: ['investifi'],
+  summary: 'Get User List',
+  security: [{ apiKey: [] }],
+  querystring: Type.Object({
+    user_account_id: str('The user with this partner-supplied account id.'),
+    product: str('Users provisioned for this product.'),
+    ...kycFilters,
+    created_at_start: Type.Optional(Type.String({ format: 'date-time', description: 'Lower bound (inclusive) on created_at, UTC.' })),
+    created_at_end: Type.Optional(Type.String({ format: 'date-time', description: 'Upper bound (exclusive) on created_at, UTC.' })),
+    per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+    last_record_number: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The last_record_number of the previous response.' })),
+    sort_order: Type.Optional(Type.Union(SORT_ORDERS.map((v) => Type.Literal(v)), { default: 'desc' })),
+    sort_key: Type.Optional(Type.Union(SORT_KEYS.map((v) => Type.Literal(v)), { default: 'created_at' })),
+  }),
+};
+const detailDocs = { tags: ['investifi'], summary: 'Get User Detail', security: [{ apiKey: [] }], params: Type.Object({ user_account_id: Type.String() }) };
+const noValidation = () => () => true;
+
+async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
+  const { db, keys } = opts;
+  app.decorateRequest('principal', null as unknown as Principal);
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.routeOptions.url || (req.routeOptions.config as { public?: boolean }).public) return;
+    const key = presentedKey(req, ['x-api-key']);
+    if (!key) throw new HttpError(401, 'Not authenticated', { 'www-authenticate': 'APIKey' });
+    const principal = await keys.resolve(key);
+    if (!principal) throw new HttpError(401, 'Invalid API key', { 'www-authenticate': 'APIKey' });
+    if (!hasScope(principal.scopes, 'read')) throw new HttpError(403, 'Not enough permissions');
+    req.principal = principal;
+  });
+
+  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof RequestValidationError) return reply.status(422).send({ detail: error.entries });
+    if (error instanceof HttpError) return reply.status(error.status).headers(error.headers).send({ detail: error.detail });
+    if (error instanceof RosterError && error.status < 500) return reply.status(error.status).send({ detail: error.message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return reply.status(status).send({ detail: (error as Error).message });
+    req.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ detail: 'Internal Server Error' });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ detail: 'Not Found' }));
+
+  const listUsers = async (req: FastifyRequest) => {
+    const accountId = req.principal.accountId;
+    const params = parseUserListParams(req.query as Record<string, unknown>);
+    let afterId: string | undefined;
+    if (params.lastRecordNumber > 0) {
+      // The cursor is the record the previous page ended on; it stays a valid position even
+      // if that record has since been deleted or stopped matching.
+      const anchor = await getCustomer(db, accountId, { by: 'number', value: params.lastRecordNumber }, true);
+      if (!anchor) new Checker('query').valueError('last_record_number', params.lastRecordNumberInput, 'not a cursor returned by this API');
+      afterId = anchor!.id;
+    }
+    const result = await runList(db, accountId, userListQuery(params, afterId), toCustomer);
+    return {
+      items: result.records.map(toPartnerUser),
+      total_records: result.total ?? 0,
+      // An empty page keeps the cursor, so a later call resumes where this walk stopped.
+      last_record_number: result.records.at(-1)?.number ?? params.lastRecordNumber,
+      per_page: params.perPage,
+    };
+  };
+
+  const getUser = async (req: FastifyRequest<{ Params: { user_account_id: string } }>) => {
+    const q = listQuery({ resource: 'customers', filter: and(IS_USER, userAccountIs(req.params.user_account_id)), page: { kind: 'keyset', limit: 1 } });
+    const [user] = (await runList(db, req.principal.accountId, q, toCustomer)).records;
+    if (!user) throw new HttpError(404, 'User not found');
+    return toPartnerUser(user);
+  };
+
+  // The vendor's paths end in a slash; the bare form is served too rather than redirected.
+  app.get('/users/', { schema: listDocs, validatorCompiler: noValidation }, listUsers);
+  app.get('/users', { schema: { ...listDocs, hide: true }, validatorCompiler: noValidation }, listUsers);
+  app.get('/users/:user_account_id/', { schema: detailDocs, validatorCompiler: noValidation }, getUser);
+  app.get('/users/:user_account_id', { schema: { ...detailDocs, hide: true }, validatorCompiler: noValidation }, getUser);
+
+  // The API is read-only: other methods on its paths are 405, as FastAPI answers them.
+  const notAllowed = async (_req: FastifyRequest, reply: FastifyReply) => reply.status(405).header('allow', 'GET').send({ detail: 'Method Not Allowed' });
+  for (const url of ['/users/', '/users', '/users/:user_account_id/', '/users/:user_account_id']) {
+    app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, config: { public: true } as object, schema: { hide: true }, handler: notAllowed });
+  }
+}
+
+export const dialect: Dialect = { name: 'investifi', prefix: '/investifi/v1', plugin: investifiPlugin };
