@@ -44,7 +44,7 @@ export function rateLimitPerMinute(env = process.env): number {
 
 const APPLICATION_DAYS = 30;
 // application_expires_at is nanoseconds: beyond 2^53, so it is written into the JSON text exactly.
-const NANOS_PLACEHOLDER = '"__application_expires_at_ns__"';
+const NANOS_PLACEHOLDER = '__application_expires_at_ns__';
 
 async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
   const { db, keys } = opts;
@@ -131,19 +131,18 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
         application: { id: applicationId, status: 'pending', decision: null, url: `${origin}/dakota/applications/${applicationId}?token=${randomToken(43)}`, expires_at: expires.toISOString() },
       };
       const c = await createCustomerIn(tx, accountId, input, actor(req));
-      return {
-        status: 201,
-        body: {
-          id: c.id,
-          kyb_links: c.kyc_links.map(kybLink),
-          application_id: c.application!.id,
-          application_url: c.application!.url!,
-          application_expires_at: (BigInt(Date.parse(c.application!.expires_at!)) * 1_000_000n).toString(),
-        },
+      const created = {
+        id: c.id,
+        kyb_links: c.kyc_links.map(kybLink),
+        application_id: c.application!.id,
+        application_url: c.application!.url!,
+        application_expires_at: NANOS_PLACEHOLDER,
       };
+      const nanos = BigInt(Date.parse(c.application!.expires_at!)) * 1_000_000n;
+      // Stored as the exact JSON text, so a replay is byte-identical.
+      return { status: 201, body: JSON.stringify(created).replace(JSON.stringify(NANOS_PLACEHOLDER), nanos.toString()) };
     });
-    const { application_expires_at: nanos, ...rest } = res.body as Record<string, unknown>;
-    const text = JSON.stringify({ ...rest, application_expires_at: '__application_expires_at_ns__' }).replace(NANOS_PLACEHOLDER, String(BigInt(nanos as string)));
+    const text = res.body as string;
     return reply.status(201).type('application/json').send(text);
   });
 

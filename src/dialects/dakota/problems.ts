@@ -14,7 +14,7 @@ const KIND: Record<ErrorCode, { fragment: string; title: string }> = {
   forbidden: { fragment: 'forbidden', title: 'Forbidden' },
   not_found: { fragment: 'not-found', title: 'Not found' },
   conflict: { fragment: 'conflict', title: 'Conflict' },
-  idempotency_mismatch: { fragment: 'conflict', title: 'Idempotency key reused' },
+  idempotency_mismatch: { fragment: 'conflict', title: 'Conflict' },
   rate_limited: { fragment: 'rate-limit-exceeded', title: 'Too Many Requests' },
   internal: { fragment: 'internal-error', title: 'Internal Server Error' },
 };
@@ -31,6 +31,8 @@ export const userNotFound = (id: string) => new DakotaProblem('not_found', `User
 
 /** Any error thrown while serving a request, as the RosterError it means. */
 export function asRosterError(error: unknown, log: FastifyRequest['log']): RosterError {
+  // Dakota documents no 422: a reused idempotency key with another body is a conflict.
+  if (error instanceof RosterError && error.code === 'idempotency_mismatch') return new DakotaProblem('conflict', error.message, 'Idempotency key reused', undefined, error.fields.map((f) => ({ ...f, field: 'x-idempotency-key' })));
   if (error instanceof RosterError) return error;
   const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
   if (e.validation) {
