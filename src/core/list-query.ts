@@ -26,7 +26,8 @@ export type Filter =
   | { readonly kind: 'underOperator'; readonly operator: CustomerRef }
   | { readonly kind: 'hasProductAccount'; readonly product?: string; readonly kycStatuses?: readonly string[] }
   | { readonly kind: 'hasTag'; readonly tagId: string }
-  | { readonly kind: 'hasToken'; readonly value: string; readonly type?: string }
+  /** A live token with this value and/or type; at least one of them is given. */
+  | { readonly kind: 'hasToken'; readonly value?: string; readonly type?: string }
   | { readonly kind: 'and'; readonly filters: readonly Filter[] }
   | { readonly kind: 'or'; readonly filters: readonly Filter[] }
   | { readonly kind: 'not'; readonly filter: Filter };

@@ -181,8 +181,9 @@ class ListCompiler {
       case 'hasTag':
         return `EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.account_id = c.account_id AND ct.customer_id = c.id AND ct.tag_id = ${this.p.add(node.tagId, 'uuid')})`;
       case 'hasToken': {
+        const value = node.value !== undefined ? ` AND tk.value = ${this.p.add(node.value, 'text')}` : '';
         const type = node.type !== undefined ? ` AND tk.type = ${this.p.add(node.type, 'text')}` : '';
-        return `EXISTS (SELECT 1 FROM customer_tokens tk WHERE tk.account_id = c.account_id AND tk.customer_id = c.id AND tk.deleted_at IS NULL AND tk.value = ${this.p.add(node.value, 'text')}${type})`;
+        return `EXISTS (SELECT 1 FROM customer_tokens tk WHERE tk.account_id = c.account_id AND tk.customer_id = c.id AND tk.deleted_at IS NULL${value}${type})`;
       }
       default: {
         const unhandled: never = node;
