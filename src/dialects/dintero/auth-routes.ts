@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { invalid, RosterError } from '../../core/errors.ts';
+import type { AccessTokens } from '../../auth/access-tokens.ts';
+import { findOAuthClient } from '../../store/accounts-repo.ts';
+import type { Db } from '../../store/db.ts';
+import { AID } from './auth.ts';
+import { AidParams, TokenRequest } from './schemas.ts';
+
+// POST /accounts/{aid}/auth/token: the client-credentials grant. The client authenticates with
+// HTTP Basic; the audience must name the same account as the path (any host: Roster runs
+// behind whatever base URL the client was given).
+
+const AUDIENCE = /\/accounts\/([PT]\d{8})\/?$/;
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } : undefined;
+}
+
+export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens) {
+  const f = app.withTypeProvider<TypeBoxTypeProvider>();
+  f.post('/accounts/:aid/auth/token', {
+    config: { access: 'public' },
+    schema: { tags: ['dintero'], summary: 'Get an access token (client credentials)', params: AidParams, body: TokenRequest },
+  }, async (req) => {
+    const creds = basicCredentials(req.headers.authorization);
+    if (!creds) throw new RosterError('unauthorized', 'Client credentials are required: Authorization: Basic base64(client_id:client_secret)');
+    const client = await findOAuthClient(db, creds.id, creds.secret);
+    if (!client) throw new RosterError('unauthorized', 'Invalid client credentials');
+    const { aid } = req.params;
+    if (!AID.test(aid)) throw invalid('aid', 'must match ^[PT]\\d{8}$');
+    if (client.accountId !== aid) throw new RosterError('forbidden', `The client has no grant for account ${aid}`);
+    if (req.body.grant_type !== 'client_credentials') throw invalid('grant_type', 'only client_credentials is supported');
+    if (req.body.audience === undefined) throw invalid('audience', 'is required');
+    const audienceAid = AUDIENCE.exec(req.body.audience)?.[1];
+    if (!audienceAid) throw invalid('audience', 'must be the account URL, e.g. https://api.dintero.com/v1/accounts/{aid}');
+    if (audienceAid !== aid) throw new RosterError('forbidden', `The audience ${req.body.audience} is not granted to this client`);
+    return tokens.issue(client, req.body.audience);
+  });
+}

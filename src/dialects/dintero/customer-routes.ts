@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { encodeCursor, decodeCursor } from '../../core/cursor.ts';
+import { eq, listQuery, type Anchor, type ListQuery, type SortTerm } from '../../core/list-query.ts';
+import { RosterError } from '../../core/errors.ts';
+import { toCustomer } from '../../store/records.ts';
+import { runList } from '../../store/list.ts';
+import { createCustomer, deleteCustomerIn, updateCustomerIn } from '../../store/customers-repo.ts';
+import { inAccount, type Db } from '../../store/db.ts';
+import { isUuid } from '../../store/tags-repo.ts';
+import { customerIn } from './customer-lookup.ts';
+import { createInput, updateInput } from './customer-input.ts';
+import { customerListQuery } from './list-params.ts';
+import { renderCustomer, renderDeleted } from './render.ts';
+import * as S from './schemas.ts';
+
+// /accounts/{aid}/customers/users: the customer collection and single customers.
+
+const USERS = '/accounts/:aid/customers/users';
+
+/**
+ * Where a page resumes. starting_after takes the paging-token this API returned, or a
+ * customer's `id` (its uuid, Dintero's "object ID"), which resumes right after that customer.
+ */
+async function anchorFor(db: Db, accountId: string, sort: readonly SortTerm[], startingAfter: string): Promise<Anchor> {
+  if (!isUuid(startingAfter)) return decodeCursor(startingAfter, sort);
+  const q = listQuery({ resource: 'customers', filter: eq('uuid', startingAfter), sort, page: { kind: 'keyset', limit: 1 }, deleted: 'include' });
+  const r = await runList(db, accountId, q, toCustomer);
+  if (!r.records.length || !r.lastValues) throw new RosterError('invalid_cursor', `No customer ${startingAfter} exists to page from`);
+  return { values: r.lastValues, id: r.records[0].id };
+}
+
+function exposeHeaders(reply: FastifyReply, names: string[]) {
+  reply.header('access-control-expose-headers', names.join(', '));
+}
+
+export function customerRoutes(app: FastifyInstance, db: Db) {
+  const f = app.withTypeProvider<TypeBoxTypeProvider>();
+  const read = { access: 'read' };
+  const write = { access: 'write' };
+
+  f.get(USERS, { config: read, schema: { tags: ['dintero'], summary: 'Customer collection', params: S.AidParams, querystring: S.CustomerListQuery } }, async (req, reply) => {
+    const p = req.query as S.CustomerListQuery;
+    const aid = req.params.aid;
+    const base = customerListQuery(p, { kind: 'keyset', limit: p.limit });
+    const q: ListQuery = p.starting_after !== undefined
+      ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: await anchorFor(db, aid, base.sort, p.starting_after) } })
+      : base;
+    const r = await runList(db, aid, q, toCustomer);
+    const last = r.records.at(-1);
+    // since_datetime pages by its own timestamp; only the cursor walk gets a paging token.
+    if (p.since_datetime === undefined && r.hasMoreAfter && last && r.lastValues) reply.header('paging-token', encodeCursor(q.sort, r.lastValues, last.id));
+    if (r.total !== undefined) reply.header('total-count', String(r.total));
+    exposeHeaders(reply, ['paging-token', 'total-count']);
+    return r.records.map(renderCustomer);
+  });
+
+  f.post(USERS, { config: write, schema: { tags: ['dintero'], summary: 'Create a customer', params: S.AidParams, body: S.CustomerCreate } }, async (req) =>
+    renderCustomer(await createCustomer(db, req.params.aid, createInput(req.body as S.CustomerCreate), { actor: req.dintero.actor })));
+
+  f.get(`${USERS}/:customer_id`, { config: read, schema: { tags: ['dintero'], summary: 'Customer details', params: S.CustomerParams } }, async (req) =>
+    renderCustomer(await inAccount(db, req.params.aid, (tx) => customerIn(tx, req.params.aid, req.params.customer_id))));
+
+  f.put(`${USERS}/:customer_id`, { config: write, schema: { tags: ['dintero'], summary: 'Update a customer (partial)', params: S.CustomerParams, body: S.CustomerUpdate } }, async (req) => {
+    const { aid, customer_id } = req.params;
+    const updated = await inAccount(db, aid, async (tx) => {
+      const current = await customerIn(tx, aid, customer_id);
+      return updateCustomerIn(tx, aid, { by: 'id', value: current.id }, updateInput(req.body as S.CustomerUpdate, current), { actor: req.dintero.actor });
+    });
+    return renderCustomer(updated);
+  });
+
+  // delete_tokens is accepted; a deleted customer's tokens are always removed with it.
+  f.delete(`${USERS}/:customer_id`, { config: write, schema: { tags: ['dintero'], summary: 'Delete a customer', params: S.CustomerParams, querystring: S.DeleteQuery } }, async (req) => {
+    const { aid, customer_id } = req.params;
+    const deleted = await inAccount(db, aid, async (tx) => {
+      const current = await customerIn(tx, aid, customer_id);
+      return deleteCustomerIn(tx, aid, { by: 'id', value: current.id }, { actor: req.dintero.actor });
+    });
+    return renderDeleted(deleted);
+  });
+
+  f.post(`${USERS}/:customer_id/change_customer_id`, {
+    config: { access: 'changeCustomerId' },
+    schema: { tags: ['dintero'], summary: 'Change the customer_id of a customer', params: S.CustomerParams, body: S.ChangeCustomerId },
+  }, async (req) => {
+    const { aid, customer_id } = req.params;
+    const updated = await inAccount(db, aid, async (tx) => {
+      const current = await customerIn(tx, aid, customer_id);
+      const now = new Date();
+      const old = current.external_id ?? current.id;
+      // The documented audit trail: one metadata entry per change.
+      const hash = createHash('sha256').update(`${old}\n${req.body.customer_id}`).digest('hex').slice(0, 8);
+      const trail = { created_at: now.toISOString(), created_by: req.dintero.actor, old, new: req.body.customer_id };
+      const metadata = { ...current.metadata, [`dintero_change_customer_id_${now.getTime()}.${hash}`]: trail };
+      return updateCustomerIn(tx, aid, { by: 'id', value: current.id }, { external_id: req.body.customer_id, metadata }, { actor: req.dintero.actor, now });
+    });
+    return renderCustomer(updated);
+  });
+}

@@ -1,0 +1,35 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RosterError, type FieldError } from '../../core/errors.ts';
+import { fieldErrors } from '../../http/validation.ts';
+
+// Dintero's error body: {"error": {"code", "message", "errors"?}}. The code is the status's
+// reason phrase in capitals, as in the docs' example {"code": "NOT FOUND"}.
+
+/** Dintero answers a duplicate customer_id, email or phone_number with 400, not 409. */
+const statusOf = (e: RosterError) => (e.code === 'conflict' ? 400 : e.status);
+
+export function errorBody(status: number, message: string, errors: FieldError[] = []) {
+  return { error: { code: (STATUS_CODES[status] ?? 'ERROR').toUpperCase(), message, ...(errors.length ? { errors } : {}) } };
+}
+
+export function sendError(reply: FastifyReply, status: number, message: string, errors: FieldError[] = []) {
+  return reply.status(status).type('application/json; charset=utf-8').send(errorBody(status, message, errors));
+}
+
+export function errorHandler(error: unknown, req: FastifyRequest, reply: FastifyReply) {
+  const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
+  if (error instanceof RosterError) return sendError(reply, statusOf(error), error.message, error.fields);
+  if (e.validation) {
+    const fields = fieldErrors(e.validation as never, e.validationContext);
+    const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return sendError(reply, 400, `Invalid ${e.validationContext ?? 'request'}: ${message}`, fields);
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return sendError(reply, e.statusCode, e.message ?? 'Bad request');
+  req.log.error({ err: error }, 'unhandled error');
+  return sendError(reply, 500, 'An internal error occurred');
+}
+
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, 404, `No route ${req.method} ${req.url.split('?')[0]}`);
+}
