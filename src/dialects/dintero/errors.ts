@@ -19,7 +19,11 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
 
 export function errorHandler(error: unknown, req: FastifyRequest, reply: FastifyReply) {
   const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
-  if (error instanceof RosterError) return sendError(reply, statusOf(error), error.message, error.fields);
+  if (error instanceof RosterError) {
+    // The canonical external_id is Dintero's customer_id.
+    const fields = error.fields.map((f) => (f.field === 'external_id' ? { ...f, field: 'customer_id' } : f));
+    return sendError(reply, statusOf(error), error.message.replace(/\bexternal_id\b/g, 'customer_id'), fields);
+  }
   if (e.validation) {
     const fields = fieldErrors(e.validation as never, e.validationContext);
     const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
