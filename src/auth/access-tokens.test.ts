@@ -1,0 +1,41 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { STORES, openTestStore, type TestStore } from '../../test/support/stores.ts';
+import { RosterError } from '../core/errors.ts';
+import { currentSigningKey } from '../store/signing-keys-repo.ts';
+import { AccessTokens } from './access-tokens.ts';
+
+// Access tokens: signed with a key made on first use and shared through the database.
+
+for (const kind of STORES) {
+  describe(`access tokens (${kind})`, () => {
+    let store: TestStore;
+    before(async () => {
+      store = await openTestStore(kind);
+    });
+    after(() => store.close());
+    const principal = { accountId: 'T00000042', scopes: ['read:customers', 'write:customers'], actor: 'cl_x' };
+    const unauthorized = (e: unknown) => e instanceof RosterError && e.code === 'unauthorized';
+
+    test('concurrent first uses agree on one 256-bit key', async () => {
+      const keys = await Promise.all([1, 2, 3].map(() => currentSigningKey(store.db, 'test-purpose')));
+      assert.equal(new Set(keys.map((k) => k.kid)).size, 1);
+      assert.equal(keys[0].secret.length, 32);
+    });
+
+    test('a token issued by one instance verifies in another; tampering and expiry do not', async () => {
+      const issued = await new AccessTokens(store.db).issue(principal, 'https://x/v1/accounts/T00000042');
+      assert.deepEqual(await new AccessTokens(store.db).verify(issued.access_token), principal);
+      const [h, p, s] = issued.access_token.split('.');
+      await assert.rejects(new AccessTokens(store.db).verify(`${h}.${p}.${s.slice(0, -3)}abc`), unauthorized);
+      await assert.rejects(new AccessTokens(store.db).verify('a.b.c'), unauthorized);
+      const old = await new AccessTokens(store.db).issue(principal, 'aud', { now: new Date(Date.now() - 3600_000), lifetime: 60 });
+      await assert.rejects(new AccessTokens(store.db).verify(old.access_token), (e: unknown) => unauthorized(e) && /expired/.test((e as Error).message));
+      // A key of another purpose cannot sign access tokens.
+      const foreign = await currentSigningKey(store.db, 'test-purpose');
+      const { SignJWT } = await import('jose');
+      const forged = await new SignJWT({ aid: 'T00000042', scope: 'admin:customers' }).setProtectedHeader({ alg: 'HS256', kid: foreign.kid }).setIssuer('roster').setSubject('x').setExpirationTime('1h').sign(foreign.secret);
+      await assert.rejects(new AccessTokens(store.db).verify(forged), unauthorized);
+    });
+  });
+}
