@@ -134,7 +134,7 @@ export function deleteCustomer(db: Db, accountId: string, ref: CustomerRef, ctx:
   return inAccount(db, accountId, (tx) => deleteCustomerIn(tx, accountId, ref, ctx));
 }
 
-const cast = (col: string) => (JSON_COLUMNS.has(col) ? '::jsonb' : col === 'date_of_birth' ? '::date' : col === 'created_at' || col === 'updated_at' ? '::timestamptz' : '');
+const cast = (col: string) => (JSON_COLUMNS.has(col) ? '::text::jsonb' : col === 'date_of_birth' ? '::date' : col === 'created_at' || col === 'updated_at' ? '::timestamptz' : '');
 
 async function assertParent(tx: Queryable, accountId: string, parentId: string, selfId: string | undefined) {
   const [parent] = await tx.query<{ id: string; ancestors: string[] }>(

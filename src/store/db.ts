@@ -31,6 +31,12 @@ export async function inAccount<T>(db: Db, accountId: string, fn: (tx: Queryable
   });
 }
 
+/**
+ * JSON parameters are passed as text and cast in SQL (`$1::text::jsonb`): postgres.js would
+ * otherwise encode a JSON string a second time for a jsonb parameter, PGlite would not.
+ */
+export const JSONB = '::text::jsonb';
+
 export function isUniqueViolation(e: unknown): e is { code: string; constraint_name?: string; constraint?: string } {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 }

@@ -40,7 +40,7 @@ export async function idempotent(
     }
     const res = await write(tx);
     await tx.query(
-      `INSERT INTO idempotency_records (account_id, scope, key, request_hash, status, response) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      `INSERT INTO idempotency_records (account_id, scope, key, request_hash, status, response) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)`,
       [accountId, scope, key, hash, res.status, JSON.stringify(res.body)],
     );
     return { ...res, replayed: false };

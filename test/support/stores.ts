@@ -54,7 +54,7 @@ export interface TestServer extends TestStore {
 
 export async function startTestServer(kind: StoreKind): Promise<TestServer> {
   const store = await openTestStore(kind);
-  const app = await buildApp({ db: store.db });
+  const app = await buildApp({ db: store.db, logger: process.env.ROSTER_TEST_LOG === '1' });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const account = await createAccount(store.db, 'Test', 'test');
   return {

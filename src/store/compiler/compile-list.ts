@@ -165,7 +165,7 @@ class ListCompiler {
       case 'jsonHasKeys':
         return `c.${node.field} ?& ${this.p.add(node.keys, 'text[]' as SqlType)}`;
       case 'jsonContains':
-        return `c.${node.field} @> ${this.p.add(JSON.stringify(node.value), 'jsonb' as SqlType)}`;
+        return `c.${node.field} @> ${this.p.add(JSON.stringify(node.value), 'text') + '::jsonb'}`;
       case 'childOf':
         return `c.parent_id = ${this.ref(node.parent)}`;
       case 'descendantOf':

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { and, eq, inList, listQuery, type ListQuery } from '../../core/list-query.ts';
+import { scopeQuery } from '../../core/scope.ts';
+import { compileList } from './compile-list.ts';
+
+// Golden SQL: the statement each representative list shape compiles to is checked in, so a
+// change to a query shows in review as an SQL diff. `npm run golden` rewrites the files.
+
+const DIR = fileURLToPath(new URL('./golden/', import.meta.url));
+const ACCOUNT = 'T00000042';
+const ID = '2B5J8KZ9N7M1K3P6Q8R4T7V9abc';
+
+const SHAPES: Record<string, ListQuery> = {
+  'customers-first-page': listQuery({ resource: 'customers', sort: [{ key: 'name', dir: 'asc' }], count: true }),
+  'customers-after-id-desc': listQuery({ resource: 'customers', sort: [{ key: 'created_at', dir: 'desc' }], page: { kind: 'keyset', limit: 7, after: { id: ID } } }),
+  'customers-before-cursor-mixed-sort': listQuery({
+    resource: 'customers',
+    sort: [{ key: 'kyb_status', dir: 'asc' }, { key: 'created_at', dir: 'desc' }],
+    page: { kind: 'keyset', limit: 20, before: { values: ['active', '2024-01-01T00:00:00.000Z', ID], id: ID } },
+  }),
+  'customers-offset-hierarchy': listQuery({
+    resource: 'customers',
+    filter: and({ kind: 'descendantOf', ancestor: { by: 'number', value: 12 } }, inList('type', ['individual', 'business'])),
+    sort: [{ key: 'number', dir: 'desc' }],
+    page: { kind: 'offset', limit: 50, offset: 100 },
+    count: true,
+  }),
+  'customers-search-filters': listQuery({
+    resource: 'customers',
+    filter: and(
+      { kind: 'range', field: 'created_at', gte: '2024-01-01T00:00:00Z', lte: '2024-12-31T23:59:59Z' },
+      { kind: 'hasProductAccount', product: 'crypto', kycStatuses: ['approved'] },
+      { kind: 'jsonHasKeys', field: 'attributes', keys: ['tier'] },
+      { kind: 'null', field: 'application_status', isNull: false },
+      { kind: 'underOperator', operator: { by: 'id', value: ID } },
+      { kind: 'childOf', parent: { by: 'id', value: ID } },
+    ),
+    search: { term: 'smi_th%', fields: ['name', 'email', 'id'], mode: 'substring' },
+    sort: [{ key: 'name', dir: 'asc' }],
+  }),
+  'customers-changed-since': listQuery({
+    resource: 'customers',
+    filter: and({ kind: 'range', field: 'updated_at', gte: '2025-01-01T00:00:00Z' }, { kind: 'hasTag', tagId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' }, { kind: 'hasToken', value: 'tok', type: 'sha1:email' }),
+    sort: [{ key: 'updated_at', dir: 'asc' }],
+    deleted: 'include',
+    page: { kind: 'keyset', limit: 10 },
+  }),
+  'users-search-prefix': listQuery({
+    resource: 'users',
+    filter: and(inList('role', ['admin']), eq('email', 'A@B.C')),
+    search: { term: 'gra', fields: ['first_name', 'last_name', 'email', 'id'], mode: 'prefix' },
+    sort: [{ key: 'created_at', dir: 'desc' }],
+  }),
+};
+
+for (const [name, q] of Object.entries(SHAPES)) {
+  test(`golden SQL: ${name}`, () => {
+    const stmt = compileList(scopeQuery(q, ACCOUNT));
+    const text = `-- params: ${JSON.stringify(stmt.params)}\n-- prepared: ${stmt.prepare}\n${stmt.text}\n`;
+    const file = `${DIR}${name}.sql`;
+    if (process.env.ROSTER_UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, text);
+    assert.equal(text, readFileSync(file, 'utf8'), `${name}.sql changed: review the diff, then run npm run golden`);
+  });
+}
+
+test('search statements are never prepared; others are', () => {
+  assert.equal(compileList(scopeQuery(SHAPES['customers-search-filters'], ACCOUNT)).prepare, false);
+  assert.equal(compileList(scopeQuery(SHAPES['customers-first-page'], ACCOUNT)).prepare, true);
+});
+
+test('every statement is scoped to the account and hides deleted records unless asked', () => {
+  const stmt = compileList(scopeQuery(SHAPES['customers-first-page'], ACCOUNT));
+  assert.equal(stmt.params[0], ACCOUNT);
+  assert.match(stmt.text, /c\.account_id = \$1::text/);
+  assert.match(stmt.text, /c\.deleted_at IS NULL/);
+  assert.doesNotMatch(compileList(scopeQuery(SHAPES["customers-changed-since"], ACCOUNT)).text, /c\.deleted_at IS NULL/);
+});
+
+test('search terms are matched literally: LIKE wildcards are escaped', () => {
+  const stmt = compileList(scopeQuery(SHAPES['customers-search-filters'], ACCOUNT));
+  assert.ok(stmt.params.includes('%smi\\_th\\%%'));
+});
