@@ -30,7 +30,8 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
         if (!stream.write(line)) await new Promise((r) => stream.once('drain', r));
       }
       await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      await new Promise((r) => stream.once('finish', r)).catch(() => {});
+      // 'finish' has usually fired by the time end's callback runs; waiting for it again would hang.
+      if (!stream.writableFinished) await new Promise((r) => stream.once('finish', r)).catch(() => {});
     },
     async close() {
       await sql.end({ timeout: 5 });
