@@ -20,6 +20,7 @@ const HIDDEN = { hide: true };
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 const requestId = (req: FastifyRequest) => String(req.id);
+const credentials = (code: string, message: string) => new RosterError('unauthorized', message, [{ field: 'Authorization', message, code }]);
 
 async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
   const { db, keys } = opts;
@@ -27,9 +28,9 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', requestId(req));
     const key = presentedKey(req, ['bearer']);
-    if (!key) throw new RosterError('unauthorized', 'Credentials are missing: send Authorization: Bearer <api key>');
+    if (!key) throw credentials('missing_credentials', 'Credentials are missing: send Authorization: Bearer <api key>');
     const principal = await keys.resolve(key);
-    if (!principal) throw new RosterError('unauthorized', 'The API key is not valid');
+    if (!principal) throw credentials('invalid_credentials', 'The API key is not valid');
     const need = needFor(req.method);
     if (!hasScope(principal.scopes, need)) throw new RosterError('forbidden', `The API key does not permit this operation (needs ${need} access)`);
     principals.set(req, principal);
