@@ -55,6 +55,12 @@ for (const kind of STORES) {
       // every route shares the key's budget
       assert.equal((await api.call('POST', '/customers', { body: {} })).status, 429);
 
+      // unknown keys share the client address's budget: inventing keys buys nothing
+      // (connect() spent one request of it on /openapi.json)
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMIT; i++) statuses.push((await api.call('GET', '/customers', { key: `invented-${i}` })).status);
+      assert.deepEqual(statuses, [...Array(LIMIT - 1).fill(401), 429]);
+
       // another key has its own budget
       const other = await createApiKey(s.db, s.account.account_id, 'second', ['read']);
       const fresh = await api.call('GET', '/customers?limit=1', { key: other });

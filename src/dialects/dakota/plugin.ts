@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { RosterError } from '../../core/errors.ts';
 import { ksuid, randomToken } from '../../core/ids.ts';
 import type { CustomerInput } from '../../core/model.ts';
-import { authenticate, needFor } from '../../http/auth.ts';
+import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import { childCounts } from '../../store/child-counts.ts';
 import { createCustomerIn, getCustomer, getCustomerIn, updateCustomer } from '../../store/customers-repo.ts';
@@ -28,6 +28,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     dakotaPrincipal: Principal;
     dakotaRequestId: string;
+    dakotaRateKey: string;
   }
 }
 
@@ -55,20 +56,22 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
     global: false,
     max: perMinute,
     timeWindow: 60_000,
-    // Per API key; requests without one share their client address's budget.
-    keyGenerator: (req) => {
-      const key = req.headers['x-api-key'];
-      return typeof key === 'string' && key ? `key:${key}` : `ip:${req.ip}`;
-    },
+    keyGenerator: (req) => req.dakotaRateKey,
   });
   const limiter = app.createRateLimit();
 
   app.decorateRequest('dakotaPrincipal', null as unknown as Principal);
   app.decorateRequest('dakotaRequestId', '');
+  app.decorateRequest('dakotaRateKey', '');
 
   app.addHook('onRequest', async (req, reply) => {
     req.dakotaRequestId = 'req_' + randomToken(26).toLowerCase();
     reply.header('x-request-id', req.dakotaRequestId);
+    // Per valid API key; requests without one, or with an unknown one, share their client
+    // address's budget (so inventing keys does not buy more requests).
+    const presented = presentedKey(req, ['x-api-key']);
+    const known = presented ? await keys.resolve(presented) : undefined;
+    req.dakotaRateKey = known ? `key:${presented}` : `ip:${req.ip}`;
     const limit = await limiter(req);
     if (!limit.isAllowed) {
       const resetAt = Math.ceil((Date.now() + limit.ttl) / 1000);
