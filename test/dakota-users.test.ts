@@ -113,7 +113,8 @@ for (const kind of STORES) {
       assert.deepEqual({ ...res.body, id: undefined, created_at: undefined }, { ...body, swift_enabled: false, id: undefined, created_at: undefined });
       assert.ok(Math.abs(res.body.created_at - Date.now() / 1000) < 5);
       const again = await api.call('POST', '/users', { headers: { 'x-idempotency-key': key }, body });
-      assert.deepEqual(again.body, res.body);
+      assert.equal(again.status, 201);
+      assert.equal(again.text, res.text);
       const dup = await api.call('POST', '/users', { headers: idem(), body: { ...body, email: 'JOHN@example.com' } });
       assert.equal(dup.status, 409);
       assert.equal(dup.body.title, 'User already exists');

@@ -184,13 +184,13 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
     const accountId = account(req);
     const res = await idempotent(db, accountId, 'POST /dakota/users', req.headers['x-idempotency-key'], req.body, async (tx) => {
       try {
-        return { status: 201, body: renderUser(await createUserIn(tx, accountId, req.body as Static<typeof S.UserCreate>)) };
+        return { status: 201, body: JSON.stringify(renderUser(await createUserIn(tx, accountId, req.body as Static<typeof S.UserCreate>))) };
       } catch (e) {
         if (e instanceof RosterError && e.code === 'conflict') throw new DakotaProblem('conflict', `A user with email ${req.body.email} already exists`, 'User already exists', undefined, e.fields);
         throw e;
       }
     });
-    return reply.status(201).send(res.body);
+    return reply.status(201).type('application/json').send(res.body as string);
   });
 
   // Dakota lists x-idempotency-key on this PATCH too; an update is idempotent by nature, so
