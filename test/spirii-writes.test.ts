@@ -164,6 +164,20 @@ for (const kind of STORES) {
       });
     });
 
+    test('a date-time filter names its whole millisecond, whatever finer precision is stored', async () => {
+      const id = (await spirii('POST', '/customers', { ...valid(), externalId: 'precise' })).body.id;
+      await s.db.query(`UPDATE customers SET created_at = '2024-03-01T10:00:00.123456Z' WHERE account_id = $1 AND number = $2`, [s.account.account_id, id]);
+      const ids = async (qs: string) => (await spirii('GET', `/customers?${qs}`)).body.data.map((c: any) => c.id);
+      assert.deepEqual(await ids('createdAt=2024-03-01T10:00:00.123Z'), [id]);
+      assert.deepEqual(await ids('createdAt=2024-03-01T11:00:00.123%2B01:00'), [id]);
+      assert.deepEqual(await ids('createdAtTo=2024-03-01T10:00:00.123Z'), [id]);
+      assert.deepEqual(await ids('createdAtTo=2024-03-01T10:00:00.122Z'), []);
+      assert.deepEqual(await ids('createdAtFrom=2024-03-01T10:00:00.123Z&createdAtTo=2024-03-01'), [id]);
+      assert.deepEqual(await ids('createdAtFrom=2024-03-01T10:00:00.124Z&createdAtTo=2024-03-01'), []);
+      assert.deepEqual(await ids('createdAt=2024-03-01'), [id]);
+      assert.equal((await spirii('GET', `/customers/${id}`)).body.createdAt, '2024-03-01T10:00:00.123Z');
+    });
+
     describe('authentication', () => {
       test('missing or invalid credentials: 403', async () => {
         for (const headers of [{} as Record<string, string>, { authorization: 'Bearer rk_test_nope' }, { authorization: 'Basic abc' }, { 'x-api-key': s.account.api_key }]) {

@@ -1,5 +1,5 @@
 import { and, inList, listQuery, type Field, type Filter, type ListQuery, type SortKey } from '../../core/list-query.ts';
-import { bad, customerId, integer, isoTime, many, nextDay, single, type RawQuery } from './query-values.ts';
+import { bad, customerId, integer, isoTime, many, nextDay, single, type ParsedTime, type RawQuery } from './query-values.ts';
 import { CANONICAL_TYPES_OF, SPIRII_TYPES, matchEnum } from './types.ts';
 
 // GET /v2/customers parameters, parsed into one ListQuery. No SQL here: only meaning.
@@ -22,7 +22,13 @@ const SORT_KEY: Record<SortBy, SortKey> = {
 };
 const DIRECTIONS = ['asc', 'desc'] as const;
 
-/** createdAt / updatedAt and their From / To bounds. A date alone means the whole UTC day. */
+/**
+ * The end (exclusive) of what a given time names: a date alone is the whole UTC day, a
+ * date-time its whole millisecond, the precision responses show (stored times may be finer).
+ */
+const end = (t: ParsedTime) => (t.dayOnly ? nextDay(t.at) : new Date(t.at.getTime() + 1));
+
+/** createdAt / updatedAt and their From / To bounds. */
 function timeFilters(q: RawQuery, prefix: 'createdAt' | 'updatedAt', field: Field): { filters: Filter[]; given: boolean; from: boolean } {
   const at = single(q, prefix);
   const from = single(q, `${prefix}From`);
@@ -30,12 +36,12 @@ function timeFilters(q: RawQuery, prefix: 'createdAt' | 'updatedAt', field: Fiel
   const filters: Filter[] = [];
   if (at !== undefined) {
     const t = isoTime(prefix, at);
-    filters.push(t.dayOnly ? { kind: 'range', field, gte: t.at.toISOString(), lt: nextDay(t.at).toISOString() } : { kind: 'eq', field, value: t.at.toISOString() });
+    filters.push({ kind: 'range', field, gte: t.at.toISOString(), lt: end(t).toISOString() });
   }
   if (from !== undefined) filters.push({ kind: 'range', field, gte: isoTime(`${prefix}From`, from).at.toISOString() });
   if (to !== undefined) {
     const t = isoTime(`${prefix}To`, to);
-    filters.push(t.dayOnly ? { kind: 'range', field, lt: nextDay(t.at).toISOString() } : { kind: 'range', field, lte: t.at.toISOString() });
+    filters.push({ kind: 'range', field, lt: end(t).toISOString() });
   }
   return { filters, given: filters.length > 0, from: from !== undefined };
 }
