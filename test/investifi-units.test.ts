@@ -19,15 +19,20 @@ test('money sums exactly in cents', () => {
 
 test('datetimes parse as pydantic parses them, into exact instants', () => {
   const ok = (input: string, value: string) => assert.deepEqual(parseDatetime(input), { ok: true, value }, input);
-  ok('2025-08-14T17:02:31Z', '2025-08-14T17:02:31.000000Z');
-  ok('2025-08-14 17:02', '2025-08-14T17:02:00.000000Z');
-  ok('2025-08-14T17:02:31.1234567+02:00', '2025-08-14T17:02:31.123456+02:00');
-  ok('2025-08-14T17:02:31-0130', '2025-08-14T17:02:31.000000-01:30');
-  ok('2025-08-14', '2025-08-14T00:00:00Z');
-  ok('1735689600', '2025-01-01T00:00:00.000000Z');
-  ok('1735689600.25', '2025-01-01T00:00:00.250000Z');
-  ok('1735689600123', '2025-01-01T00:00:00.123000Z');
-  ok('0000-01-01', '-infinity');
+  ok('2025-08-14T17:02:31Z', '2025-08-14T17:02:31.000Z');
+  ok('2025-08-14 17:02', '2025-08-14T17:02:00.000Z');
+  // Sub-millisecond bounds round up: exact for both >= and < on millisecond data.
+  ok('2025-08-14T17:02:31.1234567+02:00', '2025-08-14T15:02:31.124Z');
+  ok('2025-08-14T17:02:31.123000+02:00', '2025-08-14T15:02:31.123Z');
+  ok('2025-08-14T17:02:31-0130', '2025-08-14T18:32:31.000Z');
+  ok('2025-08-14', '2025-08-14T00:00:00.000Z');
+  ok('1735689600', '2025-01-01T00:00:00.000Z');
+  ok('1735689600.25', '2025-01-01T00:00:00.250Z');
+  ok('1735689600123', '2025-01-01T00:00:00.123Z');
+  ok('-1.5', '1969-12-31T23:59:58.500Z');
+  ok('0099-03-01', '0099-03-01T00:00:00.000Z');
+  // Before year 1 nothing exists; Postgres cannot read year 0.
+  ok('0000-01-01', '0001-01-01T00:00:00.000Z');
   const bad = (input: string, error: string) => assert.deepEqual(parseDatetime(input), { ok: false, error }, input);
   bad('', 'input is too short');
   bad('2025-1-1', 'input is too short');

@@ -2,11 +2,13 @@
 // is speedate) parses them, so the same inputs are accepted and the same messages come back:
 // RFC 3339 datetimes (separator T, t, space or _; Z or ±HH:MM / ±HHMM; naive means UTC), unix
 // timestamps in seconds or, above 2e10, milliseconds, and bare dates (midnight UTC). On failure
-// pydantic reports the error of its last attempt, parsing the input as a date.
+// pydantic reports the error of its last attempt, parsing the input as a date. A parsed value is
+// an ISO instant in UTC.
 
 export type ParsedDatetime = { ok: true; value: string } | { ok: false; error: string };
 
 const MS_WATERSHED = 20_000_000_000;
+const YEAR_1 = new Date('0001-01-01T00:00:00Z').getTime();
 
 const DATE_ERRORS = {
   tooShort: 'input is too short',
@@ -45,10 +47,21 @@ function datePart(s: string): Ymd | string {
   return { y, m, d };
 }
 
-/** An instant Postgres reads exactly; year 0 (valid in ISO, not in Postgres) is before every record. */
-function instant(date: Ymd, time: string, tz: string): string {
-  if (date.y === 0) return '-infinity';
-  return `${pad(date.y, 4)}-${pad(date.m, 2)}-${pad(date.d, 2)}T${time}${tz}`;
+/**
+ * The bound as a UTC instant with millisecond precision, the precision Roster stores. A
+ * sub-millisecond remainder rounds up, which keeps both `>= t` and `< t` exact on millisecond
+ * data; anything before year 1 (which Postgres cannot read) is before every record anyway.
+ */
+function instant(epochMs: number, subMs: boolean): string {
+  const ms = Math.max(epochMs + (subMs ? 1 : 0), YEAR_1);
+  return new Date(ms).toISOString();
+}
+
+function epochOf(date: Ymd, hh: number, mi: number, ss: number, ms: number, offsetMinutes: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(date.y, date.m - 1, date.d);
+  d.setUTCHours(hh, mi, ss, ms);
+  return d.getTime() - offsetMinutes * 60_000;
 }
 
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+\-\u2212])(\d{2}):?(\d{2}))?$/;
@@ -61,14 +74,14 @@ function rfc3339(s: string): string | undefined {
   if (!m) return undefined;
   const [, hh, mi, ss = '00', frac = '', z, sign, tzh, tzm] = m;
   if (Number(hh) > 23 || Number(mi) > 59 || Number(ss) > 59) return undefined;
-  let tz = 'Z';
+  let offset = 0;
   if (!z && sign) {
     if (Number(tzm) > 59 || Number(tzh) > 23) return undefined;
-    tz = `${sign === '+' ? '+' : '-'}${tzh}:${tzm}`;
+    offset = (sign === '+' ? 1 : -1) * (Number(tzh) * 60 + Number(tzm));
   }
   // Beyond microseconds pydantic truncates.
   const micros = frac.slice(0, 6).padEnd(6, '0');
-  return instant(date, `${hh}:${mi}:${ss}.${micros}`, tz);
+  return instant(epochOf(date, Number(hh), Number(mi), Number(ss), Number(micros.slice(0, 3)), offset), Number(micros.slice(3)) > 0);
 }
 
 /** A unix timestamp (seconds, or milliseconds past the watershed) as an ISO instant in UTC. */
@@ -77,17 +90,16 @@ function timestamp(s: string): ParsedDatetime | undefined {
   if (!m) return undefined;
   const negative = m[1] === '-';
   const whole = BigInt(m[2]);
-  const ms = whole > BigInt(MS_WATERSHED);
+  const inMillis = whole > BigInt(MS_WATERSHED);
   // Exact integer microseconds from the digits, never through a float.
-  const fracDigits = (m[3] ?? '').slice(0, ms ? 3 : 6).padEnd(ms ? 3 : 6, '0');
-  let micros = whole * (ms ? 1000n : 1_000_000n) + BigInt(fracDigits || '0');
+  const fracDigits = (m[3] ?? '').slice(0, inMillis ? 3 : 6).padEnd(inMillis ? 3 : 6, '0');
+  let micros = whole * (inMillis ? 1000n : 1_000_000n) + BigInt(fracDigits || '0');
   if (negative) micros = -micros;
   const seconds = micros / 1_000_000n - (micros % 1_000_000n < 0n ? 1n : 0n);
   if (seconds < -11_676_096_000n) return { ok: false, error: DATE_ERRORS.tooSmall };
   if (seconds > 253_402_300_799n) return { ok: false, error: DATE_ERRORS.tooLarge };
-  const rest = micros - seconds * 1_000_000n;
-  const iso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  return { ok: true, value: `${iso}.${pad(String(rest), 6)}Z` };
+  const ms = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  return { ok: true, value: instant(Number(ms), micros - ms * 1000n > 0n) };
 }
 
 export function parseDatetime(input: string): ParsedDatetime {
@@ -98,5 +110,5 @@ export function parseDatetime(input: string): ParsedDatetime {
   const date = datePart(input);
   if (typeof date === 'string') return { ok: false, error: date };
   if (input.length > 10) return { ok: false, error: DATE_ERRORS.extra };
-  return { ok: true, value: instant(date, '00:00:00', 'Z') };
+  return { ok: true, value: instant(epochOf(date, 0, 0, 0, 0, 0), false) };
 }
