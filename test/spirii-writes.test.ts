@@ -61,6 +61,11 @@ for (const kind of STORES) {
       assert.equal(seen.body.name, 'Bo Berg');
       assert.deepEqual(seen.body.contactDetails, { name: 'Bo Berg', email: 'bo@example.com', phone: null });
       assert.deepEqual(seen.body.owner, { id: cpo.number, name: 'Charge Co' });
+      // Person-like canonical types Spirii has no name for read, and filter, as Private.
+      const employee = await call(s.base, 'POST', '/v1/customers', { key: s.account.api_key, body: { type: 'employee', name: 'Eve Staff' } });
+      assert.equal((await spirii('GET', `/customers/${employee.body.number}`)).body.type, 'Private');
+      const privates = await spirii('GET', `/customers?types=Private&customerIds=${employee.body.number},${native.body.number},${created.body.id}`);
+      assert.deepEqual(privates.body.data.map((c: any) => c.id), [employee.body.number, native.body.number]);
     });
 
     describe('create validation', () => {
