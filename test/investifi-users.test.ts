@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
 import { seed } from '../src/seed/load.ts';
-import { createAccount } from '../src/store/accounts-repo.ts';
+import { createAccount, createApiKey } from '../src/store/accounts-repo.ts';
 import { createdRecord, isUser, oracleOrder, render, seededRecords, userAccountId, type OracleRecord } from './support/investifi-oracle.ts';
 
 // The InvestiFi user list and detail through real HTTP, compared with an in-memory oracle
@@ -171,6 +171,12 @@ for (const kind of STORES) {
       assert.equal(bearer.status, 401, 'only x-api-key is accepted');
       // Auth comes before parameter validation, as FastAPI resolves security first.
       assert.equal((await get('/users/?per_page=0', null)).status, 401);
+      const noScopes = await createApiKey(s.db, s.account.account_id, 'no scopes', []);
+      const denied = await get('/users/', noScopes);
+      assert.equal(denied.status, 403);
+      assert.deepEqual(denied.body, { detail: 'Not enough permissions' });
+      const writeOnly = await createApiKey(s.db, s.account.account_id, 'writer', ['write']);
+      assert.equal((await get('/users/?per_page=1', writeOnly)).status, 200, 'write implies read');
 
       const other = await createAccount(s.db, 'Other FI', 'test');
       const theirs = await call(s.base, 'POST', '/v1/customers', { key: other.api_key, body: { external_id: 'member-001', product_accounts: [{ product: 'crypto', kyc_status: 'pending', current_market_value: '1.00' }] } });
@@ -186,9 +192,11 @@ for (const kind of STORES) {
       const post = await call(s.base, 'POST', `${P}/users/`, { body: {} });
       assert.equal(post.status, 405);
       assert.deepEqual(post.body, { detail: 'Method Not Allowed' });
-      const nowhere = await get('/orders/nope/deeper');
-      assert.equal(nowhere.status, 404);
-      assert.deepEqual(nowhere.body, { detail: 'Not Found' });
+      for (const k of [key, null]) {
+        const nowhere = await get('/orders/nope/deeper', k);
+        assert.equal(nowhere.status, 404);
+        assert.deepEqual(nowhere.body, { detail: 'Not Found' });
+      }
     });
   });
 }
