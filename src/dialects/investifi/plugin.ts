@@ -10,7 +10,7 @@ import { toCustomer } from '../../store/records.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { IS_USER, KYC_PRODUCTS, parseUserListParams, SORT_KEYS, SORT_ORDERS, userAccountIs, userListQuery } from './list-params.ts';
 import { toPartnerUser } from './render.ts';
-import { Checker, RequestValidationError } from './validation.ts';
+import { RequestValidationError, valueError } from './validation.ts';
 
 // InvestiFi's (formerly CryptoFi's) read-only Partner API under /investifi/v1: users are the
 // customers holding product accounts; errors are FastAPI's {"detail": ...} bodies.
@@ -78,8 +78,8 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
       // The cursor is the record the previous page ended on; it stays a valid position even
       // if that record has since been deleted or stopped matching.
       const anchor = await getCustomer(db, accountId, { by: 'number', value: params.lastRecordNumber }, true);
-      if (!anchor) new Checker('query').valueError('last_record_number', params.lastRecordNumberInput, 'not a cursor returned by this API');
-      afterId = anchor!.id;
+      if (!anchor) throw valueError('query', 'last_record_number', params.lastRecordNumberInput, 'not a cursor returned by this API');
+      afterId = anchor.id;
     }
     const result = await runList(db, accountId, userListQuery(params, afterId), toCustomer);
     return {

@@ -57,15 +57,15 @@ export class Checker {
     return this.fail(name, 'datetime_from_date_parsing', `Input should be a valid datetime or date, ${parsed.error}`, input, { error: parsed.error });
   }
 
-  /** A check the handler makes after parsing, reported like a pydantic validator's ValueError. */
-  valueError(name: string, input: unknown, message: string): never {
-    // FastAPI encodes the exception object in ctx.error as {}.
-    throw new RequestValidationError([{ type: 'value_error', loc: [this.where, name], msg: `Value error, ${message}`, input, ctx: { error: {} } }]);
-  }
-
   done() {
     if (this.entries.length > 0) throw new RequestValidationError(this.entries);
   }
+}
+
+/** A check made after parsing, reported like a pydantic validator raising ValueError. */
+export function valueError(where: 'query' | 'path', name: string, input: unknown, message: string): RequestValidationError {
+  // FastAPI encodes the exception object in ctx.error as {}.
+  return new RequestValidationError([{ type: 'value_error', loc: [where, name], msg: `Value error, ${message}`, input, ctx: { error: {} } }]);
 }
 
 /** pydantic's wording: 'a', 'b' or 'c'. */
