@@ -115,8 +115,10 @@ function randomCase(rnd: () => number, all: Rec[]): Case {
       preds.push((r) => ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'].some((f) => (r[f] ?? '').toLowerCase().includes(term)));
     },
   ];
+  // Distinct choices: the same one twice would overwrite its parameter but keep both predicates.
   const n = Math.floor(rnd() * 3);
-  for (let i = 0; i < n; i++) pick(choices)();
+  const order = choices.map((c) => [rnd(), c] as const).sort((x, y) => x[0] - y[0]);
+  for (let i = 0; i < n; i++) order[i][1]();
   const includeDeleted = rnd() < 0.3;
   if (includeDeleted) params.include_deleted = 'true';
   return { params, includeDeleted, match: (r) => (includeDeleted || !r.deleted_at) && preds.every((p) => p(r)) };
