@@ -49,6 +49,19 @@ for (const kind of STORES) {
       assert.equal((await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Ada again', external_id: 'ada-1' } })).status, 201);
     });
 
+    test('exact counts stay exact across writes (the count cache follows the write version)', async () => {
+      const count = async (q = '') => (await call(s.base, 'GET', `/v1/customers?count=true&limit=1${q}`, { key })).body.total_count;
+      const start = await count();
+      assert.equal(await count(), start);
+      const made = await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Counted', type: 'business' } });
+      assert.equal(await count(), start + 1);
+      const businesses = await count('&type=business');
+      await call(s.base, 'PATCH', `/v1/customers/${made.body.id}`, { key, body: { type: 'individual' } });
+      assert.equal(await count('&type=business'), businesses - 1);
+      await call(s.base, 'DELETE', `/v1/customers/${made.body.id}`, { key });
+      assert.equal(await count(), start);
+    });
+
     test('numbers increase per account', async () => {
       const a = await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'First' } });
       const b = await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Second' } });

@@ -19,6 +19,13 @@ export interface ListRow {
   anchor_found: boolean | null;
   has_other_side: boolean | null;
   total: string | number | null;
+  /** The account's write version in the statement's snapshot, when a count was asked for. */
+  version: string | null;
+}
+
+export interface CompileOptions {
+  /** Count in this statement; off when a cached count may still be current. */
+  count?: boolean;
 }
 
 class Params {
@@ -39,7 +46,7 @@ class ListCompiler {
   private readonly def: ResourceDef;
   private readonly account: string;
 
-  constructor(private readonly q: ScopedQuery) {
+  constructor(private readonly q: ScopedQuery, private readonly opts: CompileOptions = {}) {
     this.def = RESOURCES[q.resource];
     this.account = this.p.add(q.accountId, 'text');
   }
@@ -77,12 +84,24 @@ class ListCompiler {
 
     const order = keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'ASC' : 'DESC'}`).join(', ');
     const sortValues = `jsonb_build_array(${keys.map((k) => this.sortSql(k)).join(', ')})`;
-    const total = q.count ? `(SELECT count(*) ${base})` : 'NULL::bigint';
+    const total = q.count && this.opts.count !== false ? `(SELECT count(*) ${base})` : 'NULL::bigint';
+    const version = q.count ? this.version() : 'NULL::bigint';
     const text =
       `${anchorCte}SELECT coalesce((SELECT json_agg(${def.record} || jsonb_build_object('_k', ${sortValues}) ORDER BY ${order})\n` +
       `  FROM (SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} ${tail}) c), '[]') AS records,\n` +
-      `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total`;
+      `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total,\n  ${version} AS version`;
     return { text, params: this.p.values, prepare: !q.search };
+  }
+
+  /** The exact count alone, with the write version it was taken at. */
+  compileCount(): Statement {
+    const where = [`c.account_id = ${this.account}`, this.filter(this.q.filter), this.search()].filter((s) => s !== 'TRUE');
+    const text = `SELECT count(*) AS total, ${this.version()} AS version FROM ${this.def.table} c WHERE ${where.join(' AND ')}`;
+    return { text, params: this.p.values, prepare: !this.q.search };
+  }
+
+  private version(): string {
+    return `(SELECT v.write_version FROM account_modes v WHERE v.account_id = ${this.account})`;
   }
 
   /** Sort terms with the id appended as tiebreak, in the direction of the last term. */
@@ -216,6 +235,10 @@ class ListCompiler {
   }
 }
 
-export function compileList(q: ScopedQuery): Statement {
-  return new ListCompiler(q).compile();
+export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
+  return new ListCompiler(q, opts).compile();
+}
+
+export function compileCount(q: ScopedQuery): Statement {
+  return new ListCompiler(q).compileCount();
 }

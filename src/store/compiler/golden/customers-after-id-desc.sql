@@ -16,4 +16,5 @@ SELECT coalesce((SELECT json_agg((to_jsonb(c) - 'account_id' - 'sort_name' - 'se
   ORDER BY c.created_at DESC, c.id DESC LIMIT 8) c), '[]') AS records,
   EXISTS (SELECT 1 FROM anchor) AS anchor_found,
   EXISTS (SELECT 1 FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND (c.created_at, c.id) >= ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor))) AS has_other_side,
-  NULL::bigint AS total
+  NULL::bigint AS total,
+  NULL::bigint AS version

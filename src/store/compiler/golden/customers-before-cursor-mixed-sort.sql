@@ -15,4 +15,5 @@ SELECT coalesce((SELECT json_agg((to_jsonb(c) - 'account_id' - 'sort_name' - 'se
   ORDER BY c.kyb_status DESC, c.created_at ASC, c.id ASC LIMIT 21) c), '[]') AS records,
   NULL::boolean AS anchor_found,
   EXISTS (SELECT 1 FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND ((c.kyb_status > $2::text) OR (c.kyb_status = $2::text AND c.created_at < $3::timestamptz) OR (c.kyb_status = $2::text AND c.created_at = $3::timestamptz AND c.id <= $4::text))) AS has_other_side,
-  NULL::bigint AS total
+  NULL::bigint AS total,
+  NULL::bigint AS version

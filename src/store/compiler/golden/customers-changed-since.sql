@@ -15,4 +15,5 @@ SELECT coalesce((SELECT json_agg((to_jsonb(c) - 'account_id' - 'sort_name' - 'se
   ORDER BY c.updated_at ASC, c.id ASC LIMIT 11) c), '[]') AS records,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
-  NULL::bigint AS total
+  NULL::bigint AS total,
+  NULL::bigint AS version

@@ -15,4 +15,5 @@ SELECT coalesce((SELECT json_agg((to_jsonb(c) - 'account_id' - 'sort_name' - 'se
   ORDER BY c.sort_name ASC, c.id ASC LIMIT 21) c), '[]') AS records,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
-  (SELECT count(*) FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL) AS total
+  (SELECT count(*) FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL) AS total,
+  (SELECT v.write_version FROM account_modes v WHERE v.account_id = $1::text) AS version

@@ -15,4 +15,5 @@ SELECT coalesce((SELECT json_agg((to_jsonb(c) - 'account_id' - 'sort_name' - 'se
   ORDER BY c.number DESC, c.id DESC LIMIT 51 OFFSET $4::bigint) c), '[]') AS records,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
-  (SELECT count(*) FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.ancestors @> ARRAY[(SELECT r.id FROM customers r WHERE r.account_id = $1::text AND r.number = $2::bigint LIMIT 1)]::text[] AND c.type = ANY($3::text[])) AS total
+  (SELECT count(*) FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.ancestors @> ARRAY[(SELECT r.id FROM customers r WHERE r.account_id = $1::text AND r.number = $2::bigint LIMIT 1)]::text[] AND c.type = ANY($3::text[])) AS total,
+  (SELECT v.write_version FROM account_modes v WHERE v.account_id = $1::text) AS version

@@ -15,4 +15,5 @@ SELECT coalesce((SELECT json_agg((to_jsonb(c) - 'account_id' - 'sort_name' - 'se
   ORDER BY c.sort_name ASC, c.id ASC LIMIT 21) c), '[]') AS records,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
-  NULL::bigint AS total
+  NULL::bigint AS total,
+  NULL::bigint AS version

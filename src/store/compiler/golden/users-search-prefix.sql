@@ -5,4 +5,5 @@ SELECT coalesce((SELECT json_agg(to_jsonb(c) - 'account_id' - 'sort_name' - 'sor
   ORDER BY c.created_at DESC, c.id DESC LIMIT 21) c), '[]') AS records,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
-  NULL::bigint AS total
+  NULL::bigint AS total,
+  NULL::bigint AS version
