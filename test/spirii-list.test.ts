@@ -146,6 +146,10 @@ for (const kind of STORES) {
         await expectPage(`customerIds=${ids.join(',')}`, match, 'id', 'desc');
       });
 
+      test('empty values count as absent', async () => {
+        await expectPage('customerIds=&types[]=&search=&sortBy=&limit=&offset=', () => true, 'id', 'desc');
+      });
+
       test('customerIds of deleted customers match nothing', async () => {
         const gone = o.all.find((r) => r.deleted_at)!;
         await expectPage(`customerIds=${gone.number}`, () => false, 'id', 'desc');

@@ -23,7 +23,7 @@ export function single(q: RawQuery, name: string): string | undefined {
 export function many(q: RawQuery, name: string): string[] | undefined {
   const raw = [q[name], q[`${name}[]`]].flatMap((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
   const values = raw.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-  return raw.length === 0 ? undefined : values;
+  return values.length === 0 ? undefined : values;
 }
 
 const MAX_ID = 2 ** 53 - 1;
