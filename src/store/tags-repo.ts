@@ -25,7 +25,7 @@ export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 export async function createTag(tx: Queryable, accountId: string, input: { tag: string; metadata?: Record<string, unknown> }, ctx: WriteContext = {}): Promise<Tag> {
   const now = ctx.now ?? new Date();
   const [row] = await tx.query(
-    `INSERT INTO tags AS t (account_id, id, tag, metadata, created_at, updated_at, created_by) VALUES ($1, $2::uuid, $3, $4::jsonb, $5, $5, $6) RETURNING ${COLS}`,
+    `INSERT INTO tags AS t (account_id, id, tag, metadata, created_at, updated_at, created_by) VALUES ($1, $2::uuid, $3, $4::text::jsonb, $5, $5, $6) RETURNING ${COLS}`,
     [accountId, uuid(), input.tag, JSON.stringify(input.metadata ?? {}), now, ctx.actor ?? null],
   );
   return toTag(row);

@@ -45,7 +45,7 @@ export async function createToken(tx: Queryable, accountId: string, customerId: 
   try {
     const [row] = await tx.query(
       `INSERT INTO customer_tokens AS k (account_id, id, customer_id, token_id, type, value, metadata, created_at, updated_at, created_by)
-       VALUES ($1, $2::uuid, $3, $4, $5, $6, $7::jsonb, $8, $8, $9) RETURNING ${COLS}`,
+       VALUES ($1, $2::uuid, $3, $4, $5, $6, $7::text::jsonb, $8, $8, $9) RETURNING ${COLS}`,
       [accountId, id, customerId, input.token_id ?? id, input.type, input.value, JSON.stringify(input.metadata ?? {}), now, ctx.actor ?? null],
     );
     return toToken(row);

@@ -26,7 +26,7 @@ export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens) {
   f.post('/accounts/:aid/auth/token', {
     config: { access: 'public' },
     schema: { tags: ['dintero'], summary: 'Get an access token (client credentials)', params: AidParams, body: TokenRequest },
-  }, async (req) => {
+  }, async (req, reply) => {
     const creds = basicCredentials(req.headers.authorization);
     if (!creds) throw new RosterError('unauthorized', 'Client credentials are required: Authorization: Basic base64(client_id:client_secret)');
     const client = await findOAuthClient(db, creds.id, creds.secret);
@@ -39,6 +39,8 @@ export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens) {
     const audienceAid = AUDIENCE.exec(req.body.audience)?.[1];
     if (!audienceAid) throw invalid('audience', 'must be the account URL, e.g. https://api.dintero.com/v1/accounts/{aid}');
     if (audienceAid !== aid) throw new RosterError('forbidden', `The audience ${req.body.audience} is not granted to this client`);
+    // OAuth 2.0 (RFC 6749 §5.1): token responses must not be cached.
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return tokens.issue(client, req.body.audience);
   });
 }
