@@ -72,6 +72,17 @@ for (const kind of STORES) {
       assert.equal(pw.status, 403);
     });
 
+    test('HEAD tells whether a customer with an email or phone number exists', async () => {
+      await post({ customer_id: 'head-1', email: 'Head@Example.no', phone_number: '+4722222222', type: 'employee' });
+      const head = (q: string, k = key) => call(s.base, 'HEAD', `${users()}?${q}`, { key: k });
+      assert.equal((await head('email=head%40example.no')).status, 200);
+      assert.equal((await head('phone_number=%2B4722222222')).status, 200);
+      assert.equal((await head('email=head%40example.no&phone_number=%2B4700000000')).status, 404);
+      assert.equal((await head('email=nobody%40example.no')).status, 404);
+      assert.equal((await head('')).status, 400);
+      assert.equal((await head('email=head%40example.no', '')).status, 401);
+    });
+
     test('a company keeps its details; the canonical record gets its name and type', async () => {
       const r = await post({ type: 'company', customer_id: 'tkp', company: { bussiness_name: 'TKP tech AS', organization_number: '123456789MVA', department: 'sales department' } });
       assert.equal(r.status, 200);

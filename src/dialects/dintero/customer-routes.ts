@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { encodeCursor, decodeCursor } from '../../core/cursor.ts';
-import { eq, listQuery, type Anchor, type ListQuery, type SortTerm } from '../../core/list-query.ts';
-import { RosterError } from '../../core/errors.ts';
+import { and, eq, listQuery, type Anchor, type ListQuery, type SortTerm } from '../../core/list-query.ts';
+import { invalid, RosterError } from '../../core/errors.ts';
 import { toCustomer } from '../../store/records.ts';
 import { runList } from '../../store/list.ts';
 import { createCustomer, deleteCustomerIn, updateCustomerIn } from '../../store/customers-repo.ts';
@@ -40,7 +40,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
   const read = { access: 'read' };
   const write = { access: 'write' };
 
-  f.get(USERS, { config: read, schema: { tags: ['dintero'], summary: 'Customer collection', params: S.AidParams, querystring: S.CustomerListQuery } }, async (req, reply) => {
+  f.get(USERS, { config: read, exposeHeadRoute: false, schema: { tags: ['dintero'], summary: 'Customer collection', params: S.AidParams, querystring: S.CustomerListQuery } }, async (req, reply) => {
     const p = req.query as S.CustomerListQuery;
     const aid = req.params.aid;
     const base = customerListQuery(p, { kind: 'keyset', limit: p.limit });
@@ -54,6 +54,16 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     if (r.total !== undefined) reply.header('total-count', String(r.total));
     exposeHeaders(reply, ['paging-token', 'total-count']);
     return r.records.map(renderCustomer);
+  });
+
+  // Does a customer with this email and/or phone number exist? Always enabled: Roster has no
+  // customer settings to switch it off. Any type matches.
+  f.head(USERS, { config: read, schema: { tags: ['dintero'], summary: 'Check whether customers match', params: S.AidParams, querystring: S.ExistsQuery } }, async (req, reply) => {
+    const { email, phone_number } = req.query;
+    if (email === undefined && phone_number === undefined) throw invalid('email', 'email or phone_number is required');
+    const filter = and(email !== undefined ? eq('email', email) : undefined, phone_number !== undefined ? eq('phone_number', phone_number) : undefined);
+    const r = await runList(db, req.params.aid, listQuery({ resource: 'customers', filter, page: { kind: 'keyset', limit: 1 } }), toCustomer);
+    return reply.status(r.records.length ? 200 : 404).send();
   });
 
   f.post(USERS, { config: write, schema: { tags: ['dintero'], summary: 'Create a customer', params: S.AidParams, body: S.CustomerCreate } }, async (req) =>

@@ -42,6 +42,11 @@ export const CustomerListQuery = Type.Object({
 });
 export type CustomerListQuery = Static<typeof CustomerListQuery>;
 
+export const ExistsQuery = Type.Object({
+  email: Type.Optional(Type.String({ minLength: 1 })),
+  phone_number: Type.Optional(Type.String({ minLength: 1 })),
+});
+
 const Address = Type.Object({
   address_line: Type.String(),
   address_line_2: Type.Optional(Type.String()),
