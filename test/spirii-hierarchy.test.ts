@@ -164,6 +164,26 @@ for (const kind of STORES) {
         await checkAll();
       });
 
+      test('a delete racing the creation of a child never leaves a child under a deleted owner', async () => {
+        const owners: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          const r = await spirii('POST', '/customers', { name: `Racer ${i}`, country: 'DK', type: 'Business', ownerId: n.Z, contactDetails: {} });
+          owners.push(r.body.id);
+        }
+        const outcomes = await Promise.all(owners.map(async (owner) => {
+          const [del, child] = await Promise.all([
+            spirii('DELETE', `/customers/${owner}`),
+            spirii('POST', '/customers', { name: `Child of ${owner}`, country: 'DK', type: 'Private', ownerId: owner, contactDetails: {} }),
+          ]);
+          return { owner, del: del.status, child: child.status, code: del.body?.error?.code };
+        }));
+        for (const o of outcomes) {
+          // Exactly one wins: the delete (and the child is refused), or the child (and the delete is refused).
+          assert.ok((o.del === 202 && o.child === 400) || (o.del === 400 && o.code === 'customer_owns_customers' && o.child === 201), JSON.stringify(o));
+        }
+        await checkAll();
+      });
+
       test('deleting a customer that does not exist is a 404; a malformed id is a 400', async () => {
         assert.equal((await spirii('DELETE', '/customers/999999')).status, 404);
         const r = await spirii('DELETE', '/customers/abc');

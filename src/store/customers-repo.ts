@@ -54,11 +54,13 @@ export interface WriteContext {
 export async function createCustomerIn(tx: Queryable, accountId: string, input: CustomerInput, ctx: WriteContext = {}): Promise<Customer> {
   checkInput(input);
   const now = ctx.now ?? new Date();
+  // The parent is checked (and share-locked) before the account row is: every write takes
+  // customer rows before account_modes, so concurrent writes cannot deadlock.
+  if (input.parent_id) await assertParent(tx, accountId, input.parent_id, undefined);
   const [{ n }] = await tx.query<{ n: string }>(
     `UPDATE account_modes SET next_customer_number = next_customer_number + 1 WHERE account_id = $1 RETURNING next_customer_number - 1 AS n`,
     [accountId],
   );
-  if (input.parent_id) await assertParent(tx, accountId, input.parent_id, undefined);
   const id = ksuid(now);
   const cols = ['account_id', 'id', 'number', 'uuid', 'created_at', 'updated_at', 'created_by'];
   const values: unknown[] = [accountId, id, n, uuid(), now, now, ctx.actor ?? null];
@@ -120,6 +122,15 @@ export function updateCustomer(db: Db, accountId: string, ref: CustomerRef, patc
   return inAccount(db, accountId, (tx) => updateCustomerIn(tx, accountId, ref, patch, ctx));
 }
 
+/**
+ * Locks a live customer for the rest of the transaction, so checks made before a write (such as
+ * "owns no other customers") still hold when it lands: new children wait for the lock.
+ */
+export async function lockCustomerIn(tx: Queryable, accountId: string, id: string): Promise<boolean> {
+  const rows = await tx.query(`SELECT 1 FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`, [accountId, id]);
+  return rows.length > 0;
+}
+
 /** Soft delete: the record stays for sync and audit, hidden from lists unless asked for. */
 export async function deleteCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, ctx: WriteContext = {}): Promise<Customer> {
   const current = await getCustomerIn(tx, accountId, ref);
@@ -138,7 +149,9 @@ const cast = (col: string) => (JSON_COLUMNS.has(col) ? '::text::jsonb' : col ===
 
 async function assertParent(tx: Queryable, accountId: string, parentId: string, selfId: string | undefined) {
   const [parent] = await tx.query<{ id: string; ancestors: string[] }>(
-    `SELECT id, ancestors FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL`,
+    // FOR SHARE: a concurrent delete of the parent (which locks it first, see lockCustomerIn)
+    // either waits for this write or makes the parent unavailable to it.
+    `SELECT id, ancestors FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL FOR SHARE`,
     [accountId, parentId],
   );
   if (!parent) throw invalid('parent_id', 'no such customer');

@@ -1,7 +1,7 @@
 import { RosterError } from '../../core/errors.ts';
 import { listQuery } from '../../core/list-query.ts';
 import type { Customer, CustomerInput } from '../../core/model.ts';
-import { createCustomerIn, deleteCustomerIn, getCustomerIn, updateCustomerIn, type WriteContext } from '../../store/customers-repo.ts';
+import { createCustomerIn, deleteCustomerIn, getCustomerIn, lockCustomerIn, updateCustomerIn, type WriteContext } from '../../store/customers-repo.ts';
 import { inAccount, type Db, type Queryable } from '../../store/db.ts';
 import { listIn } from '../../store/list.ts';
 import { toCustomer } from '../../store/records.ts';
@@ -64,8 +64,10 @@ const refused = (code: string, message: string) => new RosterError('invalid_oper
 
 export function deleteSpiriiCustomer(db: Db, accountId: string, number: number, ctx: WriteContext): Promise<void> {
   return inAccount(db, accountId, async (tx) => {
-    const current = await getCustomerIn(tx, accountId, { by: 'number', value: number });
-    if (!current) throw new RosterError('not_found', `Customer ${number} not found`);
+    // Locked before the rules are checked, so no child can be added between check and delete.
+    const found = await getCustomerIn(tx, accountId, { by: 'number', value: number });
+    if (!found || !(await lockCustomerIn(tx, accountId, found.id))) throw new RosterError('not_found', `Customer ${number} not found`);
+    const current = (await getCustomerIn(tx, accountId, { by: 'id', value: found.id }))!;
     if (current.type === 'operator') throw refused('customer_is_cpo', 'A CPO customer cannot be deleted');
     if (locationsOf(current).length > 0) throw refused('customer_has_locations', 'A customer with locations cannot be deleted');
     const children = listQuery({ resource: 'customers', filter: { kind: 'childOf', parent: { by: 'id', value: current.id } }, page: { kind: 'keyset', limit: 1 } });
