@@ -87,7 +87,7 @@ class ListCompiler {
     const total = q.count && this.opts.count !== false ? `(SELECT count(*) ${base})` : 'NULL::bigint';
     const version = q.count ? this.version() : 'NULL::bigint';
     const text =
-      `${anchorCte}SELECT coalesce((SELECT json_agg(${def.record} || jsonb_build_object('_k', ${sortValues}) ORDER BY ${order})\n` +
+      `${anchorCte}SELECT coalesce((SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${def.record.join(', ')}, ${sortValues} AS _k) r) ORDER BY ${order})\n` +
       `  FROM (SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} ${tail}) c), '[]') AS records,\n` +
       `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total,\n  ${version} AS version`;
     return { text, params: this.p.values, prepare: !q.search };
