@@ -145,6 +145,8 @@ export function deleteCustomer(db: Db, accountId: string, ref: CustomerRef, ctx:
   return inAccount(db, accountId, (tx) => deleteCustomerIn(tx, accountId, ref, ctx));
 }
 
+// JSON goes in as text and is cast in SQL: postgres.js would encode a JSON string a second
+// time for a parameter it knows is jsonb; PGlite would not.
 const cast = (col: string) => (JSON_COLUMNS.has(col) ? '::text::jsonb' : col === 'date_of_birth' ? '::date' : col === 'created_at' || col === 'updated_at' ? '::timestamptz' : '');
 
 async function assertParent(tx: Queryable, accountId: string, parentId: string, selfId: string | undefined) {

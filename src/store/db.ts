@@ -26,16 +26,16 @@ export interface Db extends Queryable {
  */
 export async function inAccount<T>(db: Db, accountId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('role', 'roster_app', true), set_config('roster.account_id', $1, true)`, [accountId], { prepare: true });
-    return fn(tx);
+    // Pipelined with the caller's first statement: one round trip less per request. Order on
+    // the connection is kept, and if the setup failed the transaction would refuse the rest.
+    const setup = tx.query(`SELECT set_config('role', 'roster_app', true), set_config('roster.account_id', $1, true)`, [accountId], { prepare: true });
+    const result = fn(tx);
+    // Settle both first so neither rejection goes unobserved; a setup failure wins.
+    await Promise.allSettled([setup, result]);
+    await setup;
+    return result;
   });
 }
-
-/**
- * JSON parameters are passed as text and cast in SQL (`$1::text::jsonb`): postgres.js would
- * otherwise encode a JSON string a second time for a jsonb parameter, PGlite would not.
- */
-export const JSONB = '::text::jsonb';
 
 export function isUniqueViolation(e: unknown): e is { code: string; constraint_name?: string; constraint?: string } {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
