@@ -17,7 +17,11 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     logger: logger && {
       level: 'info',
       // Requests are logged without query strings or headers: they can carry personal data and keys.
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }) },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        // Driver errors carry the statement's parameters (emails, names): log only what identifies the fault.
+        err: (e: Error & { code?: string }) => ({ type: e.name, message: e.message, code: e.code ?? '', stack: e.stack ?? '' }),
+      },
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   });

@@ -98,7 +98,9 @@ export function* generateCustomers(opts: { count: number; seed: number; firstNum
     const decision = hasApp && (appStatus === 'approved' || appStatus === 'declined') ? appStatus : null;
     const linkStatus = pick(LINK_STATUSES);
     const linkAt = new Date(created.getTime() + 3600_000).toISOString();
-    const updated = new Date(Math.min(END + 86400_000 * 30, created.getTime() + rnd() * 86400_000 * 400));
+    // Changed up to 400 days after creation, never past the end of the range: spread, not capped,
+    // so a sync by updated_at never meets hundreds of records sharing one instant.
+    const updated = new Date(created.getTime() + Math.floor(rnd() * Math.min(86400_000 * 400, END - created.getTime() + 86400_000)));
     const accounts = rnd() < 0.4
       ? PRODUCTS.filter(() => rnd() < 0.5).map((product) => {
           const approved = rnd() < 0.7;
