@@ -2,11 +2,10 @@
 // `npm test`: every test file, on the embedded store and on a real PostgreSQL. Uses DATABASE_URL
 // when set; otherwise starts a throwaway cluster from the machine's PostgreSQL binaries in a
 // temporary folder and removes it afterwards.
-import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, chmodSync, existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { startCluster } from './pg-cluster.js';
 
 function findTests(dir) {
   if (!existsSync(dir)) return [];
@@ -15,51 +14,6 @@ function findTests(dir) {
     if (statSync(p).isDirectory()) return findTests(p);
     return name.endsWith('.test.ts') ? [p] : [];
   });
-}
-
-function pgBin(name) {
-  const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
-  if (onPath) return onPath;
-  const base = '/usr/lib/postgresql';
-  if (existsSync(base)) {
-    for (const v of readdirSync(base).sort().reverse()) {
-      const p = join(base, v, 'bin', name);
-      if (existsSync(p)) return p;
-    }
-  }
-  throw new Error(`PostgreSQL's ${name} was not found: install the postgresql package or set DATABASE_URL`);
-}
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
-
-async function startCluster() {
-  const dir = mkdtempSync(join(tmpdir(), 'roster-pg-'));
-  chmodSync(dir, 0o777);
-  const asRoot = process.getuid?.() === 0;
-  const run = (bin, args) => {
-    const cmd = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
-    execFileSync(cmd[0], cmd[1], { stdio: ['ignore', 'ignore', 'inherit'] });
-  };
-  const data = join(dir, 'data');
-  const port = await freePort();
-  run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8']);
-  run(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop() {
-      try {
-        run(pgBin('pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
 }
 
 const files = [...findTests('src'), ...findTests('test')];

@@ -15,6 +15,8 @@ test('seeded records are realistic: unique emails and external ids, a hierarchy,
   const rows = [...generateCustomers({ count: 2000, seed: 1, firstNumber: 1 })];
   assert.equal(new Set(rows.map((r) => r.email)).size, rows.length);
   assert.equal(new Set(rows.map((r) => r.external_id)).size, rows.length);
+  assert.equal(new Set(rows.map((r) => r.phone_number)).size, rows.length);
+  assert.ok(rows.every((r) => /^\+[1-9]\d{1,14}$/.test(r.phone_number)), 'E.164');
   assert.equal(new Set(rows.map((r) => r.id)).size, rows.length);
   assert.ok(Math.max(...rows.map((r) => r.ancestors.length)) >= 3, 'a hierarchy a few levels deep');
   assert.ok(new Set(rows.map((r) => r.kyb_status)).size >= 5);

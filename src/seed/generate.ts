@@ -111,7 +111,8 @@ export function* generateCustomers(opts: { count: number; seed: number; firstNum
     const c: SeedCustomer = {
       id, number, uuid: uuidOf(bytes()), external_id: `ext-${String(number).padStart(7, '0')}`, type, name, first_name: first, last_name: last,
       email: `${slug}.${number}@example.com`,
-      phone_number: `+1${String(2000000000 + Math.floor(rnd() * 7999999999)).slice(0, 10)}`,
+      // Unique per account, like the store requires: derived from the number, not drawn.
+      phone_number: `+1${2_000_000_000 + number}`,
       country: pick(COUNTRIES),
       kyb_status: pick(KYB_STATUSES),
       kyc_links: rnd() < 0.7 ? [{ provider_id: 'trm_labs', link_type: 'persona', url: `https://verify.example.com/kyb/${id}`, status: linkStatus, created_at: linkAt, updated_at: linkAt }] : [],

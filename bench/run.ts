@@ -1,0 +1,194 @@
+// `npm run bench`: one machine, one run. Seeds an account in a real PostgreSQL, starts Roster in
+// server mode and a bare Fastify + postgres.js handler, drives a fixed query mix per dialect with
+// autocannon from this (separate) process, measures the database floor with pgbench, and writes
+// the figures to BENCHMARKS.md.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync, readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { startCluster, pgBin } from '../scripts/pg-cluster.js';
+import { openStore } from '../src/store/open.ts';
+import { createAccount } from '../src/store/accounts-repo.ts';
+import { seed } from '../src/seed/load.ts';
+import { compileList } from '../src/store/compiler/compile-list.ts';
+import { scopeQuery } from '../src/core/scope.ts';
+import { listQuery, type ListQuery } from '../src/core/list-query.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '1000000' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    out: { type: 'string', default: 'BENCHMARKS.md' },
+  },
+});
+const N = Number(args.customers);
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+
+const cluster = process.env.DATABASE_URL ? undefined : await startCluster(['shared_buffers=1GB', 'maintenance_work_mem=1GB', 'max_wal_size=8GB', 'work_mem=32MB']);
+const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
+const dbName = `roster_bench_${Date.now()}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`CREATE DATABASE ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+const DATABASE_URL = url.toString();
+const children: ChildProcess[] = [];
+
+async function main() {
+  // Seed.
+  const db = await openStore({ databaseUrl: DATABASE_URL });
+  const account = await createAccount(db, 'Bench', 'test');
+  const seeded = await seed(db, { accountId: account.account_id, customers: N, users: 50, seed: 1, progress: true });
+  const ingest = Math.round(N / seeded.seconds);
+  console.log(`seeded ${N} customers in ${seeded.seconds.toFixed(1)} s (${ingest} rows/s)`);
+  const at = async (q: string, p: unknown[] = []) => (await db.query<Record<string, any>>(q, p))[0];
+  const mid = await at(`SELECT id FROM customers WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at, id OFFSET $2 LIMIT 1`, [account.account_id, Math.floor(N / 2)]);
+  const late = await at(`SELECT updated_at FROM customers WHERE account_id = $1 ORDER BY updated_at DESC OFFSET $2 LIMIT 1`, [account.account_id, Math.min(N - 1, 2000)]);
+  const selective = (await at(`SELECT email FROM customers WHERE account_id = $1 AND number = $2`, [account.account_id, Math.floor(N * 0.37)])).email.split('@')[0];
+  await db.close();
+
+  // Servers.
+  const port = 18600 + Math.floor(Math.random() * 300);
+  const roster = await startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ROSTER_LOG: 'off', ROSTER_DAKOTA_RATE_LIMIT: '100000000' }, 'API reference');
+  const barePort = port + 1;
+  await startChild('bare', ['--import', 'tsx', join(import.meta.dirname, 'bare-handler.ts')], { DATABASE_URL, PORT: String(barePort), BENCH_ACCOUNT: account.account_id }, 'bare handler ready');
+  const base = `http://127.0.0.1:${port}`;
+  const tokenRes = await fetch(`${base}/dintero/v1/accounts/${account.account_id}/auth/token`, {
+    method: 'POST',
+    headers: { authorization: 'Basic ' + Buffer.from(`${account.client_id}:${account.client_secret}`).toString('base64'), 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', audience: `${base}/dintero/v1/accounts/${account.account_id}` }),
+  });
+  const dinteroToken = (await tokenRes.json()).access_token as string;
+
+  const key = { 'x-api-key': account.api_key };
+  const bearer = { authorization: `Bearer ${account.api_key}` };
+  const since = new Date(late.updated_at).toISOString();
+  const mix: { name: string; url: string; headers: Record<string, string> }[] = [
+    { name: 'bare handler: first page of 20', url: `http://127.0.0.1:${barePort}/customers`, headers: {} },
+    { name: 'native: first page', url: `${base}/v1/customers?limit=20`, headers: key },
+    { name: `native: page at cursor depth ${N / 2}`, url: `${base}/v1/customers?limit=20&starting_after=${mid.id}`, headers: key },
+    { name: 'native: filtered + sorted page', url: `${base}/v1/customers?kyb_status=active&type=business&sort=-created_at&limit=20`, headers: key },
+    { name: 'native: search, selective', url: `${base}/v1/customers?search=${encodeURIComponent(selective)}&limit=20`, headers: key },
+    { name: 'native: search, common name token', url: `${base}/v1/customers?search=smith&limit=20`, headers: key },
+    { name: 'native: count, unfiltered', url: `${base}/v1/customers?count=true&limit=1`, headers: key },
+    { name: 'native: count, one filter', url: `${base}/v1/customers?count=true&kyb_status=active&limit=1`, headers: key },
+    { name: 'dakota: first page (name)', url: `${base}/dakota/customers`, headers: key },
+    { name: 'dakota: filtered + sorted, with total_count', url: `${base}/dakota/customers?kyb_statuses=active&sort_by=created_at&sort_dir=desc`, headers: key },
+    { name: 'spirii: first page', url: `${base}/spirii/v2/customers?limit=20`, headers: bearer },
+    { name: 'spirii: offset 100000', url: `${base}/spirii/v2/customers?limit=20&offset=${Math.min(100_000, N - 100)}`, headers: bearer },
+    { name: 'dintero: since_datetime page', url: `${base}/dintero/v1/accounts/${account.account_id}/customers/users?since_datetime=${encodeURIComponent(since)}&limit=20`, headers: { authorization: `Bearer ${dinteroToken}` } },
+    { name: 'investifi: first page', url: `${base}/investifi/v1/users/?per_page=20`, headers: key },
+  ];
+
+  const rows: string[] = [];
+  let rssMax = 0;
+  for (const q of mix) {
+    const check = await fetch(q.url, { headers: q.headers });
+    if (check.status !== 200) throw new Error(`${q.name}: HTTP ${check.status} ${await check.text()}`);
+    await autocannon({ url: q.url, headers: q.headers, connections: CONNECTIONS, duration: 2 });
+    const r = await autocannon({ url: q.url, headers: q.headers, connections: CONNECTIONS, duration: DURATION });
+    rssMax = Math.max(rssMax, rssOf(roster.pid!));
+    const line = `| ${q.name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
+    console.log(line);
+    rows.push(line);
+  }
+
+  // The database floor: the statements Roster sends, through pgbench -M prepared, one client.
+  const floors: string[] = [];
+  const floor = async (name: string, q: ListQuery) => {
+    const stmt = compileList(scopeQuery(q, account.account_id));
+    let text = stmt.text;
+    stmt.params.forEach((p, i) => (text = text.replaceAll(`$${i + 1}::`, `'${String(p).replace(/'/g, "''")}'::`)));
+    const file = join(mkdtempSync(join(tmpdir(), 'roster-bench-')), 'q.sql');
+    writeFileSync(file, text.replace(/\n/g, ' ') + ';\n');
+    const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', '1', '-T', '5', '-P', '5', '-r', '-f', file, DATABASE_URL], { encoding: 'utf8' });
+    const latency = /latency average = ([\d.]+) ms/.exec(out)?.[1];
+    const tps = /tps = ([\d.]+)/.exec(out)?.[1];
+    const line = `| ${name} | ${Math.round(Number(tps))} | ${latency} |`;
+    console.log(line);
+    floors.push(line);
+  };
+  await floor('first page of 20 (created_at)', listQuery({ resource: 'customers', sort: [{ key: 'created_at', dir: 'asc' }] }));
+  await floor(`keyset page at depth ${N / 2}`, listQuery({ resource: 'customers', sort: [{ key: 'created_at', dir: 'asc' }], page: { kind: 'keyset', limit: 20, after: { id: mid.id } } }));
+  await floor('offset 100000 (number desc)', listQuery({ resource: 'customers', sort: [{ key: 'number', dir: 'desc' }], page: { kind: 'offset', limit: 20, offset: Math.min(100_000, N - 100) } }));
+  await floor('exact count, unfiltered', listQuery({ resource: 'customers', count: true, page: { kind: 'keyset', limit: 1 } }));
+
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  const report = `
+## Run of ${new Date().toISOString().slice(0, 10)}: ${N.toLocaleString('en')} customers
+
+Machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${(await pgVersion()).trim()}.
+Command: \`npm run bench -- --customers ${N} --duration ${DURATION} --connections ${CONNECTIONS}\`.
+Load from autocannon in the benchmark process (${CONNECTIONS} connections, ${DURATION} s after a 2 s warm-up); Roster is one
+separate process in server mode; everything shares the same ${cpus().length} cores.
+
+Ingest (COPY, secondary indexes rebuilt after the load): ${ingest.toLocaleString('en')} customers/s.
+Roster's peak RSS under load: ${Math.round(rssMax / 1024)} MB.
+
+| query | req/s | p50 ms | p99 ms | non-2xx |
+| --- | --- | --- | --- | --- |
+${rows.join('\n')}
+
+Database floor (pgbench -M prepared, one client, the statement Roster sends):
+
+| statement | tps | mean ms |
+| --- | --- | --- |
+${floors.join('\n')}
+`;
+  const head = readFileSafe(args.out!) || '# Benchmarks\n\nProduced by `npm run bench`; see the runs below, newest last.\n';
+  writeFileSync(args.out!, head.trimEnd() + '\n' + report);
+  console.log(report);
+}
+
+function readFileSafe(path: string) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function pgVersion() {
+  const [row] = await admin.unsafe('SELECT version()');
+  return String(row.version).split(',')[0];
+}
+
+function rssOf(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function startChild(name: string, argv: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, argv, { env: { ...process.env, ...env } });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      if (out.includes(ready)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${name} exited ${code}:\n${out}`)));
+  });
+}
+
+try {
+  await main();
+} finally {
+  for (const c of children) {
+    c.removeAllListeners('exit');
+    c.kill('SIGTERM');
+  }
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  await admin.end();
+  cluster?.stop();
+}
