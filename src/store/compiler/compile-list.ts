@@ -54,7 +54,12 @@ class ListCompiler {
   compile(): Statement {
     const { q, def } = this;
     const where = [`c.account_id = ${this.account}`, this.filter(q.filter), this.search()].filter((s) => s !== 'TRUE');
-    const base = `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
+    // A search is planned on its own (OFFSET 0 keeps the subquery from being flattened): the
+    // trigram index finds the matches, then they are ordered. Left to itself, the planner may
+    // instead walk a sort-key index hoping to meet matches early, and read the whole account.
+    const base = q.search
+      ? `FROM (SELECT c.* FROM ${def.table} c WHERE ${where.join(' AND ')} OFFSET 0) c WHERE TRUE`
+      : `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
     const keys = this.sortTerms();
     const page = q.page;
     let anchorCte = '';
