@@ -235,8 +235,9 @@ class ListCompiler {
       if (!sql) throw new RosterError('invalid_request', `${this.q.resource} cannot be searched by ${name}`);
       return `${sql} LIKE ${fieldPattern}`;
     });
-    // The trigram index narrows on the combined column; the per-field test keeps the exact semantics.
-    return `${this.def.search.column} LIKE ${anywhere} AND (${checks.join(' OR ')})`;
+    // The trigram index narrows on the combined column (through roster_search_ids, which keeps
+    // the index usable under row-level security); the per-field test keeps the exact semantics.
+    return `c.id IN (SELECT roster_search_ids('${this.def.table}', ${anywhere})) AND (${checks.join(' OR ')})`;
   }
 }
 

@@ -17,7 +17,8 @@ export interface ResourceDef {
   fields: Partial<Record<Field, FieldDef>>;
   /** Every sort expression is NOT NULL, so keyset comparisons never meet a NULL. */
   sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType }>>;
-  search: { column: string; fields: Partial<Record<SearchField, string>> };
+  /** Per-field search expressions; candidates come from the table's trigram-indexed search_text. */
+  search: { fields: Partial<Record<SearchField, string>> };
   /** The select items of one record's JSON, built in Postgres from the row aliased `c`. */
   record: readonly string[];
 }
@@ -90,7 +91,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       external_id: { sql: '(coalesce(c.external_id, c.id))', type: 'text' },
     },
     search: {
-      column: 'c.search_text',
       fields: {
         id: 'lower(c.id)',
         number: 'c.number::text',
@@ -125,7 +125,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
     },
     search: {
-      column: 'c.search_text',
       fields: {
         id: 'lower(c.id)',
         name: "lower(c.first_name || ' ' || c.last_name)",
