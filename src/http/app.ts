@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import apiReference from '@scalar/fastify-api-reference';
+import swaggerUi from '@fastify/swagger-ui';
 import { ERROR_CATALOG } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
 import { KeyResolver } from './auth.ts';
@@ -39,7 +39,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   for (const d of await loadDialects()) await app.register(d.plugin, { prefix: d.prefix, db, keys });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(apiReference, { routePrefix: '/docs', configuration: { url: '/v1/openapi.json', title: 'Roster API' } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get('/docs/errors', { schema: { hide: true } }, async (_req, reply) => {
     const rows = Object.entries(ERROR_CATALOG).map(([code, e]) => `<tr id="${code}"><td><code>${code}</code></td><td>${e.status}</td><td>${e.title}</td></tr>`).join('');
     return reply.type('text/html').send(`<!doctype html><title>Roster errors</title><h1>Error codes</h1><table><tr><th>code</th><th>status</th><th>title</th></tr>${rows}</table>`);
