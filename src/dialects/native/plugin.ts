@@ -83,6 +83,18 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
 
   const actor = (req: FastifyRequest) => ({ actor: req.principal.actor });
 
+  /** A POST that creates one record: once per Idempotency-Key when the client sends one. */
+  async function create(req: FastifyRequest, reply: FastifyReply, write: (tx: Queryable, accountId: string) => Promise<unknown>) {
+    const accountId = req.principal.accountId;
+    const key = req.headers['idempotency-key'];
+    const run = async (tx: Queryable) => ({ status: 201, body: await write(tx, accountId) });
+    const scope = `POST ${req.routeOptions.url}`;
+    const res = typeof key === 'string' ? await idempotent(db, accountId, scope, key, req.body, run) : { ...(await inAccount(db, accountId, run)), replayed: false };
+    if (res.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(res.status).send(res.body);
+  }
+  const idempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
+
   // Customers
   f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', querystring: S.CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req) => {
     const q = customerListQuery(req.query);
@@ -90,15 +102,8 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   f.post('/customers', {
-    schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }), response: { 201: Type.Ref('Customer'), ...problems } },
-  }, async (req, reply) => {
-    const accountId = req.principal.accountId;
-    const key = req.headers['idempotency-key'];
-    const create = async (tx: Queryable) => ({ status: 201, body: await createCustomerIn(tx, accountId, req.body as CustomerInput, actor(req)) });
-    const res = key ? await idempotent(db, accountId, 'POST /v1/customers', key, req.body, create) : await inAccount(db, accountId, create);
-    if ('replayed' in res && res.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.status(res.status as 201).send(res.body as never);
-  });
+    schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: idempotencyHeader, response: { 201: Type.Ref('Customer'), ...problems } },
+  }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body as CustomerInput, actor(req))));
 
   f.get('/customers/:id', { schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) => {
     const c = await getCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id });
@@ -119,15 +124,8 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   f.post('/users', {
-    schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }), response: { 201: Type.Ref('User'), ...problems } },
-  }, async (req, reply) => {
-    const accountId = req.principal.accountId;
-    const key = req.headers['idempotency-key'];
-    const create = async (tx: Queryable) => ({ status: 201, body: await createUserIn(tx, accountId, req.body as NewUser) });
-    const res = key ? await idempotent(db, accountId, 'POST /v1/users', key, req.body, create) : await inAccount(db, accountId, create);
-    if ('replayed' in res && res.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.status(res.status as 201).send(res.body as never);
-  });
+    schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: idempotencyHeader, response: { 201: Type.Ref('User'), ...problems } },
+  }, (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body as NewUser)));
 
   f.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, response: { 200: Type.Ref('User'), ...problems } } }, async (req) => {
     const u = await getUser(db, req.principal.accountId, req.params.id);
