@@ -109,11 +109,19 @@ class ListCompiler {
     return `(SELECT v.write_version FROM account_modes v WHERE v.account_id = ${this.account})`;
   }
 
-  /** Sort terms with the id appended as tiebreak, in the direction of the last term. */
+  /**
+   * Sort terms with the id appended as tiebreak, in the direction of the last term; terms after
+   * a unique key are dropped, so the order matches that key's index exactly.
+   */
   private sortTerms(): SortTerm[] {
-    const terms = [...this.q.sort];
-    for (const t of terms) if (!this.def.sortKeys[t.key]) throw new RosterError('invalid_request', `cannot sort ${this.q.resource} by ${t.key}`);
-    if (!terms.some((t) => t.key === 'id')) terms.push({ key: 'id', dir: terms.at(-1)?.dir ?? 'asc' });
+    const terms: SortTerm[] = [];
+    for (const t of this.q.sort) {
+      const def = this.def.sortKeys[t.key];
+      if (!def) throw new RosterError('invalid_request', `cannot sort ${this.q.resource} by ${t.key}`);
+      terms.push(t);
+      if (def.unique || t.key === 'id') return terms;
+    }
+    terms.push({ key: 'id', dir: terms.at(-1)?.dir ?? 'asc' });
     return terms;
   }
 

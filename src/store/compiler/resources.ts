@@ -16,7 +16,8 @@ export interface ResourceDef {
   table: string;
   fields: Partial<Record<Field, FieldDef>>;
   /** Every sort expression is NOT NULL, so keyset comparisons never meet a NULL. */
-  sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType }>>;
+  /** `unique`: the key alone orders records totally (per account), so no id tiebreak is added. */
+  sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType; unique?: boolean }>>;
   /** Per-field search expressions; candidates come from the table's trigram-indexed search_text. */
   search: { fields: Partial<Record<SearchField, string>> };
   /** The select items of one record's JSON, built in Postgres from the row aliased `c`. */
@@ -77,7 +78,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
     },
     sortKeys: {
       id: { sql: 'c.id', type: 'text' },
-      number: { sql: 'c.number', type: 'bigint' },
+      number: { sql: 'c.number', type: 'bigint', unique: true },
       name: { sql: 'c.sort_name', type: 'text' },
       type: { sql: 'c.type', type: 'text' },
       party_type: { sql: 'c.party_type', type: 'text' },

@@ -4,9 +4,9 @@ SELECT coalesce((SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.num
         'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', p.kyc_approved_at,
         'current_market_value', p.current_market_value::text) ORDER BY p.product)
       FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json) AS product_accounts, coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
-      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags, (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.parent_id) AS parent_number, (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.operator_id) AS operator_number, jsonb_build_array(c.number, c.id) AS _k) r) ORDER BY c.number DESC, c.id DESC)
+      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags, (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.parent_id) AS parent_number, (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.operator_id) AS operator_number, jsonb_build_array(c.number) AS _k) r) ORDER BY c.number DESC)
   FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.ancestors @> ARRAY[(SELECT r.id FROM customers r WHERE r.account_id = $1::text AND r.number = $2::bigint LIMIT 1)]::text[] AND c.type = ANY($3::text[])
-  ORDER BY c.number DESC, c.id DESC LIMIT 51 OFFSET $4::bigint) c), '[]') AS records,
+  ORDER BY c.number DESC LIMIT 51 OFFSET $4::bigint) c), '[]') AS records,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
   (SELECT count(*) FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.ancestors @> ARRAY[(SELECT r.id FROM customers r WHERE r.account_id = $1::text AND r.number = $2::bigint LIMIT 1)]::text[] AND c.type = ANY($3::text[])) AS total,
