@@ -4,17 +4,20 @@ import { STORES, openTestStore, type TestStore } from '../../test/support/stores
 import { RosterError } from '../core/errors.ts';
 import { currentSigningKey } from '../store/signing-keys-repo.ts';
 import { AccessTokens } from './access-tokens.ts';
+import { createAccount, revokeOAuthClient } from '../store/accounts-repo.ts';
 
 // Access tokens: signed with a key made on first use and shared through the database.
 
 for (const kind of STORES) {
   describe(`access tokens (${kind})`, () => {
     let store: TestStore;
+    let principal: { accountId: string; scopes: string[]; actor: string };
     before(async () => {
       store = await openTestStore(kind);
+      const account = await createAccount(store.db, 'Tokens');
+      principal = { accountId: account.account_id, scopes: ['read:customers', 'write:customers'], actor: account.client_id };
     });
     after(() => store.close());
-    const principal = { accountId: 'T00000042', scopes: ['read:customers', 'write:customers'], actor: 'cl_x' };
     const unauthorized = (e: unknown) => e instanceof RosterError && e.code === 'unauthorized';
 
     test('concurrent first uses agree on one 256-bit key', async () => {
@@ -36,6 +39,15 @@ for (const kind of STORES) {
       const { SignJWT } = await import('jose');
       const forged = await new SignJWT({ aid: 'T00000042', scope: 'admin:customers' }).setProtectedHeader({ alg: 'HS256', kid: foreign.kid }).setIssuer('roster').setSubject('x').setExpirationTime('1h').sign(foreign.secret);
       await assert.rejects(new AccessTokens(store.db).verify(forged), unauthorized);
+    });
+
+    test("a revoked client's tokens stop working", async () => {
+      const account = await createAccount(store.db, 'Revoked');
+      const tokens = new AccessTokens(store.db, 0);
+      const issued = await tokens.issue({ accountId: account.account_id, scopes: ['read:customers'], actor: account.client_id }, 'aud');
+      assert.equal((await tokens.verify(issued.access_token)).actor, account.client_id);
+      await revokeOAuthClient(store.db, account.client_id);
+      await assert.rejects(tokens.verify(issued.access_token), (e: unknown) => unauthorized(e) && /revoked/.test((e as Error).message));
     });
   });
 }

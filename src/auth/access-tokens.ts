@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { RosterError } from '../core/errors.ts';
 import { uuid } from '../core/ids.ts';
-import type { Principal } from '../store/accounts-repo.ts';
+import { oauthClientActive, type Principal } from '../store/accounts-repo.ts';
 import type { Db } from '../store/db.ts';
 import { currentSigningKey, findSigningKey } from '../store/signing-keys-repo.ts';
 
@@ -30,7 +30,20 @@ export class AccessTokens {
   private readonly keys = new Map<string, Promise<Uint8Array | undefined>>();
   private current?: Promise<{ kid: string; secret: Uint8Array }>;
 
-  constructor(private readonly db: Db) {}
+  /** Client checks are cached this long: a revoked client's tokens stop working within it. */
+  private readonly clients = new Map<string, { active: boolean; until: number }>();
+
+  constructor(private readonly db: Db, private readonly clientCacheMs = 5_000) {}
+
+  private async clientActive(clientId: string): Promise<boolean> {
+    const now = Date.now();
+    const hit = this.clients.get(clientId);
+    if (hit && hit.until > now) return hit.active;
+    const active = await oauthClientActive(this.db, clientId);
+    if (this.clients.size > 10_000) this.clients.clear();
+    this.clients.set(clientId, { active, until: now + this.clientCacheMs });
+    return active;
+  }
 
   /** A signed token for a principal (an OAuth client), for the given audience. */
   async issue(principal: Principal, audience: string, opts: { now?: Date; lifetime?: number } = {}): Promise<IssuedToken> {
@@ -64,6 +77,7 @@ export class AccessTokens {
       }, { issuer: ISSUER, algorithms: ['HS256'] });
       const aid = payload.aid;
       if (typeof aid !== 'string' || typeof payload.sub !== 'string') throw new RosterError('unauthorized', 'Access forbidden, invalid JWT token was used');
+      if (!(await this.clientActive(payload.sub))) throw new RosterError('unauthorized', 'Access forbidden, the client of this JWT token was revoked');
       const scope = typeof payload.scope === 'string' ? payload.scope : '';
       return { accountId: aid, scopes: scope.split(' ').filter(Boolean), actor: payload.sub };
     } catch (e) {

@@ -79,6 +79,16 @@ export async function findOAuthClient(db: Db, clientId: string, secret: string):
   return { accountId: row.account_id, scopes: row.scopes, actor: row.client_id };
 }
 
+/** Whether an OAuth client exists and is not revoked: tokens it was issued die with it. */
+export async function oauthClientActive(db: Db, clientId: string): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM oauth_clients WHERE client_id = $1 AND revoked_at IS NULL`, [clientId], { prepare: true });
+  return rows.length > 0;
+}
+
+export async function revokeOAuthClient(db: Db, clientId: string) {
+  await db.query(`UPDATE oauth_clients SET revoked_at = now() WHERE client_id = $1`, [clientId]);
+}
+
 export async function accountExists(db: Db, accountId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM account_modes WHERE account_id = $1`, [accountId])).length > 0;
 }
