@@ -55,8 +55,18 @@ export interface SortTerm {
   readonly dir: 'asc' | 'desc';
 }
 
-/** Where a keyset page starts: after/before a record named by id, or at decoded cursor values. */
-export type Anchor = { readonly id: string } | { readonly values: readonly (string | number | null)[]; readonly id: string };
+/**
+ * Where a keyset page starts: after/before a record named by one of its identifiers (resolved
+ * inside the page's own statement, deleted or not), or at decoded cursor values.
+ */
+export type Anchor =
+  | { readonly id: string }
+  | { readonly number: number }
+  | { readonly uuid: string }
+  | { readonly values: readonly (string | number | null)[]; readonly id: string };
+
+/** How an anchor names its record, for messages. */
+export const anchorName = (a: Anchor): string => String('number' in a ? a.number : 'uuid' in a ? a.uuid : a.id);
 
 export type Page =
   | { readonly kind: 'keyset'; readonly limit: number; readonly after?: Anchor; readonly before?: Anchor }

@@ -1,4 +1,4 @@
-import type { ListQuery, ListResult } from '../core/list-query.ts';
+import { anchorName, type ListQuery, type ListResult } from '../core/list-query.ts';
 import { scopeQuery } from '../core/scope.ts';
 import { RosterError } from '../core/errors.ts';
 import { compileCount, compileList, type ListRow } from './compiler/compile-list.ts';
@@ -33,7 +33,7 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
   }
   const page = query.page;
   if (page.kind === 'keyset' && (page.after || page.before) && row.anchor_found === false) {
-    throw new RosterError('invalid_cursor', `No record ${(page.after ?? page.before)!.id} exists to page from`);
+    throw new RosterError('invalid_cursor', `No record ${anchorName((page.after ?? page.before)!)} exists to page from`);
   }
   let rows = row.records;
   const more = rows.length > page.limit;

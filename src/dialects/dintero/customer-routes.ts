@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { encodeCursor, decodeCursor } from '../../core/cursor.ts';
 import { and, eq, listQuery, type Anchor, type ListQuery, type SortTerm } from '../../core/list-query.ts';
-import { invalid, RosterError } from '../../core/errors.ts';
+import { invalid } from '../../core/errors.ts';
 import { toCustomer } from '../../store/records.ts';
 import { runList } from '../../store/list.ts';
 import { createCustomer, deleteCustomerIn, updateCustomerIn } from '../../store/customers-repo.ts';
@@ -23,12 +23,9 @@ const USERS = '/accounts/:aid/customers/users';
  * Where a page resumes. starting_after takes the paging-token this API returned, or a
  * customer's `id` (its uuid, Dintero's "object ID"), which resumes right after that customer.
  */
-async function anchorFor(db: Db, accountId: string, sort: readonly SortTerm[], startingAfter: string): Promise<Anchor> {
-  if (!isUuid(startingAfter)) return decodeCursor(startingAfter, sort);
-  const q = listQuery({ resource: 'customers', filter: eq('uuid', startingAfter), sort, page: { kind: 'keyset', limit: 1 }, deleted: 'include' });
-  const r = await runList(db, accountId, q, toCustomer);
-  if (!r.records.length || !r.lastValues) throw new RosterError('invalid_cursor', `No customer ${startingAfter} exists to page from`);
-  return { values: r.lastValues, id: r.records[0].id };
+function anchorFor(sort: readonly SortTerm[], startingAfter: string): Anchor {
+  // A customer's uuid is resolved inside the page's own statement; a missing one is a 400.
+  return isUuid(startingAfter) ? { uuid: startingAfter } : decodeCursor(startingAfter, sort);
 }
 
 function exposeHeaders(reply: FastifyReply, names: string[]) {
@@ -45,7 +42,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     const aid = req.params.aid;
     const base = customerListQuery(p, { kind: 'keyset', limit: p.limit });
     const q: ListQuery = p.starting_after !== undefined
-      ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: await anchorFor(db, aid, base.sort, p.starting_after) } })
+      ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: anchorFor(base.sort, p.starting_after) } })
       : base;
     const r = await runList(db, aid, q, toCustomer);
     const last = r.records.at(-1);

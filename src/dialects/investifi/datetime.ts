@@ -27,7 +27,6 @@ const DATE_ERRORS = {
 interface Ymd { y: number; m: number; d: number }
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
-const pad = (n: number | string, w: number) => String(n).padStart(w, '0');
 
 /** The first ten characters as YYYY-MM-DD, or the speedate error that rejects them. */
 function datePart(s: string): Ymd | string {

@@ -66,13 +66,13 @@ export function parseUserListParams(raw: Record<string, unknown>): UserListParam
   };
 }
 
-/** The list to run once the cursor's record is known (`afterId`), or from the start. */
-export function userListQuery(p: UserListParams, afterId: string | undefined): ListQuery {
+/** The list after the record numbered `last_record_number`, or from the start when it is 0. */
+export function userListQuery(p: UserListParams): ListQuery {
   return listQuery({
     resource: 'customers',
     filter: p.filter,
     sort: p.sort,
-    page: afterId ? { kind: 'keyset', limit: p.perPage, after: { id: afterId } } : { kind: 'keyset', limit: p.perPage },
+    page: p.lastRecordNumber > 0 ? { kind: 'keyset', limit: p.perPage, after: { number: p.lastRecordNumber } } : { kind: 'keyset', limit: p.perPage },
     count: true,
   });
 }

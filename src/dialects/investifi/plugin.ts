@@ -4,7 +4,6 @@ import { RosterError } from '../../core/errors.ts';
 import { and, listQuery } from '../../core/list-query.ts';
 import { hasScope, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
-import { getCustomer } from '../../store/customers-repo.ts';
 import { runList } from '../../store/list.ts';
 import { toCustomer } from '../../store/records.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
@@ -73,15 +72,12 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
   const listUsers = async (req: FastifyRequest) => {
     const accountId = req.principal.accountId;
     const params = parseUserListParams(req.query as Record<string, unknown>);
-    let afterId: string | undefined;
-    if (params.lastRecordNumber > 0) {
-      // The cursor is the record the previous page ended on; it stays a valid position even
-      // if that record has since been deleted or stopped matching.
-      const anchor = await getCustomer(db, accountId, { by: 'number', value: params.lastRecordNumber }, true);
-      if (!anchor) throw valueError('query', 'last_record_number', params.lastRecordNumberInput, 'not a cursor returned by this API');
-      afterId = anchor.id;
-    }
-    const result = await runList(db, accountId, userListQuery(params, afterId), toCustomer);
+    // The cursor is the record the previous page ended on, found by its number inside the page's
+    // statement; it stays a valid position even if that record was deleted or stopped matching.
+    const result = await runList(db, accountId, userListQuery(params), toCustomer).catch((e) => {
+      if (e instanceof RosterError && e.code === 'invalid_cursor') throw valueError('query', 'last_record_number', params.lastRecordNumberInput, 'not a cursor returned by this API');
+      throw e;
+    });
     return {
       items: result.records.map(toPartnerUser),
       total_records: result.total ?? 0,

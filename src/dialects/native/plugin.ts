@@ -13,7 +13,7 @@ import { toCustomer, toUser } from '../../store/records.ts';
 import { createCustomerIn, deleteCustomer, getCustomer, updateCustomer } from '../../store/customers-repo.ts';
 import { createUserIn, deleteUser, getUser, updateUser, type NewUser } from '../../store/users-repo.ts';
 import { idempotent } from '../../store/idempotency-repo.ts';
-import { inAccount, type Db, type Queryable } from '../../store/db.ts';
+import { inAccount, type Queryable } from '../../store/db.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';

@@ -75,8 +75,10 @@ class ListCompiler {
       if (page.after && page.before) throw new RosterError('invalid_request', 'A page cannot start after one record and end before another');
       if (anchor) {
         const values = this.anchorValues(anchor, keys);
-        if ('id' in anchor && !('values' in anchor)) {
-          anchorCte = `WITH anchor AS (SELECT ${keys.map((k, i) => `${this.sortSql(k)} AS k${i}`).join(', ')} FROM ${def.table} c WHERE c.account_id = ${this.account} AND c.id = ${this.p.add(anchor.id, 'text')})\n`;
+        if (!('values' in anchor)) {
+          const [name, value] = 'number' in anchor ? ['number', anchor.number] : 'uuid' in anchor ? ['uuid', anchor.uuid] : ['id', anchor.id];
+          const f = this.field(name);
+          anchorCte = `WITH anchor AS (SELECT ${keys.map((k, i) => `${this.sortSql(k)} AS k${i}`).join(', ')} FROM ${def.table} c WHERE c.account_id = ${this.account} AND ${f.sql} = ${this.value(f, value)})\n`;
           anchorFound = 'EXISTS (SELECT 1 FROM anchor)';
         }
         keysetCond = ' AND ' + this.compare(keys, values, backward ? 'before' : 'after', false);
