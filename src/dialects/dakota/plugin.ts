@@ -10,8 +10,9 @@ import type { CustomerInput } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import { childCounts } from '../../store/child-counts.ts';
-import { createCustomerIn, getCustomer, getCustomerIn, updateCustomer } from '../../store/customers-repo.ts';
+import { createCustomerIn, getCustomer, getCustomerIn, updateCustomerIn } from '../../store/customers-repo.ts';
 import { idempotent } from '../../store/idempotency-repo.ts';
+import { inAccount } from '../../store/db.ts';
 import { runList } from '../../store/list.ts';
 import { toCustomer, toUser } from '../../store/records.ts';
 import { createUserIn, deleteUser, getUser, updateUser } from '../../store/users-repo.ts';
@@ -164,14 +165,18 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
     const accountId = account(req);
     const id = req.params.customer_id;
     const target = req.body.sub_client_id;
-    // This endpoint's documented errors use `about:blank` problems.
-    const current = await getCustomer(db, accountId, { by: 'id', value: id });
-    if (!current) throw new DakotaProblem('not_found', `Customer not found: ${id}`, 'Not Found', 'about:blank');
-    if (target !== null) {
-      if (target === id) throw badSubClient('a customer cannot be its own sub-client');
-      await assertSubClient(await getCustomer(db, accountId, { by: 'id', value: target }), 'about:blank');
-    }
-    return renderCustomer(await updateCustomer(db, accountId, { by: 'id', value: id }, { parent_id: target }, actor(req)));
+    // This endpoint's documented errors use `about:blank` problems. Checks and write share one
+    // transaction, so the sub-client cannot change between them.
+    const updated = await inAccount(db, accountId, async (tx) => {
+      const current = await getCustomerIn(tx, accountId, { by: 'id', value: id });
+      if (!current) throw new DakotaProblem('not_found', `Customer not found: ${id}`, 'Not Found', 'about:blank');
+      if (target !== null) {
+        if (target === id) throw badSubClient('a customer cannot be its own sub-client');
+        await assertSubClient(await getCustomerIn(tx, accountId, { by: 'id', value: target }), 'about:blank');
+      }
+      return updateCustomerIn(tx, accountId, { by: 'id', value: id }, { parent_id: target }, actor(req));
+    });
+    return renderCustomer(updated);
   });
 
   // Users
