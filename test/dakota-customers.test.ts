@@ -6,7 +6,6 @@ import { DakotaClient } from './support/dakota-contract.ts';
 import { seed } from '../src/seed/load.ts';
 import { runList } from '../src/store/list.ts';
 import { listQuery } from '../src/core/list-query.ts';
-import { toCustomer } from '../src/store/records.ts';
 import { createApiKey, createAccount } from '../src/store/accounts-repo.ts';
 import type { Customer } from '../src/core/model.ts';
 
@@ -57,7 +56,7 @@ for (const kind of STORES) {
     const acct = () => s.account.account_id;
 
     const reload = async () => {
-      all = (await runList(s.db, acct(), listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 10_000 } }), toCustomer)).records;
+      all = (await runList<Customer>(s.db, acct(), listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 10_000 } }))).records;
     };
 
     /** Every record a query matches, read page by page at limit=100 (default order: name asc). */
@@ -207,7 +206,7 @@ for (const kind of STORES) {
 
     test('a cursor id that does not exist in the account is a 400, not an empty page', async () => {
       const other = await createAccount(s.db, 'Other', 'test');
-      const [foreign] = (await runList(s.db, acct(), listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 1 } }), toCustomer)).records;
+      const [foreign] = (await runList<Customer>(s.db, acct(), listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 1 } }))).records;
       const otherApi = await DakotaClient.connect(s.base, other.api_key);
       for (const q of ['starting_after=1NFHrqBHb3cTfLVkFSGmHZqdDPi', 'ending_before=1NFHrqBHb3cTfLVkFSGmHZqdDPi']) {
         const res = await api.call('GET', `/customers?${q}`);

@@ -6,7 +6,6 @@ import { DakotaClient } from './support/dakota-contract.ts';
 import { seed } from '../src/seed/load.ts';
 import { runList } from '../src/store/list.ts';
 import { listQuery } from '../src/core/list-query.ts';
-import { toUser } from '../src/store/records.ts';
 import { createApiKey } from '../src/store/accounts-repo.ts';
 import type { User } from '../src/core/model.ts';
 
@@ -31,7 +30,7 @@ for (const kind of STORES) {
     let all: User[];
     const idem = () => ({ 'x-idempotency-key': randomUUID() });
     const reload = async () => {
-      all = (await runList(s.db, s.account.account_id, listQuery({ resource: 'users', page: { kind: 'keyset', limit: 10_000 } }), toUser)).records;
+      all = (await runList<User>(s.db, s.account.account_id, listQuery({ resource: 'users', page: { kind: 'keyset', limit: 10_000 } }))).records;
     };
     async function listAll(params: string) {
       const data: any[] = [];

@@ -5,7 +5,6 @@ import { DakotaClient } from './support/dakota-contract.ts';
 import { seed } from '../src/seed/load.ts';
 import { runList } from '../src/store/list.ts';
 import { listQuery } from '../src/core/list-query.ts';
-import { toCustomer } from '../src/store/records.ts';
 import type { Customer } from '../src/core/model.ts';
 
 // The page walk: 1,000+ customers, limit=7, under every sort_by in both sort directions,
@@ -45,7 +44,7 @@ for (const kind of STORES) {
       s = await startTestServer(kind);
       await seed(s.db, { accountId: s.account.account_id, customers: COUNT, users: 0, seed: 7 });
       api = await DakotaClient.connect(s.base, s.account.api_key);
-      const r = await runList(s.db, s.account.account_id, listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 10_000 } }), toCustomer);
+      const r = await runList<Customer>(s.db, s.account.account_id, listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 10_000 } }));
       all = r.records;
       assert.ok(all.length >= 1000, `only ${all.length} live customers`);
     });

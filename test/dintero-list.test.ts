@@ -5,7 +5,6 @@ import { listAll, qs, token } from './support/dintero-client.ts';
 import { seed } from '../src/seed/load.ts';
 import { runList } from '../src/store/list.ts';
 import { listQuery } from '../src/core/list-query.ts';
-import { toCustomer } from '../src/store/records.ts';
 import type { Customer } from '../src/core/model.ts';
 
 // The customer collection against an in-memory oracle over seeded and created records:
@@ -28,7 +27,7 @@ for (const kind of STORES) {
     const post = (body: unknown) => call(s.base, 'POST', path(), { key, body });
 
     async function reload() {
-      const r = await runList(s.db, aid, listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 100_000 }, deleted: 'include' }), toCustomer);
+      const r = await runList<Customer>(s.db, aid, listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 100_000 }, deleted: 'include' }));
       all = r.records;
     }
     const live = (pred: (c: Customer) => boolean = () => true) => all.filter((c) => !c.deleted_at && pred(c));

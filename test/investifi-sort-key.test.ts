@@ -4,7 +4,6 @@ import { STORES, openTestStore, type TestStore } from './support/stores.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { createCustomer } from '../src/store/customers-repo.ts';
 import { runList } from '../src/store/list.ts';
-import { toCustomer } from '../src/store/records.ts';
 import { listQuery } from '../src/core/list-query.ts';
 import type { Customer } from '../src/core/model.ts';
 
@@ -37,7 +36,7 @@ for (const kind of STORES) {
         let after: string | undefined;
         for (;;) {
           const q = listQuery({ resource: 'customers', sort: [{ key: 'external_id', dir }], page: { kind: 'keyset', limit: 3, ...(after ? { after: { id: after } } : {}) } });
-          const r = await runList(store.db, accountId, q, toCustomer);
+          const r = await runList<Customer>(store.db, accountId, q);
           got.push(...r.records.map(key));
           if (!r.hasMoreAfter) break;
           after = r.records.at(-1)!.id;

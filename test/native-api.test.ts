@@ -2,6 +2,15 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
 import { createAccount, createApiKey, revokeApiKey } from '../src/store/accounts-repo.ts';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import * as S from '../src/dialects/native/schemas.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+ajv.addSchema(S.Customer).addSchema(S.User);
+const validCustomerList = ajv.compile(S.CustomerList);
+const validUserList = ajv.compile(S.UserList);
 
 for (const kind of STORES) {
   describe(`native API (${kind})`, () => {
@@ -47,6 +56,32 @@ for (const kind of STORES) {
       assert.deepEqual(withDeleted.body.data.map((r: any) => r.id), [c.id]);
       // A deleted record frees its external id.
       assert.equal((await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Ada again', external_id: 'ada-1' } })).status, 201);
+    });
+
+    test('list pages carry the same records as single reads, in the documented shape', async () => {
+      const parent = (await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Shape Parent Ltd', type: 'business', external_id: 'shape-parent' } })).body;
+      const child = (await call(s.base, 'POST', '/v1/customers', {
+        key,
+        body: { name: 'Shape Child', type: 'individual', parent_id: parent.id, application: { id: 'a-1', status: 'submitted' }, product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05.678Z', current_market_value: '12.50' }] },
+      })).body;
+      const page = await call(s.base, 'GET', '/v1/customers?external_id=shape-parent&include_deleted=true', { key });
+      const children = await call(s.base, 'GET', `/v1/customers?parent_id=${parent.id}&count=true`, { key });
+      for (const res of [page, children]) {
+        assert.equal(res.status, 200);
+        assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+        assert.ok(validCustomerList(res.body), JSON.stringify(validCustomerList.errors));
+      }
+      assert.equal(children.body.total_count, 1);
+      const listed = children.body.data[0];
+      assert.equal(listed.id, child.id);
+      assert.equal(listed.parent_number, parent.number);
+      assert.deepEqual(listed.ancestors, [parent.id]);
+      assert.equal(listed.application_status, 'submitted');
+      assert.equal(listed.product_accounts[0].kyc_approved_at, '2025-01-02T03:04:05.678Z');
+      assert.deepEqual(listed, (await call(s.base, 'GET', `/v1/customers/${child.id}`, { key })).body);
+      assert.deepEqual(page.body.data[0], (await call(s.base, 'GET', `/v1/customers/${parent.id}`, { key })).body);
+      const users = await call(s.base, 'GET', '/v1/users?limit=2', { key });
+      assert.ok(validUserList(users.body), JSON.stringify(validUserList.errors));
     });
 
     test('exact counts stay exact across writes (the count cache follows the write version)', async () => {

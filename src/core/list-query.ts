@@ -121,4 +121,7 @@ export interface ListResult<T> {
   /** Sort values of the first and last record, for opaque cursors. */
   firstValues?: (string | number | null)[];
   lastValues?: (string | number | null)[];
+  /** Ids of the first and last record, which cursors carry beside the sort values. */
+  firstId?: string;
+  lastId?: string;
 }

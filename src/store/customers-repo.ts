@@ -5,7 +5,6 @@ import { invalid, notFound, RosterError } from '../core/errors.ts';
 import { ksuid, uuid } from '../core/ids.ts';
 import { constraintOf, inAccount, isUniqueViolation, type Db, type Queryable } from './db.ts';
 import { listIn } from './list.ts';
-import { toCustomer } from './records.ts';
 
 // Writes to customers. Each runs in one transaction for one account: it either lands whole,
 // with every derived field (number, hierarchy, kyc_status) consistent, or not at all.
@@ -38,7 +37,7 @@ const byRef = (ref: CustomerRef) => (ref.by === 'id' ? eq('id', ref.value) : ref
 /** Reads one customer by any of its identifiers; deleted ones only when asked. */
 export async function getCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, withDeleted = false): Promise<Customer | undefined> {
   const q = listQuery({ resource: 'customers', filter: byRef(ref), page: { kind: 'keyset', limit: 1 }, deleted: withDeleted ? 'include' : 'exclude' });
-  return (await listIn(tx, accountId, q, toCustomer)).records[0];
+  return (await listIn<Customer>(tx, accountId, q)).records[0];
 }
 
 export function getCustomer(db: Db, accountId: string, ref: CustomerRef, withDeleted = false) {

@@ -3,17 +3,23 @@ import { scopeQuery } from '../core/scope.ts';
 import { RosterError } from '../core/errors.ts';
 import { compileCount, compileList, type ListRow } from './compiler/compile-list.ts';
 import { CountCache } from './count-cache.ts';
-import { inAccount, type Db, type Queryable } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 
 const counts = new CountCache(5_000);
 
-/** Runs a list for one account: one statement, one round trip, records in requested order. */
-export function runList<T>(db: Db, accountId: string, query: ListQuery, toRecord: (row: Record<string, unknown>) => T): Promise<ListResult<T>> {
-  return inAccount(db, accountId, (tx) => listIn(tx, accountId, query, toRecord));
+/** A page of records. `json` is the records as Postgres built them, in order: an API whose
+ * records are the canonical ones passes it through as text; `records` parses it on first use. */
+export interface ListPage<T> extends ListResult<T> {
+  readonly json: string;
 }
 
-/** The same, inside a transaction the caller already holds for this account. */
-export async function listIn<T>(tx: Queryable, accountId: string, query: ListQuery, toRecord: (row: Record<string, unknown>) => T): Promise<ListResult<T>> {
+/** Runs a list for one account: one statement, one round trip, records in requested order. */
+export function runList<T>(db: Db, accountId: string, query: ListQuery): Promise<ListPage<T>> {
+  return listIn<T>(db.reader(accountId), accountId, query);
+}
+
+/** The same, through a connection (or transaction) already bound to this account. */
+export async function listIn<T>(tx: Queryable, accountId: string, query: ListQuery): Promise<ListPage<T>> {
   const scoped = scopeQuery(query, accountId);
   // A count cached at the account's current write version is still exact: skip counting.
   const countStmt = query.count ? compileCount(scoped) : undefined;
@@ -35,18 +41,22 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
   if (page.kind === 'keyset' && (page.after || page.before) && row.anchor_found === false) {
     throw new RosterError('invalid_cursor', `No record ${anchorName((page.after ?? page.before)!)} exists to page from`);
   }
-  let rows = row.records;
-  const more = rows.length > page.limit;
-  if (more) rows = rows.slice(0, page.limit);
   const backward = page.kind === 'keyset' && page.before !== undefined && page.after === undefined;
-  if (backward) rows = rows.reverse();
   const otherSide = row.has_other_side === true;
+  const keys = row.keys ?? [];
+  const json = row.records;
+  let parsed: T[] | undefined;
   return {
-    records: rows.map(toRecord),
-    hasMoreAfter: backward ? otherSide : more,
-    hasMoreBefore: backward ? more : page.kind === 'offset' ? page.offset > 0 : otherSide,
+    json,
+    get records() {
+      return (parsed ??= JSON.parse(json) as T[]);
+    },
+    hasMoreAfter: backward ? otherSide : row.more,
+    hasMoreBefore: backward ? row.more : page.kind === 'offset' ? page.offset > 0 : otherSide,
     total,
-    firstValues: rows[0]?._k,
-    lastValues: rows.at(-1)?._k,
+    firstValues: keys[0]?.[0],
+    lastValues: keys.at(-1)?.[0],
+    firstId: keys[0]?.[1],
+    lastId: keys.at(-1)?.[1],
   };
 }

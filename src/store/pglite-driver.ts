@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { Db, Queryable, QueryOptions } from './db.ts';
+import { inAccount, type Db, type Queryable, type QueryOptions } from './db.ts';
 
 /** The embedded store: Postgres compiled to WASM, kept on disk in `dataDir` (or in memory). */
 export async function openPglite(dataDir?: string): Promise<Db> {
@@ -11,13 +11,17 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
   });
   const root = wrap(pg);
-  return {
+  const db: Db = {
     kind: 'pglite',
     query: root.query,
     async exec(text) {
       await pg.exec(text);
     },
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    // One session serves everything in process, so each read takes its own short transaction.
+    reader(accountId) {
+      return { query: (text, params, opts) => inAccount(db, accountId, (tx) => tx.query(text, params, opts)) };
+    },
     async copyRows(table, columns, rows) {
       // PGlite reads COPY input from a virtual file; batch it so memory stays bounded.
       let batch: string[] = [];
@@ -40,4 +44,5 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       await pg.close();
     },
   };
+  return db;
 }

@@ -1,3 +1,4 @@
+import type { Customer } from '../core/model.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, openTestStore, type TestStore } from '../../test/support/stores.ts';
@@ -5,7 +6,6 @@ import { createAccount } from './accounts-repo.ts';
 import { createCustomerIn, updateCustomerIn } from './customers-repo.ts';
 import { inAccount } from './db.ts';
 import { listIn } from './list.ts';
-import { toCustomer } from './records.ts';
 import { createTag, customerTags, deleteTag, getTag, listTags } from './tags-repo.ts';
 import { createToken, deleteToken, listTokens } from './tokens-repo.ts';
 import { listQuery } from '../core/list-query.ts';
@@ -23,7 +23,7 @@ for (const kind of STORES) {
     });
     after(() => store.close());
     const tx = <T>(fn: (q: Parameters<Parameters<typeof inAccount>[2]>[0]) => Promise<T>) => inAccount(store.db, aid, fn);
-    const idsWhere = (filter: any) => tx(async (q) => (await listIn(q, aid, listQuery({ resource: 'customers', filter, page: { kind: 'keyset', limit: 100 } }), toCustomer)).records.map((c) => c.id).sort());
+    const idsWhere = (filter: any) => tx(async (q) => (await listIn<Customer>(q, aid, listQuery({ resource: 'customers', filter, page: { kind: 'keyset', limit: 100 } }))).records.map((c) => c.id).sort());
 
     test('tags: create, list, assign, filter, delete', async () => {
       const [a, b] = await tx(async (q) => [await createCustomerIn(q, aid, { name: 'A' }), await createCustomerIn(q, aid, { name: 'B' })]);
@@ -37,12 +37,12 @@ for (const kind of STORES) {
       assert.deepEqual((await tx((q) => customerTags(q, aid, a.id))).map((t) => t.tag), ['VIP', 'Other']);
       assert.deepEqual(await idsWhere({ kind: 'hasTag', tagId: vip.id }), [a.id]);
       assert.deepEqual(await idsWhere({ kind: 'hasTag', tagId: other.id }), [a.id, b.id].sort());
-      const before = (await tx((q) => listIn(q, aid, listQuery({ resource: 'customers', filter: { kind: 'eq', field: 'id', value: a.id } }), toCustomer))).records[0];
+      const before = (await tx((q) => listIn<Customer>(q, aid, listQuery({ resource: 'customers', filter: { kind: 'eq', field: 'id', value: a.id } })))).records[0];
       const deleted = await tx((q) => deleteTag(q, aid, vip.id));
       assert.ok(deleted.deleted_at);
       assert.deepEqual(await idsWhere({ kind: 'hasTag', tagId: vip.id }), []);
       assert.deepEqual((await tx((q) => customerTags(q, aid, a.id))).map((t) => t.tag), ['Other']);
-      const afterDelete = (await tx((q) => listIn(q, aid, listQuery({ resource: 'customers', filter: { kind: 'eq', field: 'id', value: a.id } }), toCustomer))).records[0];
+      const afterDelete = (await tx((q) => listIn<Customer>(q, aid, listQuery({ resource: 'customers', filter: { kind: 'eq', field: 'id', value: a.id } })))).records[0];
       assert.ok(afterDelete.updated_at > before.updated_at, 'untagged customers count as changed');
       await assert.rejects(tx((q) => deleteTag(q, aid, vip.id)), (e: unknown) => e instanceof RosterError && e.code === 'not_found');
     });

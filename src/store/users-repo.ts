@@ -5,7 +5,6 @@ import { invalid, notFound, RosterError } from '../core/errors.ts';
 import { ksuid } from '../core/ids.ts';
 import { inAccount, isUniqueViolation, type Db, type Queryable } from './db.ts';
 import { listIn } from './list.ts';
-import { toUser } from './records.ts';
 
 const WRITABLE = ['first_name', 'last_name', 'email', 'role', 'swift_enabled'] as const;
 
@@ -20,7 +19,7 @@ function conflict(e: unknown): never {
 
 export async function getUserIn(tx: Queryable, accountId: string, id: string): Promise<User | undefined> {
   const q = listQuery({ resource: 'users', filter: eq('id', id), page: { kind: 'keyset', limit: 1 } });
-  return (await listIn(tx, accountId, q, toUser)).records[0];
+  return (await listIn<User>(tx, accountId, q)).records[0];
 }
 
 export const getUser = (db: Db, accountId: string, id: string) => inAccount(db, accountId, (tx) => getUserIn(tx, accountId, id));

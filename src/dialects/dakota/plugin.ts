@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import { parse as parseYaml } from 'yaml';
 import { RosterError } from '../../core/errors.ts';
 import { ksuid, randomToken } from '../../core/ids.ts';
-import type { CustomerInput } from '../../core/model.ts';
+import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import { childCounts } from '../../store/child-counts.ts';
@@ -14,7 +14,6 @@ import { createCustomerIn, getCustomer, getCustomerIn, updateCustomerIn } from '
 import { idempotent } from '../../store/idempotency-repo.ts';
 import { inAccount } from '../../store/db.ts';
 import { runList } from '../../store/list.ts';
-import { toCustomer, toUser } from '../../store/records.ts';
 import { createUserIn, deleteUser, getUser, updateUser } from '../../store/users-repo.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';
@@ -107,7 +106,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   // Customers
   f.get('/customers', { schema: { ...hide, querystring: S.CustomerListQuery } }, async (req) => {
-    const r = await runList(db, account(req), customerListQuery(req.query as Static<typeof S.CustomerListQuery>), toCustomer);
+    const r = await runList<Customer>(db, account(req), customerListQuery(req.query as Static<typeof S.CustomerListQuery>));
     return { data: r.records.map(renderCustomer), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
   });
 
@@ -181,7 +180,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   // Users
   f.get('/users', { schema: { ...hide, querystring: S.UserListQuery } }, async (req) => {
-    const r = await runList(db, account(req), userListQuery(req.query as Static<typeof S.UserListQuery>), toUser);
+    const r = await runList<User>(db, account(req), userListQuery(req.query as Static<typeof S.UserListQuery>));
     return { data: r.records.map(renderUser), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
   });
 

@@ -4,7 +4,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { encodeCursor, decodeCursor } from '../../core/cursor.ts';
 import { and, eq, listQuery, type Anchor, type ListQuery, type SortTerm } from '../../core/list-query.ts';
 import { invalid } from '../../core/errors.ts';
-import { toCustomer } from '../../store/records.ts';
 import { runList } from '../../store/list.ts';
 import { createCustomer, deleteCustomerIn, updateCustomerIn } from '../../store/customers-repo.ts';
 import { inAccount, type Db } from '../../store/db.ts';
@@ -14,6 +13,7 @@ import { createInput, updateInput } from './customer-input.ts';
 import { customerListQuery } from './list-params.ts';
 import { renderCustomer, renderDeleted } from './render.ts';
 import * as S from './schemas.ts';
+import type { Customer } from '../../core/model.ts';
 
 // /accounts/{aid}/customers/users: the customer collection and single customers.
 
@@ -44,7 +44,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     const q: ListQuery = p.starting_after !== undefined
       ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: anchorFor(base.sort, p.starting_after) } })
       : base;
-    const r = await runList(db, aid, q, toCustomer);
+    const r = await runList<Customer>(db, aid, q);
     const last = r.records.at(-1);
     // since_datetime pages by its own timestamp; only the cursor walk gets a paging token.
     if (p.since_datetime === undefined && r.hasMoreAfter && last && r.lastValues) reply.header('paging-token', encodeCursor(q.sort, r.lastValues, last.id));
@@ -59,7 +59,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     const { email, phone_number } = req.query;
     if (email === undefined && phone_number === undefined) throw invalid('email', 'email or phone_number is required');
     const filter = and(email !== undefined ? eq('email', email) : undefined, phone_number !== undefined ? eq('phone_number', phone_number) : undefined);
-    const r = await runList(db, req.params.aid, listQuery({ resource: 'customers', filter, page: { kind: 'keyset', limit: 1 } }), toCustomer);
+    const r = await runList<Customer>(db, req.params.aid, listQuery({ resource: 'customers', filter, page: { kind: 'keyset', limit: 1 } }));
     return reply.status(r.records.length ? 200 : 404).send();
   });
 

@@ -4,7 +4,6 @@ import { hasScope, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import { getCustomer } from '../../store/customers-repo.ts';
 import { runList } from '../../store/list.ts';
-import { toCustomer } from '../../store/records.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { parseWrite } from './body.ts';
 import { asRosterError, errorBody } from './errors.ts';
@@ -12,6 +11,7 @@ import { customerListQuery } from './list-params.ts';
 import { customerId, type RawQuery } from './query-values.ts';
 import { renderCustomer } from './render.ts';
 import { createSpiriiCustomer, deleteSpiriiCustomer, updateSpiriiCustomer } from './writes.ts';
+import type { Customer } from '../../core/model.ts';
 
 // Spirii Connect's Customer v2 API under /spirii: offset pages with an exact count, integer
 // customer ids, the owner / CPO hierarchy, and Spirii's {"error": {...}} envelope.
@@ -50,7 +50,7 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   app.get('/v2/customers', { schema: HIDDEN }, async (req) => {
     const q = customerListQuery(req.query as RawQuery);
-    const r = await runList(db, who(req).accountId, q, toCustomer);
+    const r = await runList<Customer>(db, who(req).accountId, q);
     const page = q.page as { limit: number; offset: number };
     return { data: r.records.map(renderCustomer), count: r.total ?? 0, limit: page.limit, offset: page.offset };
   });

@@ -4,7 +4,6 @@ import type { Customer, CustomerInput } from '../../core/model.ts';
 import { createCustomerIn, deleteCustomerIn, getCustomerIn, lockCustomerIn, updateCustomerIn, type WriteContext } from '../../store/customers-repo.ts';
 import { inAccount, type Db, type Queryable } from '../../store/db.ts';
 import { listIn } from '../../store/list.ts';
-import { toCustomer } from '../../store/records.ts';
 import type { SpiriiWrite } from './body.ts';
 import { bad } from './query-values.ts';
 import { locationsOf, settingsOf, type SpiriiSettings } from './render.ts';
@@ -71,7 +70,7 @@ export function deleteSpiriiCustomer(db: Db, accountId: string, number: number, 
     if (current.type === 'operator') throw refused('customer_is_cpo', 'A CPO customer cannot be deleted');
     if (locationsOf(current).length > 0) throw refused('customer_has_locations', 'A customer with locations cannot be deleted');
     const children = listQuery({ resource: 'customers', filter: { kind: 'childOf', parent: { by: 'id', value: current.id } }, page: { kind: 'keyset', limit: 1 } });
-    if ((await listIn(tx, accountId, children, toCustomer)).records.length > 0) throw refused('customer_owns_customers', 'A customer that owns other customers cannot be deleted');
+    if ((await listIn<Customer>(tx, accountId, children)).records.length > 0) throw refused('customer_owns_customers', 'A customer that owns other customers cannot be deleted');
     await deleteCustomerIn(tx, accountId, { by: 'id', value: current.id }, ctx);
   });
 }

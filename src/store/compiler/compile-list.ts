@@ -11,11 +11,15 @@ export interface Statement {
 }
 
 /**
- * The single row a list statement returns: the page as JSON, plus what pagination needs.
- * `records` may hold one extra record past the limit, which tells there is more on that side.
+ * The single row a list statement returns: the page as JSON text, plus what pagination needs.
  */
 export interface ListRow {
-  records: Array<Record<string, unknown> & { _k: (string | number | null)[] }>;
+  /** The page's records as JSON text, in the requested order, at most `limit` of them. */
+  records: string;
+  /** Per record, in the same order: its sort values and its id (for cursors). */
+  keys: [(string | number | null)[], string][] | null;
+  /** Whether a record exists past the page on the side it was read towards. */
+  more: boolean;
   anchor_found: boolean | null;
   has_other_side: boolean | null;
   total: string | number | null;
@@ -90,13 +94,20 @@ class ListCompiler {
     }
 
     const order = keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'ASC' : 'DESC'}`).join(', ');
-    const sortValues = `jsonb_build_array(${keys.map((k) => this.sortSql(k)).join(', ')})`;
+    const sortValues = `json_build_array(${keys.map((k) => this.sortSql(k)).join(', ')})`;
     const total = q.count && this.opts.count !== false ? `(SELECT count(*) ${base})` : 'NULL::bigint';
     const version = q.count ? this.version() : 'NULL::bigint';
+    // The page is fetched one record past the limit, which tells whether there is more on that
+    // side; the extra record is dropped here, and a backward page is put back in forward order,
+    // so the records leave as finished JSON text that can be passed through untouched.
+    const limit = page.limit;
+    const forward = `c._rn ${backward ? 'DESC' : 'ASC'}`;
     const text =
-      `${anchorCte}SELECT coalesce((SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${def.record.join(', ')}, ${sortValues} AS _k) r) ORDER BY ${order})\n` +
-      `  FROM (SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} ${tail}) c), '[]') AS records,\n` +
-      `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total,\n  ${version} AS version`;
+      `${anchorCte}SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > ${limit}, false) AS more,\n` +
+      `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total,\n  ${version} AS version\n` +
+      `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${def.record.join(', ')}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
+      `    json_agg(json_build_array(${sortValues}, c.id) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS keys, count(*) AS fetched\n` +
+      `  FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _rn FROM (SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} ${tail}) c) c) p`;
     return { text, params: this.p.values, prepare: !q.search };
   }
 

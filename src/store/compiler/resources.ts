@@ -26,6 +26,12 @@ export interface ResourceDef {
 
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
 // response needs is several times cheaper than converting every column of a wide row to jsonb.
+
+/** Timestamps in the form every API returns (roster_iso, migration 045), so records built
+ * here need no reworking in Node. */
+const iso = (col: string) => `roster_iso(${col})`;
+const TIMES = new Set(['created_at', 'updated_at', 'deleted_at']);
+const column = (col: string) => (TIMES.has(col) ? `${iso(`c.${col}`)} AS ${col}` : `c.${col}`);
 const CUSTOMER_COLUMNS = [
   'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number',
   'country', 'gender', 'date_of_birth', 'addresses', 'company', 'status', 'metadata', 'attributes',
@@ -36,9 +42,9 @@ const CUSTOMER_COLUMNS = [
 ];
 
 const customerRecord = [
-  ...CUSTOMER_COLUMNS.map((col) => `c.${col}`),
+  ...CUSTOMER_COLUMNS.map(column),
   `coalesce((SELECT json_agg(json_build_object(
-        'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', p.kyc_approved_at,
+        'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', ${iso('p.kyc_approved_at')},
         'current_market_value', p.current_market_value::text) ORDER BY p.product)
       FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json) AS product_accounts`,
   `coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
@@ -134,6 +140,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
         email: 'c.sort_email',
       },
     },
-    record: ['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at'].map((col) => `c.${col}`),
+    record: ['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at'].map(column),
   },
 };

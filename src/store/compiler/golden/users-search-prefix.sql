@@ -1,9 +1,11 @@
 -- params: ["T00000042",["admin"],"a@b.c","%gra%","gra%"]
 -- prepared: false
-SELECT coalesce((SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.swift_enabled, c.created_at, c.updated_at, c.deleted_at, jsonb_build_array(c.created_at, c.id) AS _k) r) ORDER BY c.created_at DESC, c.id DESC)
-  FROM (SELECT c.* FROM (SELECT c.* FROM users c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.role = ANY($2::text[]) AND c.sort_email = $3::text AND c.id IN (SELECT roster_search_ids('users', $4::text)) AND (lower(c.first_name) LIKE $5::text OR lower(c.last_name) LIKE $5::text OR c.sort_email LIKE $5::text OR lower(c.id) LIKE $5::text) OFFSET 0) c WHERE TRUE
-  ORDER BY c.created_at DESC, c.id DESC LIMIT 21) c), '[]') AS records,
+SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 20, false) AS more,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
   NULL::bigint AS total,
   NULL::bigint AS version
+FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.swift_enabled, roster_iso(c.created_at) AS created_at, roster_iso(c.updated_at) AS updated_at, roster_iso(c.deleted_at) AS deleted_at) r) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 20) AS records,
+    json_agg(json_build_array(json_build_array(c.created_at, c.id), c.id) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 20) AS keys, count(*) AS fetched
+  FROM (SELECT c.*, row_number() OVER (ORDER BY c.created_at DESC, c.id DESC) AS _rn FROM (SELECT c.* FROM (SELECT c.* FROM users c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.role = ANY($2::text[]) AND c.sort_email = $3::text AND c.id IN (SELECT roster_search_ids('users', $4::text)) AND (lower(c.first_name) LIKE $5::text OR lower(c.last_name) LIKE $5::text OR c.sort_email LIKE $5::text OR lower(c.id) LIKE $5::text) OFFSET 0) c WHERE TRUE
+  ORDER BY c.created_at DESC, c.id DESC LIMIT 21) c) c) p
