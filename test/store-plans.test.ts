@@ -6,13 +6,13 @@ import { seed } from '../src/seed/load.ts';
 import { inAccount } from '../src/store/db.ts';
 import { compileList } from '../src/store/compiler/compile-list.ts';
 import { scopeQuery } from '../src/core/scope.ts';
-import { listQuery, type SortKey } from '../src/core/list-query.ts';
+import { listQuery, eq, inList, type Filter, type SortKey } from '../src/core/list-query.ts';
 
 // Plan tests, not timing tests: on a seeded account, a page in any sort order is an ordered
 // index scan (no sort of the account for 20 rows), and a search reaches the trigram index even
 // under row-level security. Real PostgreSQL only: PGlite plans the same, but slowly.
 
-const SORT_KEYS: SortKey[] = ['id', 'number', 'name', 'type', 'party_type', 'kyb_status', 'kyc_status', 'application_status', 'parent_name', 'operator_name', 'created_at', 'updated_at'];
+const SORT_KEYS: SortKey[] = ['id', 'number', 'name', 'type', 'party_type', 'kyb_status', 'kyc_status', 'application_status', 'parent_name', 'operator_name', 'created_at', 'updated_at', 'external_id'];
 
 describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL ? false : 'runs on real PostgreSQL (npm test starts one)' }, () => {
   let s: TestStore;
@@ -30,6 +30,8 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   });
   after(() => s.close());
 
+  const someId = async () => (await s.db.query<{ id: string; number: string; email: string }>(`SELECT id, number, email FROM customers WHERE account_id = $1 AND parent_id IS NULL AND type = 'operator' LIMIT 1`, [account]))[0];
+
   for (const key of SORT_KEYS) {
     for (const dir of ['asc', 'desc'] as const) {
       test(`a page sorted by ${key} ${dir} is an ordered index scan`, async () => {
@@ -37,8 +39,50 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
         assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
         assert.doesNotMatch(plan, /Sort Key: c\.(?!.*Limit)/s, plan);
       });
+      test(`a later page sorted by ${key} ${dir} starts inside the index, and looks back through it`, async () => {
+        const plan = await explain(listQuery({ resource: 'customers', sort: [{ key, dir }], page: { kind: 'keyset', limit: 20, after: { id: (await someId()).id } } }));
+        assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
+        // The keyset condition is part of an index condition, not a filter over rows read from the start.
+        assert.doesNotMatch(plan, /Filter: .*ROW\(/, plan);
+      });
     }
   }
+
+  // Every single filter a dialect offers, each with the sort orders the dialects default to: the
+  // account is never read row by row; the filter is index-backed or the sort index is walked.
+  const FILTERS: [string, (ref: { id: string; number: string; email: string }) => Filter][] = [
+    ['type', () => eq('type', 'business')],
+    ['party_type', () => eq('party_type', 'individual')],
+    ['kyb_status', () => inList('kyb_status', ['active', 'frozen'])],
+    ['kyc_status', () => eq('kyc_status', 'approved')],
+    ['application_status', () => eq('application_status', 'submitted')],
+    ['external_id', () => eq('external_id', 'ext-0000042')],
+    ['email', (r) => eq('email', r.email)],
+    ['phone_number', () => eq('phone_number', '+12000000042')],
+    ['number', (r) => eq('number', Number(r.number))],
+    ['is_sub_client', () => eq('is_sub_client', true)],
+    ['created_at range', () => ({ kind: 'range', field: 'created_at', gte: '2024-01-01T00:00:00Z', lt: '2024-02-01T00:00:00Z' })],
+    ['updated_at since', () => ({ kind: 'range', field: 'updated_at', gte: '2026-01-01T00:00:00Z' })],
+    ['childOf', (r) => ({ kind: 'childOf', parent: { by: 'id', value: r.id } })],
+    ['descendantOf', (r) => ({ kind: 'descendantOf', ancestor: { by: 'number', value: Number(r.number) } })],
+    ['underOperator', (r) => ({ kind: 'underOperator', operator: { by: 'id', value: r.id } })],
+    ['hasProductAccount', () => ({ kind: 'hasProductAccount', product: 'crypto', kycStatuses: ['approved'] })],
+  ];
+  for (const [name, make] of FILTERS) {
+    for (const sort of [[{ key: 'name', dir: 'asc' }], [{ key: 'created_at', dir: 'desc' }], [{ key: 'number', dir: 'desc' }]] as const) {
+      test(`filter ${name}, sorted by ${sort[0].key} ${sort[0].dir}: index-backed, never a scan of the account`, async () => {
+        const plan = await explain(listQuery({ resource: 'customers', filter: make(await someId()), sort: [...sort], page: { kind: 'keyset', limit: 20 } }));
+        assert.doesNotMatch(plan, /Seq Scan on (customers|product_accounts)/, plan);
+      });
+    }
+  }
+
+  test('a deep offset page skips by key in an index-only scan, then reads only its own rows', async () => {
+    await s.db.exec('VACUUM customers');
+    const plan = await explain(listQuery({ resource: 'customers', sort: [{ key: 'number', dir: 'desc' }], page: { kind: 'offset', limit: 20, offset: 30_000 } }));
+    assert.match(plan, /Index Only Scan Backward using customers_live_number_idx/, plan);
+    assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
+  });
 
   test('a search uses the trigram index under row-level security, again and again', async () => {
     // The search statement is never prepared, so repeated runs cannot fall back to a generic plan.

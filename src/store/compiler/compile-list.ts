@@ -71,7 +71,7 @@ class ListCompiler {
     let otherSide = 'NULL::boolean';
     let keysetCond = '';
     let backward = false;
-    let tail: string;
+    let offset = '';
 
     if (page.kind === 'keyset') {
       const anchor = page.after ?? page.before;
@@ -86,11 +86,13 @@ class ListCompiler {
           anchorFound = 'EXISTS (SELECT 1 FROM anchor)';
         }
         keysetCond = ' AND ' + this.compare(keys, values, backward ? 'before' : 'after', false);
-        otherSide = `EXISTS (SELECT 1 ${base} AND ${this.compare(keys, values, backward ? 'after' : 'before', true)})`;
+        // Probed in index order from the anchor outwards, so it reads one entry; as a bare EXISTS
+        // the planner may pick a scan that reads the account when few records lie on that side.
+        const outwards = keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'DESC' : 'ASC'}`).join(', ');
+        otherSide = `coalesce((SELECT true ${base} AND ${this.compare(keys, values, backward ? 'after' : 'before', true)} ORDER BY ${outwards} LIMIT 1), false)`;
       }
-      tail = `LIMIT ${page.limit + 1}`;
     } else {
-      tail = `LIMIT ${page.limit + 1} OFFSET ${this.p.add(page.offset, 'bigint')}`;
+      offset = ` OFFSET ${this.p.add(page.offset, 'bigint')}`;
     }
 
     const order = keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'ASC' : 'DESC'}`).join(', ');
@@ -101,13 +103,21 @@ class ListCompiler {
     // side; the extra record is dropped here, and a backward page is put back in forward order,
     // so the records leave as finished JSON text that can be passed through untouched.
     const limit = page.limit;
+    let rows = `SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} LIMIT ${limit + 1}`;
+    if (offset) {
+      // A deep offset skips its rows by key alone (an index-only scan where the index covers
+      // the sort key), then fetches just the page's rows: skipping whole rows reads the heap
+      // for every one of them.
+      const key = keys.length === 1 && def.sortKeys[keys[0].key]!.unique ? this.sortSql(keys[0]) : 'c.id';
+      rows = `SELECT c.* FROM ${def.table} c WHERE c.account_id = ${this.account} AND ${key} IN (SELECT ${key} ${base}\n  ORDER BY ${order} LIMIT ${limit + 1}${offset})\n  ORDER BY ${order}`;
+    }
     const forward = `c._rn ${backward ? 'DESC' : 'ASC'}`;
     const text =
       `${anchorCte}SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > ${limit}, false) AS more,\n` +
       `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total,\n  ${version} AS version\n` +
       `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${def.record.join(', ')}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
       `    json_agg(json_build_array(${sortValues}, c.id) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS keys, count(*) AS fetched\n` +
-      `  FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _rn FROM (SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} ${tail}) c) c) p`;
+      `  FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _rn FROM (${rows}) c) c) p`;
     return { text, params: this.p.values, prepare: !q.search };
   }
 

@@ -15,7 +15,8 @@ export interface FieldDef {
 export interface ResourceDef {
   table: string;
   fields: Partial<Record<Field, FieldDef>>;
-  /** Every sort expression is NOT NULL, so keyset comparisons never meet a NULL. */
+  /** Every sort expression is a NOT NULL plain column, so keyset comparisons never meet a
+   * NULL, and stay index conditions under row-level security (migration 050). */
   /** `unique`: the key alone orders records totally (per account), so no id tiebreak is added. */
   sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType; unique?: boolean }>>;
   /** Per-field search expressions; candidates come from the table's trigram-indexed search_text. */
@@ -68,7 +69,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       name: { sql: 'c.name', type: 'text' },
       first_name: { sql: 'c.first_name', type: 'text' },
       last_name: { sql: 'c.last_name', type: 'text' },
-      email: { sql: 'lower(c.email)', type: 'text', ci: true },
+      email: { sql: 'c.email_key', type: 'text', ci: true },
       phone_number: { sql: 'c.phone_number', type: 'text' },
       country: { sql: 'c.country', type: 'text' },
       status: { sql: 'c.status', type: 'text' },
@@ -90,12 +91,12 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       party_type: { sql: 'c.party_type', type: 'text' },
       kyb_status: { sql: 'c.kyb_status', type: 'text' },
       kyc_status: { sql: 'c.kyc_status', type: 'text' },
-      application_status: { sql: "(coalesce(c.application_status, ''))", type: 'text' },
-      parent_name: { sql: `(lower(coalesce(c.parent_name, '')) COLLATE "C")`, type: 'text' },
-      operator_name: { sql: `(lower(coalesce(c.operator_name, '')) COLLATE "C")`, type: 'text' },
+      application_status: { sql: 'c.application_sort', type: 'text' },
+      parent_name: { sql: 'c.parent_sort', type: 'text' },
+      operator_name: { sql: 'c.operator_sort', type: 'text' },
       created_at: { sql: 'c.created_at', type: 'timestamptz' },
       updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
-      external_id: { sql: '(coalesce(c.external_id, c.id))', type: 'text' },
+      external_id: { sql: 'c.external_sort', type: 'text' },
     },
     search: {
       fields: {

@@ -3,7 +3,7 @@
 WITH anchor AS (SELECT c.created_at AS k0, c.id AS k1 FROM customers c WHERE c.account_id = $1::text AND c.id = $2::text)
 SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 7, false) AS more,
   EXISTS (SELECT 1 FROM anchor) AS anchor_found,
-  EXISTS (SELECT 1 FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND (c.created_at, c.id) >= ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor))) AS has_other_side,
+  coalesce((SELECT true FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND (c.created_at, c.id) >= ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor)) ORDER BY c.created_at ASC, c.id ASC LIMIT 1), false) AS has_other_side,
   NULL::bigint AS total,
   NULL::bigint AS version
 FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.gender, c.date_of_birth, c.addresses, c.company, c.status, c.metadata, c.attributes, c.marketing_consent, c.enrolled_by, c.term, c.favorite_store, c.contact_for, c.kyb_status, c.kyc_status, c.kyc_links, c.provider_statuses, c.application, c.application_status, c.parent_id, c.ancestors, c.operator_id, c.parent_name, c.operator_name, c.is_sub_client, c.extensions, roster_iso(c.created_at) AS created_at, roster_iso(c.updated_at) AS updated_at, roster_iso(c.deleted_at) AS deleted_at, c.created_by, c.deleted_by, coalesce((SELECT json_agg(json_build_object(

@@ -2,7 +2,7 @@
 -- prepared: true
 SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 20, false) AS more,
   NULL::boolean AS anchor_found,
-  EXISTS (SELECT 1 FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND ((c.kyb_status > $2::text) OR (c.kyb_status = $2::text AND c.created_at < $3::timestamptz) OR (c.kyb_status = $2::text AND c.created_at = $3::timestamptz AND c.id <= $4::text))) AS has_other_side,
+  coalesce((SELECT true FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND ((c.kyb_status > $2::text) OR (c.kyb_status = $2::text AND c.created_at < $3::timestamptz) OR (c.kyb_status = $2::text AND c.created_at = $3::timestamptz AND c.id <= $4::text)) ORDER BY c.kyb_status ASC, c.created_at DESC, c.id DESC LIMIT 1), false) AS has_other_side,
   NULL::bigint AS total,
   NULL::bigint AS version
 FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.gender, c.date_of_birth, c.addresses, c.company, c.status, c.metadata, c.attributes, c.marketing_consent, c.enrolled_by, c.term, c.favorite_store, c.contact_for, c.kyb_status, c.kyc_status, c.kyc_links, c.provider_statuses, c.application, c.application_status, c.parent_id, c.ancestors, c.operator_id, c.parent_name, c.operator_name, c.is_sub_client, c.extensions, roster_iso(c.created_at) AS created_at, roster_iso(c.updated_at) AS updated_at, roster_iso(c.deleted_at) AS deleted_at, c.created_by, c.deleted_by, coalesce((SELECT json_agg(json_build_object(

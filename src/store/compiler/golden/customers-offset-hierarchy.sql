@@ -11,5 +11,6 @@ FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.number, c.uuid
       FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json) AS product_accounts, coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
       FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags, (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.parent_id) AS parent_number, (SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.operator_id) AS operator_number) r) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 50) AS records,
     json_agg(json_build_array(json_build_array(c.number), c.id) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 50) AS keys, count(*) AS fetched
-  FROM (SELECT c.*, row_number() OVER (ORDER BY c.number DESC) AS _rn FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.ancestors @> ARRAY[(SELECT r.id FROM customers r WHERE r.account_id = $1::text AND r.number = $2::bigint LIMIT 1)]::text[] AND c.type = ANY($3::text[])
-  ORDER BY c.number DESC LIMIT 51 OFFSET $4::bigint) c) c) p
+  FROM (SELECT c.*, row_number() OVER (ORDER BY c.number DESC) AS _rn FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.number IN (SELECT c.number FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.ancestors @> ARRAY[(SELECT r.id FROM customers r WHERE r.account_id = $1::text AND r.number = $2::bigint LIMIT 1)]::text[] AND c.type = ANY($3::text[])
+  ORDER BY c.number DESC LIMIT 51 OFFSET $4::bigint)
+  ORDER BY c.number DESC) c) c) p
