@@ -110,9 +110,12 @@ function randomCase(rnd: () => number, all: Rec[]): Case {
       const field = pick(['name', 'email', 'external_id', 'id']);
       const value: string = (source[field] ?? 'zz').toLowerCase();
       const start = Math.floor(rnd() * Math.max(1, value.length - 3));
-      const term = value.slice(start, start + 3 + Math.floor(rnd() * 3));
+      // Now and then a one- or two-character term, which matches the start of the name or email.
+      const short = rnd() < 0.25;
+      const term = short ? value.slice(0, 1 + Math.floor(rnd() * 2)) : value.slice(start, start + 3 + Math.floor(rnd() * 3));
       params.search = term;
-      preds.push((r) => ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'].some((f) => (r[f] ?? '').toLowerCase().includes(term)));
+      if ([...term].length < 3) preds.push((r) => ['name', 'email'].some((f) => (r[f] ?? '').toLowerCase().startsWith(term)));
+      else preds.push((r) => ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'].some((f) => (r[f] ?? '').toLowerCase().includes(term)));
     },
   ];
   // Distinct choices: the same one twice would overwrite its parameter but keep both predicates.

@@ -84,8 +84,35 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
   });
 
+  test('a prepared search keeps the trigram index after the switch to a generic plan', async () => {
+    const stmt = compileList(scopeQuery(listQuery({ resource: 'customers', search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, sort: [{ key: 'created_at', dir: 'desc' }] }), account));
+    assert.equal(stmt.prepare, true);
+    const plan = await inAccount(s.db, account, async (tx) => {
+      await tx.query(`PREPARE search_plan AS ${stmt.text}`);
+      const args = stmt.params.map((p) => `'${String(p).replace(/'/g, "''")}'`).join(', ');
+      // Postgres weighs a generic plan after five custom ones; run well past that.
+      for (let i = 0; i < 8; i++) await tx.query(`EXECUTE search_plan(${args})`);
+      await tx.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE search_plan(${args})`);
+      await tx.query('DEALLOCATE search_plan');
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    assert.match(plan, /roster_search_ids/, plan);
+    assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
+  });
+
+  test('a one- or two-character search is index-backed, and never prepared', async () => {
+    for (const term of ['a', 'ma', '7']) {
+      const q = listQuery({ resource: 'customers', search: { term, fields: ['name', 'email', 'number'], mode: 'substring' }, sort: [{ key: 'created_at', dir: 'desc' }] });
+      assert.equal(compileList(scopeQuery(q, account)).prepare, false);
+      const plan = await explain(q);
+      assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
+      assert.doesNotMatch(plan, /roster_search_ids/, plan);
+    }
+  });
+
   test('a search uses the trigram index under row-level security, again and again', async () => {
-    // The search statement is never prepared, so repeated runs cannot fall back to a generic plan.
+    // Repeated runs plan alike: the candidates come from roster_search_ids, planned per call.
     for (let i = 0; i < 7; i++) {
       const plan = await explain(listQuery({ resource: 'customers', search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, sort: [{ key: 'name', dir: 'asc' }] }));
       assert.match(plan, /roster_search_ids/, plan);

@@ -3,7 +3,7 @@ import type { ScopedQuery } from '../../core/scope.ts';
 import { RosterError } from '../../core/errors.ts';
 import { RESOURCES, type ResourceDef, type SqlType } from './resources.ts';
 
-/** One parameterized statement. Search statements are not prepared (see PERF-NOTES: generic plans). */
+/** One parameterized statement, and whether it may be prepared (see `preparable`). */
 export interface Statement {
   text: string;
   params: unknown[];
@@ -61,7 +61,7 @@ class ListCompiler {
     // A search is planned on its own (OFFSET 0 keeps the subquery from being flattened): the
     // trigram index finds the matches, then they are ordered. Left to itself, the planner may
     // instead walk a sort-key index hoping to meet matches early, and read the whole account.
-    const base = q.search
+    const base = q.search && !this.isShortSearch()
       ? `FROM (SELECT c.* FROM ${def.table} c WHERE ${where.join(' AND ')} OFFSET 0) c WHERE TRUE`
       : `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
     const keys = this.sortTerms();
@@ -118,14 +118,14 @@ class ListCompiler {
       `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${def.record.join(', ')}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
       `    json_agg(json_build_array(${sortValues}, c.id) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS keys, count(*) AS fetched\n` +
       `  FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _rn FROM (${rows}) c) c) p`;
-    return { text, params: this.p.values, prepare: !q.search };
+    return { text, params: this.p.values, prepare: this.preparable() };
   }
 
   /** The exact count alone, with the write version it was taken at. */
   compileCount(): Statement {
     const where = [`c.account_id = ${this.account}`, this.filter(this.q.filter), this.search()].filter((s) => s !== 'TRUE');
     const text = `SELECT count(*) AS total, ${this.version()} AS version FROM ${this.def.table} c WHERE ${where.join(' AND ')}`;
-    return { text, params: this.p.values, prepare: !this.q.search };
+    return { text, params: this.p.values, prepare: this.preparable() };
   }
 
   private version(): string {
@@ -255,9 +255,28 @@ class ListCompiler {
     return `(SELECT r.id FROM customers r WHERE r.account_id = ${this.account} AND r.${col} = ${this.p.add(r.value, type)} LIMIT 1)`;
   }
 
+  /**
+   * Whether the statement may be prepared, and so planned once for any parameters. A trigram
+   * search may: its candidates come from roster_search_ids, which plans its own lookup with the
+   * actual pattern on every call, so a generic plan of the outer statement cannot lose the
+   * index (see the plan tests). A short search may not: how many records its ranges match
+   * decides whether to walk the sort index or collect the matches, and only a custom plan
+   * sees the term.
+   */
+  private preparable(): boolean {
+    return !this.isShortSearch();
+  }
+
+  /** Trigrams need three characters; shorter terms are served by b-tree ranges instead. */
+  private isShortSearch(): boolean {
+    const s = this.q.search;
+    return !!s && s.term !== '' && [...s.term].length < SHORT_TERM;
+  }
+
   private search(): string {
     const s = this.q.search;
     if (!s || s.term === '') return 'TRUE';
+    if (this.isShortSearch()) return this.shortSearch(s);
     const term = likeEscape(s.term.toLowerCase());
     const anywhere = this.p.add(`%${term}%`, 'text');
     const fieldPattern = s.mode === 'prefix' ? this.p.add(`${term}%`, 'text') : anywhere;
@@ -270,7 +289,36 @@ class ListCompiler {
     // the index usable under row-level security); the per-field test keeps the exact semantics.
     return `c.id IN (SELECT roster_search_ids('${this.def.table}', ${anywhere})) AND (${checks.join(' OR ')})`;
   }
+
+  /**
+   * A one- or two-character term matches the start of the name or the email (and, if it is
+   * digits, the customer number exactly): ranges on lower-cased "C"-collated columns, which a
+   * b-tree serves and which stay index conditions under row-level security. A substring that
+   * short matches most of an account and no index can find it, so it is bounded this way and
+   * documented per dialect.
+   */
+  private shortSearch(s: NonNullable<ScopedQuery['search']>): string {
+    const term = s.term.toLowerCase();
+    const arms: string[] = [];
+    let lo: string | undefined;
+    let hi: string | undefined;
+    for (const name of s.fields) {
+      const col = this.def.search.prefix[name];
+      if (col) {
+        lo ??= this.p.add(term, 'text');
+        // Every string that starts with the term sorts below the term followed by the highest
+        // code point, in bytewise ("C") order.
+        hi ??= this.p.add(term + '\u{10FFFF}', 'text');
+        arms.push(`(${col} >= ${lo} AND ${col} < ${hi})`);
+      } else if (name === 'number' && /^[0-9]+$/.test(term) && this.def.fields.number) {
+        arms.push(`c.number = ${this.p.add(Number(term), 'bigint')}`);
+      }
+    }
+    return arms.length ? `(${arms.join(' OR ')})` : 'FALSE';
+  }
 }
+
+const SHORT_TERM = 3;
 
 export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
   return new ListCompiler(q, opts).compile();

@@ -20,7 +20,14 @@ export interface ResourceDef {
   /** `unique`: the key alone orders records totally (per account), so no id tiebreak is added. */
   sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType; unique?: boolean }>>;
   /** Per-field search expressions; candidates come from the table's trigram-indexed search_text. */
-  search: { fields: Partial<Record<SearchField, string>> };
+  search: {
+    fields: Partial<Record<SearchField, string>>;
+    /**
+     * For terms too short for trigrams (one or two characters): the lower-cased, "C"-collated
+     * b-tree columns whose start the term is matched against, through a range an index serves.
+     */
+    prefix: Partial<Record<SearchField, string>>;
+  };
   /** The select items of one record's JSON, built in Postgres from the row aliased `c`. */
   record: readonly string[];
 }
@@ -109,6 +116,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
         email: 'lower(c.email)',
         phone_number: 'c.phone_number',
       },
+      prefix: { name: 'c.sort_name', email: 'c.email_key' },
     },
     record: customerRecord,
   },
@@ -140,6 +148,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
         last_name: 'lower(c.last_name)',
         email: 'c.sort_email',
       },
+      prefix: { name: 'c.sort_name', email: 'c.sort_email' },
     },
     record: ['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at'].map(column),
   },

@@ -1,5 +1,5 @@
 -- params: ["T00000042","2024-01-01T00:00:00Z","2024-12-31T23:59:59Z","crypto",["approved"],["tier"],"2B5J8KZ9N7M1K3P6Q8R4T7V9abc","2B5J8KZ9N7M1K3P6Q8R4T7V9abc","%smi\\_th\\%%"]
--- prepared: false
+-- prepared: true
 SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 20, false) AS more,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,

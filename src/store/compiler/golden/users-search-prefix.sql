@@ -1,5 +1,5 @@
 -- params: ["T00000042",["admin"],"a@b.c","%gra%","gra%"]
--- prepared: false
+-- prepared: true
 SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 20, false) AS more,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
