@@ -1,7 +1,8 @@
 // `npm run bench`: one machine, one run. Seeds an account in a real PostgreSQL, starts Roster in
 // server mode and a bare Fastify + postgres.js handler, drives a fixed query mix per dialect with
-// autocannon from this (separate) process, measures the database floor with pgbench, and writes
-// the figures to BENCHMARKS.md.
+// autocannon from this (separate) process, measures the database floor with pgbench, puts the
+// same questions to the peers users would pick instead (bench/peers), and writes the figures to
+// BENCHMARKS.md.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -16,6 +17,8 @@ import { seed } from '../src/seed/load.ts';
 import { compileList } from '../src/store/compiler/compile-list.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, type ListQuery } from '../src/core/list-query.ts';
+import { customerListQuery } from '../src/dialects/native/list-params.ts';
+import { startPeers, comparisons, type Comparison, type Peer } from './peers/index.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,7 +59,13 @@ async function main() {
   const port = 18600 + Math.floor(Math.random() * 300);
   const roster = await startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ROSTER_LOG: 'off', ROSTER_DAKOTA_RATE_LIMIT: '100000000' }, 'API reference');
   const barePort = port + 1;
-  await startChild('bare', ['--import', 'tsx', join(import.meta.dirname, 'bare-handler.ts')], { DATABASE_URL, PORT: String(barePort), BENCH_ACCOUNT: account.account_id }, 'bare handler ready');
+  const bare = join(import.meta.dirname, 'bare-handler.ts');
+  await startChild('bare', ['--import', 'tsx', bare], { DATABASE_URL, PORT: String(barePort), BENCH_ACCOUNT: account.account_id }, 'bare handler ready');
+  // The same page statement Roster sends for `GET /v1/customers?limit=20` (cached count aside).
+  const firstPage = compileList(scopeQuery(customerListQuery({ limit: 20 } as never), account.account_id));
+  const sameSqlPort = port + 4;
+  await startChild('bare-same', ['--import', 'tsx', bare], { DATABASE_URL, PORT: String(sameSqlPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params) }, 'bare handler ready');
+  const peers = await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], startChild);
   const base = `http://127.0.0.1:${port}`;
   const tokenRes = await fetch(`${base}/dintero/v1/accounts/${account.account_id}/auth/token`, {
     method: 'POST',
@@ -69,7 +78,8 @@ async function main() {
   const bearer = { authorization: `Bearer ${account.api_key}` };
   const since = new Date(late.updated_at).toISOString();
   const mix: { name: string; url: string; headers: Record<string, string> }[] = [
-    { name: 'bare handler: first page of 20', url: `http://127.0.0.1:${barePort}/customers`, headers: {} },
+    { name: 'bare handler: 9-column page of 20', url: `http://127.0.0.1:${barePort}/customers`, headers: {} },
+    { name: 'bare handler: the statement Roster sends for its first page', url: `http://127.0.0.1:${sameSqlPort}/customers`, headers: {} },
     { name: 'native: first page', url: `${base}/v1/customers?limit=20`, headers: key },
     { name: `native: page at cursor depth ${N / 2}`, url: `${base}/v1/customers?limit=20&starting_after=${mid.id}`, headers: key },
     { name: 'native: filtered + sorted page', url: `${base}/v1/customers?kyb_status=active&type=business&sort=-created_at&limit=20`, headers: key },
@@ -84,21 +94,42 @@ async function main() {
     { name: 'dintero: since_datetime page', url: `${base}/dintero/v1/accounts/${account.account_id}/customers/users?since_datetime=${encodeURIComponent(since)}&limit=20`, headers: { authorization: `Bearer ${dinteroToken}` } },
     { name: 'investifi: first page', url: `${base}/investifi/v1/users/?per_page=20`, headers: key },
   ];
+  // The native row each peer query is compared with.
+  const versus: Record<Comparison, string> = {
+    'first page': 'native: first page',
+    'cursor depth': `native: page at cursor depth ${N / 2}`,
+    'filtered + sorted': 'native: filtered + sorted page',
+    'selective search': 'native: search, selective',
+    'exact count': 'native: count, unfiltered',
+  };
 
   const rows: string[] = [];
-  let rssMax = 0;
-  for (const q of mix) {
-    const check = await fetch(q.url, { headers: q.headers });
-    if (check.status !== 200) throw new Error(`${q.name}: HTTP ${check.status} ${await check.text()}`);
-    await autocannon({ url: q.url, headers: q.headers, connections: CONNECTIONS, duration: 2 });
-    const r = await autocannon({ url: q.url, headers: q.headers, connections: CONNECTIONS, duration: DURATION });
-    rssMax = Math.max(rssMax, rssOf(roster.pid!));
+  const perSecond = new Map<string, number>();
+  const rssPeak = new Map<number, number>();
+  // Roster's mix, then each peer's queries (which check their own answers before the load).
+  type Load = { name: string; url: string; headers: Record<string, string>; method?: 'GET' | 'POST'; body?: string; pid: number; verify?: () => Promise<void> };
+  const loads: Load[] = [...mix.map((q) => ({ ...q, pid: roster.pid! })), ...peers.flatMap((p) => p.queries)];
+  for (const q of loads) {
+    if (q.verify) await q.verify();
+    else {
+      const check = await fetch(q.url, { headers: q.headers });
+      if (check.status !== 200) throw new Error(`${q.name}: HTTP ${check.status} ${await check.text()}`);
+    }
+    const request = { url: q.url, headers: q.headers, ...(q.method && { method: q.method }), ...(q.body && { body: q.body }) };
+    await autocannon({ ...request, connections: CONNECTIONS, duration: 2 });
+    const r = await autocannon({ ...request, connections: CONNECTIONS, duration: DURATION });
+    rssPeak.set(q.pid, Math.max(rssPeak.get(q.pid) ?? 0, rssOf(q.pid)));
+    perSecond.set(q.name, Math.round(r.requests.average));
     const line = `| ${q.name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
     console.log(line);
     rows.push(line);
   }
+  const rssMax = rssPeak.get(roster.pid!)!;
+  const against = peerTable(peers, versus, perSecond);
 
-  // The database floor: the statements Roster sends, through pgbench -M prepared, one client.
+  // The database floor: the statements Roster sends, through pgbench -M prepared: one client
+  // (the statement's own latency), and as many clients as the HTTP load has connections (what
+  // the database alone sustains on these cores, to set beside Roster's req/s).
   const floors: string[] = [];
   const floor = async (name: string, q: ListQuery) => {
     const stmt = compileList(scopeQuery(q, account.account_id));
@@ -106,10 +137,13 @@ async function main() {
     stmt.params.forEach((p, i) => (text = text.replaceAll(`$${i + 1}::`, `'${String(p).replace(/'/g, "''")}'::`)));
     const file = join(mkdtempSync(join(tmpdir(), 'roster-bench-')), 'q.sql');
     writeFileSync(file, text.replace(/\n/g, ' ') + ';\n');
-    const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', '1', '-T', '5', '-P', '5', '-r', '-f', file, DATABASE_URL], { encoding: 'utf8' });
-    const latency = /latency average = ([\d.]+) ms/.exec(out)?.[1];
-    const tps = /tps = ([\d.]+)/.exec(out)?.[1];
-    const line = `| ${name} | ${Math.round(Number(tps))} | ${latency} |`;
+    const bench = (clients: number) => {
+      const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', '-f', file, DATABASE_URL], { encoding: 'utf8' });
+      return { latency: /latency average = ([\d.]+) ms/.exec(out)?.[1], tps: Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1])) };
+    };
+    const one = bench(1);
+    const many = bench(CONNECTIONS);
+    const line = `| ${name} | ${one.tps} | ${one.latency} | ${many.tps} | ${many.latency} |`;
     console.log(line);
     floors.push(line);
   };
@@ -129,20 +163,50 @@ separate process in server mode; everything shares the same ${cpus().length} cor
 
 Ingest (COPY, secondary indexes rebuilt after the load): ${ingest.toLocaleString('en')} customers/s.
 Roster's peak RSS under load: ${Math.round(rssMax / 1024)} MB.
+Peers (bench/peers, same database, same load): ${peers.map((p) => `${p.name} ${p.version} on Node ${p.node.slice(1)}, ready in ${(p.startupMs / 1000).toFixed(1)} s, peak RSS under load ${Math.round(rssPeak.get(p.pid)! / 1024)} MB`).join('; ')}.
 
 | query | req/s | p50 ms | p99 ms | non-2xx |
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Database floor (pgbench -M prepared, one client, the statement Roster sends):
+Roster against peers (req/s; the ratio is Roster's throughput over the peer's):
 
-| statement | tps | mean ms |
-| --- | --- | --- |
+${against}
+
+Database floor (pgbench -M prepared, the statement Roster sends):
+
+| statement | tps, 1 client | mean ms, 1 client | tps, ${CONNECTIONS} clients | mean ms, ${CONNECTIONS} clients |
+| --- | --- | --- | --- | --- |
 ${floors.join('\n')}
 `;
   const head = readFileSafe(args.out!) || '# Benchmarks\n\nProduced by `npm run bench`; see the runs below, newest last.\n';
   writeFileSync(args.out!, head.trimEnd() + '\n' + report);
   console.log(report);
+}
+
+/** The comparison table: each peer query beside the native Roster row it stands in for. */
+function peerTable(peers: Peer[], versus: Record<Comparison, string>, perSecond: Map<string, number>): string {
+  const figure = (name: string) => {
+    const v = perSecond.get(name);
+    if (v === undefined) throw new Error(`no figure for ${name}`);
+    return v;
+  };
+  const lines = [
+    `| query | Roster row | Roster | ${peers.map((p) => p.name).join(' | ')} | ${peers.map((p) => `Roster / ${p.name}`).join(' | ')} |`,
+    `| --- | --- | --- |${peers.map(() => ' --- |').join('')}${peers.map(() => ' --- |').join('')}`,
+  ];
+  const notes: string[] = [];
+  for (const c of comparisons) {
+    const roster = figure(versus[c]);
+    const cells = peers.map((p) => {
+      const q = p.queries.find((q) => q.compares === c);
+      if (q) return { value: String(figure(q.name)), ratio: figure(q.name) ? `${(roster / figure(q.name)).toFixed(2)}×` : '–' };
+      notes.push(`${p.name}, ${c}: not expressible (${p.notExpressible[c] ?? 'no equivalent'}).`);
+      return { value: 'not expressible', ratio: '–' };
+    });
+    lines.push(`| ${c} | ${versus[c]} | ${roster} | ${cells.map((x) => x.value).join(' | ')} | ${cells.map((x) => x.ratio).join(' | ')} |`);
+  }
+  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 function readFileSafe(path: string) {
@@ -166,8 +230,8 @@ function rssOf(pid: number): number {
   }
 }
 
-function startChild(name: string, argv: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, argv, { env: { ...process.env, ...env } });
+function startChild(name: string, argv: string[], env: Record<string, string>, ready: string, exec = process.execPath): Promise<ChildProcess> {
+  const child = spawn(exec, argv, { env: { ...process.env, ...env } });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
