@@ -74,6 +74,9 @@ export type Page =
 
 export interface ListQuery {
   readonly resource: Resource;
+  /** The record fields the caller reads; all of them when absent. A dialect that renders a few
+   * fields names them, and Postgres builds only those (no child-record lookups it would drop). */
+  readonly fields?: readonly string[];
   readonly filter: Filter;
   readonly search?: Search;
   readonly sort: readonly SortTerm[];

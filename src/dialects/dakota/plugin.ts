@@ -18,7 +18,7 @@ import { createUserIn, deleteUser, getUser, updateUser } from '../../store/users
 import type { Dialect, DialectOptions } from '../index.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';
 import { asRosterError, customerNotFound, DakotaProblem, problemBody, userNotFound } from './problems.ts';
-import { kybLink, renderCustomer, renderUser } from './render.ts';
+import { CUSTOMER_FIELDS, USER_FIELDS, kybLink, renderCustomer, renderUser } from './render.ts';
 import * as S from './schemas.ts';
 
 // Dakota's customers and users API: x-api-key auth, RFC 9457 problems, KSUID cursors with
@@ -106,7 +106,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   // Customers
   f.get('/customers', { schema: { ...hide, querystring: S.CustomerListQuery } }, async (req) => {
-    const r = await runList<Customer>(db, account(req), customerListQuery(req.query as Static<typeof S.CustomerListQuery>));
+    const r = await runList<Customer>(db, account(req), { ...customerListQuery(req.query as Static<typeof S.CustomerListQuery>), fields: CUSTOMER_FIELDS });
     return { data: r.records.map(renderCustomer), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
   });
 
@@ -180,7 +180,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   // Users
   f.get('/users', { schema: { ...hide, querystring: S.UserListQuery } }, async (req) => {
-    const r = await runList<User>(db, account(req), userListQuery(req.query as Static<typeof S.UserListQuery>));
+    const r = await runList<User>(db, account(req), { ...userListQuery(req.query as Static<typeof S.UserListQuery>), fields: USER_FIELDS });
     return { data: r.records.map(renderUser), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
   });
 

@@ -33,6 +33,9 @@ function providerStatus(p: Record<string, unknown>) {
   };
 }
 
+/** The canonical fields renderCustomer reads: lists ask Postgres for these alone. */
+export const CUSTOMER_FIELDS = ['id', 'name', 'first_name', 'last_name', 'email', 'type', 'kyb_status', 'kyc_status', 'kyc_links', 'provider_statuses', 'application', 'created_at', 'updated_at', 'deleted_at', 'parent_id', 'parent_name', 'is_sub_client'] as const;
+
 export function renderCustomer(c: Customer) {
   const app = c.application;
   return {
@@ -55,6 +58,9 @@ export function renderCustomer(c: Customer) {
     is_sub_client: c.is_sub_client,
   };
 }
+
+/** The canonical fields renderUser reads. */
+export const USER_FIELDS = ['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at'] as const;
 
 export function renderUser(u: User) {
   return {

@@ -115,10 +115,18 @@ class ListCompiler {
     const text =
       `${anchorCte}SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > ${limit}, false) AS more,\n` +
       `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total,\n  ${version} AS version\n` +
-      `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${def.record.join(', ')}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
+      `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${this.recordItems()}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
       `    json_agg(json_build_array(${sortValues}, c.id) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS keys, count(*) AS fetched\n` +
       `  FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _rn FROM (${rows}) c) c) p`;
     return { text, params: this.p.values, prepare: this.preparable() };
+  }
+
+  /** The record's select items: the fields the query asks for, or all of them. */
+  private recordItems(): string {
+    const wanted = this.q.fields;
+    const items = Object.entries(this.def.record).filter(([name]) => !wanted || wanted.includes(name));
+    if (wanted) for (const name of wanted) if (!(name in this.def.record)) throw new Error(`${this.q.resource} records have no field ${name}`);
+    return items.map(([name, sql]) => (sql === `c.${name}` ? sql : `${sql} AS ${name}`)).join(', ');
   }
 
   /** The exact count alone, with the write version it was taken at. */

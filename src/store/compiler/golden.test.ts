@@ -66,9 +66,19 @@ for (const [name, q] of Object.entries(SHAPES)) {
   });
 }
 
-test('search statements are never prepared; others are', () => {
-  assert.equal(compileList(scopeQuery(SHAPES['customers-search-filters'], ACCOUNT)).prepare, false);
+test('short searches are never prepared; trigram searches and the rest are', () => {
+  const short = listQuery({ resource: 'customers', search: { term: 'ab', fields: ['name', 'email'], mode: 'substring' } });
+  assert.equal(compileList(scopeQuery(short, ACCOUNT)).prepare, false);
+  assert.equal(compileList(scopeQuery(SHAPES['customers-search-filters'], ACCOUNT)).prepare, true);
   assert.equal(compileList(scopeQuery(SHAPES['customers-first-page'], ACCOUNT)).prepare, true);
+});
+
+test('a query naming its fields gets only those built', () => {
+  const narrow = compileList(scopeQuery(listQuery({ resource: 'customers', fields: ['id', 'name', 'created_at'] }), ACCOUNT)).text;
+  assert.match(narrow, /SELECT c\.id, c\.name, roster_iso\(c\.created_at\) AS created_at\) r/);
+  assert.doesNotMatch(narrow, /product_accounts/);
+  assert.match(compileList(scopeQuery(listQuery({ resource: 'customers' }), ACCOUNT)).text, /AS product_accounts/);
+  assert.throws(() => compileList(scopeQuery(listQuery({ resource: 'customers', fields: ['nope'] }), ACCOUNT)), /no field nope/);
 });
 
 test('every statement is scoped to the account and hides deleted records unless asked', () => {

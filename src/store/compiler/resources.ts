@@ -28,8 +28,8 @@ export interface ResourceDef {
      */
     prefix: Partial<Record<SearchField, string>>;
   };
-  /** The select items of one record's JSON, built in Postgres from the row aliased `c`. */
-  record: readonly string[];
+  /** One record's JSON fields and the SQL of each, built in Postgres from the row aliased `c`. */
+  record: Readonly<Record<string, string>>;
 }
 
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
@@ -39,7 +39,7 @@ export interface ResourceDef {
  * here need no reworking in Node. */
 const iso = (col: string) => `roster_iso(${col})`;
 const TIMES = new Set(['created_at', 'updated_at', 'deleted_at']);
-const column = (col: string) => (TIMES.has(col) ? `${iso(`c.${col}`)} AS ${col}` : `c.${col}`);
+const columns = (cols: string[]) => Object.fromEntries(cols.map((col) => [col, TIMES.has(col) ? iso(`c.${col}`) : `c.${col}`]));
 const CUSTOMER_COLUMNS = [
   'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number',
   'country', 'gender', 'date_of_birth', 'addresses', 'company', 'status', 'metadata', 'attributes',
@@ -49,19 +49,19 @@ const CUSTOMER_COLUMNS = [
   'created_by', 'deleted_by',
 ];
 
-const customerRecord = [
-  ...CUSTOMER_COLUMNS.map(column),
-  `coalesce((SELECT json_agg(json_build_object(
+const customerRecord = {
+  ...columns(CUSTOMER_COLUMNS),
+  product_accounts: `coalesce((SELECT json_agg(json_build_object(
         'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', ${iso('p.kyc_approved_at')},
         'current_market_value', p.current_market_value::text) ORDER BY p.product)
-      FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json) AS product_accounts`,
-  `coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
-      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags`,
+      FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json)`,
+  tags: `coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
+      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json)`,
   // Integer numbers of the owner and operator, for APIs that name customers by number:
   // primary-key lookups in the same statement, never a query per row.
-  `(SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.parent_id) AS parent_number`,
-  `(SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.operator_id) AS operator_number`,
-];
+  parent_number: `(SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.parent_id)`,
+  operator_number: `(SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.operator_id)`,
+};
 
 export const RESOURCES: Record<Resource, ResourceDef> = {
   customers: {
@@ -150,6 +150,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       },
       prefix: { name: 'c.sort_name', email: 'c.sort_email' },
     },
-    record: ['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at'].map(column),
+    record: columns(['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at']),
   },
 };
