@@ -11,7 +11,7 @@ import { isUuid } from '../../store/tags-repo.ts';
 import { customerIn } from './customer-lookup.ts';
 import { createInput, updateInput } from './customer-input.ts';
 import { customerListQuery } from './list-params.ts';
-import { renderCustomer, renderDeleted } from './render.ts';
+import { CUSTOMER_FIELDS, renderCustomer, renderDeleted } from './render.ts';
 import * as S from './schemas.ts';
 import type { Customer } from '../../core/model.ts';
 
@@ -44,7 +44,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     const q: ListQuery = p.starting_after !== undefined
       ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: anchorFor(base.sort, p.starting_after) } })
       : base;
-    const r = await runList<Customer>(db, aid, q);
+    const r = await runList<Customer>(db, aid, { ...q, fields: CUSTOMER_FIELDS });
     const last = r.records.at(-1);
     // since_datetime pages by its own timestamp; only the cursor walk gets a paging token.
     if (p.since_datetime === undefined && r.hasMoreAfter && last && r.lastValues) reply.header('paging-token', encodeCursor(q.sort, r.lastValues, last.id));

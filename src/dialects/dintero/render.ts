@@ -55,6 +55,9 @@ export function renderDeleted(c: Customer) {
   });
 }
 
+/** The canonical fields renderCustomer (and renderDeleted) read: lists ask Postgres for these alone. */
+export const CUSTOMER_FIELDS = ['id', 'uuid', 'external_id', 'type', 'name', 'company', 'metadata', 'created_at', 'created_by', 'updated_at', 'deleted_at', 'deleted_by', 'first_name', 'last_name', 'email', 'phone_number', 'attributes', 'status', 'favorite_store', 'enrolled_by', 'marketing_consent', 'addresses', 'term', 'gender', 'date_of_birth', 'contact_for'] as const;
+
 export function renderCustomer(c: Customer) {
   if (c.deleted_at) return renderDeleted(c);
   return defined({

@@ -7,7 +7,7 @@ import type { Principal } from '../../store/accounts-repo.ts';
 import { runList } from '../../store/list.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { IS_USER, KYC_PRODUCTS, parseUserListParams, SORT_KEYS, SORT_ORDERS, userAccountIs, userListQuery } from './list-params.ts';
-import { toPartnerUser } from './render.ts';
+import { USER_FIELDS, toPartnerUser } from './render.ts';
 import { RequestValidationError, valueError } from './validation.ts';
 import type { Customer } from '../../core/model.ts';
 
@@ -74,7 +74,7 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
     const params = parseUserListParams(req.query as Record<string, unknown>);
     // The cursor is the record the previous page ended on, found by its number inside the page's
     // statement; it stays a valid position even if that record was deleted or stopped matching.
-    const result = await runList<Customer>(db, accountId, userListQuery(params)).catch((e) => {
+    const result = await runList<Customer>(db, accountId, { ...userListQuery(params), fields: USER_FIELDS }).catch((e) => {
       if (e instanceof RosterError && e.code === 'invalid_cursor') throw valueError('query', 'last_record_number', params.lastRecordNumberInput, 'not a cursor returned by this API');
       throw e;
     });
@@ -89,7 +89,7 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   const getUser = async (req: FastifyRequest<{ Params: { user_account_id: string } }>) => {
     const q = listQuery({ resource: 'customers', filter: and(IS_USER, userAccountIs(req.params.user_account_id)), page: { kind: 'keyset', limit: 1 } });
-    const [user] = (await runList<Customer>(db, req.principal.accountId, q)).records;
+    const [user] = (await runList<Customer>(db, req.principal.accountId, { ...q, fields: USER_FIELDS })).records;
     if (!user) throw new HttpError(404, 'User not found');
     return toPartnerUser(user);
   };

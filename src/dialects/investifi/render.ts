@@ -25,6 +25,9 @@ export function formatInstant(iso: string): string {
   return ms === 0 ? `${base}Z` : `${base}.${String(ms).padStart(3, '0')}000Z`;
 }
 
+/** The canonical fields toPartnerUser reads (plus `number`, the walk's cursor). */
+export const USER_FIELDS = ['id', 'number', 'external_id', 'product_accounts'] as const;
+
 export function toPartnerUser(c: Customer): PartnerUser {
   const accounts = c.product_accounts.map((p): UserAccount => ({
     current_market_value: fromCents(toCents(p.current_market_value)),
