@@ -1,20 +1,12 @@
 import { Faker, en } from '@faker-js/faker';
-import { ksuid } from '../core/ids.ts';
 import { APPLICATION_STATUSES, KYB_STATUSES, type CustomerType } from '../core/model.ts';
+import { ksuidOf, uuidOf } from './ids.ts';
+import { namePools } from './names.ts';
+import { prng, words } from './random.ts';
 
 // Deterministic, realistic demo data: the same seed always yields the same records.
 
-/** mulberry32: a tiny seeded PRNG, so structure and ids do not depend on Math.random. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface SeedCustomer {
   id: string;
@@ -43,31 +35,71 @@ export interface SeedCustomer {
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
-  product_accounts: { product: string; kyc_status: string; kyc_approved_at: Date | null; current_market_value: string }[];
+  product_accounts: SeedProductAccount[];
 }
 
-interface Node { id: string; name: string; type: CustomerType; ancestors: string[]; operator_id: string | null; operator_name: string | null }
+export interface SeedProductAccount { product: string; kyc_status: string; kyc_approved_at: Date | null; current_market_value: string }
+
+/**
+ * A generated customer as plain values, before it is shaped as a record: cheap to make, and
+ * written to COPY text directly (see copy-text.ts) without building the record's objects.
+ */
+export interface RawCustomer {
+  id: string;
+  number: number;
+  uuid: string;
+  type: CustomerType;
+  name: string;
+  first: string | null;
+  last: string | null;
+  email: string;
+  country: string;
+  kybStatus: string;
+  /** Status of the one persona link, or null when there is none. */
+  linkStatus: string | null;
+  application: { id: string; status: string; decision: string | null } | null;
+  /** Index for providerStatusesOf. */
+  providerStatus: number;
+  /** Index for attributesOf. */
+  attributes: number;
+  parent: { id: string; name: string } | undefined;
+  operator: { id: string; name: string } | undefined;
+  ancestors: string[];
+  isSubClient: boolean;
+  createdMs: number;
+  updatedMs: number;
+  deleted: boolean;
+  products: { product: string; kycStatus: string; approved: boolean; value: string }[];
+}
+
+interface Node { id: string; name: string; type: CustomerType; ancestors: string[]; operator: { id: string; name: string } | undefined }
 
 const COUNTRIES = ['US', 'GB', 'DE', 'DK', 'NO', 'SE', 'FR', 'NL', 'ES', 'CA'];
 const PRODUCTS = ['crypto', 'securities', 'robo', 'roth_ira'];
 const LINK_STATUSES = ['not_started', 'pending', 'in_review', 'approved', 'rejected', 'expired'];
+const OPEN_KYC = ['pending', 'rejected', 'in_review'];
+/** Few distinct values: a raw customer holds an index into these. */
+const PROVIDER_STATUSES = ['not_started', 'in_review', 'approved', 'rejected'];
+const ATTRIBUTE_SETS: Record<string, unknown>[] = [{}, ...['gold', 'silver', 'bronze'].flatMap((tier) => [{ tier }, { tier, newsletter: true }])];
+export const providerStatusesOf = (i: number) => [{ provider_id: 'trm_labs', status: PROVIDER_STATUSES[i] }];
+export const attributesOf = (i: number) => ({ ...ATTRIBUTE_SETS[i] });
+export const PROVIDER_STATUS_COUNT = PROVIDER_STATUSES.length;
+export const ATTRIBUTE_SET_COUNT = ATTRIBUTE_SETS.length;
 const START = Date.UTC(2021, 0, 1);
 const END = Date.UTC(2026, 9, 1);
+const DAY = 86400_000;
+const CENTS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+/** An amount of cents as an exact decimal string with two decimals. */
+const money = (cents: number) => `${Math.floor(cents / 100)}.${CENTS[cents % 100]}`;
+/** Deepest ancestor chain a record can have: owners are only drawn while shallower than this. */
+export const MAX_DEPTH = 4;
 
-export function* generateCustomers(opts: { count: number; seed: number; firstNumber: number }): Generator<SeedCustomer> {
-  const rnd = prng(opts.seed);
-  const faker = new Faker({ locale: [en] });
-  faker.seed(opts.seed);
+export function* generateRaw(opts: { count: number; seed: number; firstNumber: number }): Generator<RawCustomer> {
+  const u32 = words(opts.seed);
+  const rnd = () => u32() / 4294967296;
+  const names = namePools(opts.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const bytes = () => {
-    const b = Buffer.alloc(16);
-    for (let i = 0; i < 16; i += 4) b.writeUInt32BE(Math.floor(rnd() * 2 ** 32), i);
-    return b;
-  };
-  const uuidOf = (b: Buffer) => {
-    const h = b.toString('hex');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[b[8] & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
+  const index = (n: number) => Math.floor(rnd() * n);
   // Parents are drawn from bounded pools, so memory stays flat at any size.
   const operators: Node[] = [];
   const owners: Node[] = [];
@@ -75,7 +107,7 @@ export function* generateCustomers(opts: { count: number; seed: number; firstNum
 
   for (let i = 0; i < opts.count; i++) {
     const number = opts.firstNumber + i;
-    const created = new Date(Math.floor(START + i * span + rnd() * span));
+    const createdMs = Math.floor(START + i * span + rnd() * span);
     const roll = rnd();
     let type: CustomerType;
     let parent: Node | undefined;
@@ -84,72 +116,112 @@ export function* generateCustomers(opts: { count: number; seed: number; firstNum
     else if (roll < 0.30) { type = 'business'; parent = rnd() < 0.7 ? pick(owners.length ? owners : operators) : undefined; }
     else { type = 'individual'; parent = rnd() < 0.25 && owners.length ? pick(owners) : undefined; }
 
-    const person = type === 'individual';
-    const first = person ? faker.person.firstName() : null;
-    const last = person ? faker.person.lastName() : null;
-    const name = person ? `${first} ${last}` : faker.company.name();
-    const id = ksuid(created, bytes());
-    const slug = name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '');
+    let first: string | null = null;
+    let last: string | null = null;
+    let name: string;
+    let local: string;
+    if (type === 'individual') {
+      const f = index(names.first.length);
+      const l = index(names.last.length);
+      first = names.first[f];
+      last = names.last[l];
+      name = `${first} ${last}`;
+      local = `${names.firstSlug[f]}.${names.lastSlug[l]}`;
+    } else {
+      const c = index(names.company.length);
+      name = names.company[c];
+      local = names.companySlug[c];
+    }
+    const id = ksuidOf(createdMs, u32(), u32(), u32(), u32());
     const ancestors = parent ? [...parent.ancestors, parent.id] : [];
-    const operator = parent ? (parent.type === 'operator' ? parent : parent.operator_id ? { id: parent.operator_id, name: parent.operator_name! } : undefined) : undefined;
+    const operator = parent ? (parent.type === 'operator' ? { id: parent.id, name: parent.name } : parent.operator) : undefined;
 
     const hasApp = rnd() < 0.6;
     const appStatus = pick(APPLICATION_STATUSES);
     const decision = hasApp && (appStatus === 'approved' || appStatus === 'declined') ? appStatus : null;
     const linkStatus = pick(LINK_STATUSES);
-    const linkAt = new Date(created.getTime() + 3600_000).toISOString();
     // Changed up to 400 days after creation, never past the end of the range: spread, not capped,
     // so a sync by updated_at never meets hundreds of records sharing one instant.
-    const updated = new Date(created.getTime() + Math.floor(rnd() * Math.min(86400_000 * 400, END - created.getTime() + 86400_000)));
-    const accounts = rnd() < 0.4
-      ? PRODUCTS.filter(() => rnd() < 0.5).map((product) => {
-          const approved = rnd() < 0.7;
-          return { product, kyc_status: approved ? 'approved' : pick(['pending', 'rejected', 'in_review']), kyc_approved_at: approved ? new Date(created.getTime() + 86400_000) : null, current_market_value: (Math.floor(rnd() * 10_000_000) / 100).toFixed(2) };
-        })
-      : [];
-
-    const c: SeedCustomer = {
-      id, number, uuid: uuidOf(bytes()), external_id: `ext-${String(number).padStart(7, '0')}`, type, name, first_name: first, last_name: last,
-      email: `${slug}.${number}@example.com`,
-      // Unique per account, like the store requires: derived from the number, not drawn.
-      phone_number: `+1${2_000_000_000 + number}`,
+    const updatedMs = createdMs + Math.floor(rnd() * Math.min(DAY * 400, END - createdMs + DAY));
+    const products: RawCustomer['products'] = [];
+    if (rnd() < 0.4) {
+      for (const product of PRODUCTS) {
+        if (rnd() >= 0.5) continue;
+        const approved = rnd() < 0.7;
+        products.push({ product, kycStatus: approved ? 'approved' : pick(OPEN_KYC), approved, value: money(Math.floor(rnd() * 10_000_000)) });
+      }
+    }
+    const raw: RawCustomer = {
+      id, number, type, name, first, last,
+      uuid: uuidOf(u32(), u32(), u32(), u32()),
+      // Email, external id and phone are unique per account, like the store requires: derived
+      // from the number, not drawn.
+      email: `${local}.${number}@example.com`,
       country: pick(COUNTRIES),
-      kyb_status: pick(KYB_STATUSES),
-      kyc_links: rnd() < 0.7 ? [{ provider_id: 'trm_labs', link_type: 'persona', url: `https://verify.example.com/kyb/${id}`, status: linkStatus, created_at: linkAt, updated_at: linkAt }] : [],
-      application: hasApp ? { id: ksuid(created, bytes()), status: appStatus, decision, url: `https://onboarding.example.com/applications/${number}` } : null,
-      provider_statuses: [{ provider_id: 'trm_labs', status: pick(['not_started', 'in_review', 'approved', 'rejected']) }],
-      attributes: rnd() < 0.3 ? { tier: pick(['gold', 'silver', 'bronze']), ...(rnd() < 0.5 ? { newsletter: true } : {}) } : {},
-      metadata: {},
-      parent_id: parent?.id ?? null,
-      parent_name: parent?.name ?? null,
-      ancestors,
-      operator_id: operator?.id ?? null,
-      operator_name: operator?.name ?? null,
-      is_sub_client: type === 'business' && rnd() < 0.1,
-      created_at: created,
-      updated_at: updated,
-      deleted_at: rnd() < 0.02 ? updated : null,
-      product_accounts: accounts,
+      kybStatus: pick(KYB_STATUSES),
+      linkStatus: rnd() < 0.7 ? linkStatus : null,
+      application: hasApp ? { id: ksuidOf(createdMs, u32(), u32(), u32(), u32()), status: appStatus, decision } : null,
+      providerStatus: index(PROVIDER_STATUSES.length),
+      attributes: rnd() < 0.3 ? 1 + index(ATTRIBUTE_SETS.length - 1) : 0,
+      parent, operator, ancestors,
+      isSubClient: type === 'business' && rnd() < 0.1,
+      createdMs, updatedMs,
+      deleted: rnd() < 0.02,
+      products,
     };
-    const node: Node = { id, name, type, ancestors, operator_id: operator?.id ?? null, operator_name: operator?.name ?? null };
-    if (type === 'operator' && operators.length < 5000) operators.push(node);
-    if ((type === 'business' || type === 'operator_subsidiary') && ancestors.length < 4 && owners.length < 20000) owners.push(node);
-    yield c;
+    if (type === 'operator' && operators.length < 5000) operators.push({ id, name, type, ancestors, operator });
+    if ((type === 'business' || type === 'operator_subsidiary') && ancestors.length < MAX_DEPTH && owners.length < 20000) owners.push({ id, name, type, ancestors, operator });
+    yield raw;
   }
 }
 
+export const externalIdOf = (number: number) => `ext-${String(number).padStart(7, '0')}`;
+export const phoneOf = (number: number) => `+1${2_000_000_000 + number}`;
+export const linkUrlOf = (id: string) => `https://verify.example.com/kyb/${id}`;
+export const applicationUrlOf = (number: number) => `https://onboarding.example.com/applications/${number}`;
+export const LINK_DELAY_MS = 3600_000;
+export const APPROVAL_DELAY_MS = DAY;
+
+/** The record a raw customer stands for. */
+export function toSeedCustomer(r: RawCustomer): SeedCustomer {
+  const linkAt = r.linkStatus === null ? '' : new Date(r.createdMs + LINK_DELAY_MS).toISOString();
+  const updated = new Date(r.updatedMs);
+  return {
+    id: r.id, number: r.number, uuid: r.uuid, external_id: externalIdOf(r.number), type: r.type, name: r.name, first_name: r.first, last_name: r.last,
+    email: r.email, phone_number: phoneOf(r.number), country: r.country, kyb_status: r.kybStatus,
+    kyc_links: r.linkStatus === null ? [] : [{ provider_id: 'trm_labs', link_type: 'persona', url: linkUrlOf(r.id), status: r.linkStatus, created_at: linkAt, updated_at: linkAt }],
+    application: r.application && { ...r.application, url: applicationUrlOf(r.number) },
+    provider_statuses: providerStatusesOf(r.providerStatus),
+    attributes: attributesOf(r.attributes),
+    metadata: {},
+    parent_id: r.parent?.id ?? null,
+    parent_name: r.parent?.name ?? null,
+    ancestors: r.ancestors,
+    operator_id: r.operator?.id ?? null,
+    operator_name: r.operator?.name ?? null,
+    is_sub_client: r.isSubClient,
+    created_at: new Date(r.createdMs),
+    updated_at: updated,
+    deleted_at: r.deleted ? updated : null,
+    product_accounts: r.products.map((p) => ({ product: p.product, kyc_status: p.kycStatus, kyc_approved_at: p.approved ? new Date(r.createdMs + APPROVAL_DELAY_MS) : null, current_market_value: p.value })),
+  };
+}
+
+export function* generateCustomers(opts: { count: number; seed: number; firstNumber: number }): Generator<SeedCustomer> {
+  for (const r of generateRaw(opts)) yield toSeedCustomer(r);
+}
+
 export function* generateUsers(opts: { count: number; seed: number }) {
-  const rnd = prng(opts.seed + 1);
+  const u32 = words(opts.seed + 1);
+  const rnd = () => u32() / 4294967296;
   const faker = new Faker({ locale: [en] });
   faker.seed(opts.seed + 1);
   for (let i = 0; i < opts.count; i++) {
     const first = faker.person.firstName();
     const last = faker.person.lastName();
     const created = new Date(START + Math.floor(rnd() * (END - START)));
-    const b = Buffer.alloc(16);
-    for (let j = 0; j < 16; j += 4) b.writeUInt32BE(Math.floor(rnd() * 2 ** 32), j);
     yield {
-      id: ksuid(created, b),
+      id: ksuidOf(created.getTime(), u32(), u32(), u32(), u32()),
       first_name: first,
       last_name: last,
       email: `${first}.${last}.${i + 1}@team.example.com`.toLowerCase(),

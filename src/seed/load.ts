@@ -1,42 +1,21 @@
 import cliProgress from 'cli-progress';
-import type { Db } from '../store/db.ts';
-import { generateCustomers, generateUsers } from './generate.ts';
+import type { CopyOptions, Db } from '../store/db.ts';
+import { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, copyLine, customerRows } from './copy-text.ts';
+import { generateRaw, generateUsers } from './generate.ts';
+import { dropIndexes, rebuildIndexes } from './indexes.ts';
+import { CHUNK_CHARS, ChunkQueue, share } from './streams.ts';
 
-// Bulk load through COPY: one stream per table, rows rendered in COPY's text format.
+// Bulk load through COPY, rows rendered in COPY's text format.
 
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-/** Marks a JS array as a Postgres text[] (other arrays are written as JSON). */
-export class PgArray {
-  constructor(readonly items: string[]) {}
-}
-export function copyField(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof PgArray) return esc(`{${v.items.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
-  if (typeof v === 'object') return esc(JSON.stringify(v));
-  return esc(String(v));
-}
-const line = (values: unknown[]) => values.map(copyField).join('\t') + '\n';
-
-const CUSTOMER_COLS = ['account_id', 'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'kyb_status', 'kyc_links', 'application', 'provider_statuses', 'attributes', 'metadata', 'parent_id', 'parent_name', 'ancestors', 'operator_id', 'operator_name', 'is_sub_client', 'created_at', 'updated_at', 'deleted_at', 'created_by'];
-const PRODUCT_COLS = ['account_id', 'customer_id', 'product', 'kyc_status', 'kyc_approved_at', 'current_market_value', 'created_at', 'updated_at'];
-const USER_COLS = ['account_id', 'id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at'];
-
-/** Past this many rows, indexes are dropped and rebuilt around the load: maintaining GIN
- * (trigram) indexes row by row is several times slower than building them once. */
+/** From this many customers on, the load is a bulk load: see dropIndexes and POSTGRES_CONNECTIONS. */
 const BULK_THRESHOLD = 50_000;
-
-/** Drops the indexes that no constraint needs and returns the statements that recreate them. */
-async function dropSecondaryIndexes(db: Db, tables: string[]): Promise<string[]> {
-  const rows = await db.query<{ name: string; def: string }>(
-    `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
-      WHERE i.schemaname = current_schema() AND i.tablename = ANY($1::text[])
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
-    [tables],
-  );
-  for (const r of rows) await db.exec(`DROP INDEX ${r.name}`);
-  return rows.map((r) => r.def);
-}
+/**
+ * Connections a bulk load into PostgreSQL uses at once, for COPY streams and then for index
+ * builds. The server's side of COPY (parsing, generated columns, the heap) is most of the cost
+ * and takes one core per stream; generating the rows takes a fraction of another. PGlite has
+ * one connection.
+ */
+const POSTGRES_CONNECTIONS = 2;
 
 export interface SeedOptions {
   accountId: string;
@@ -44,45 +23,110 @@ export interface SeedOptions {
   users: number;
   seed: number;
   progress?: boolean;
+  /** Load as a bulk load whatever the size (by default from BULK_THRESHOLD customers on). */
+  bulk?: boolean;
 }
 
 export async function seed(db: Db, opts: SeedOptions): Promise<{ customers: number; users: number; seconds: number }> {
   const started = performance.now();
+  const { accountId } = opts;
   const [reserved] = await db.query<{ first: string }>(
     `UPDATE account_modes SET next_customer_number = next_customer_number + $2 WHERE account_id = $1 RETURNING next_customer_number - $2 AS first`,
-    [opts.accountId, opts.customers],
+    [accountId, opts.customers],
   );
-  if (!reserved) throw new Error(`No account ${opts.accountId}`);
+  if (!reserved) throw new Error(`No account ${accountId}`);
+  const first = Number(reserved.first);
+  const bulk = opts.bulk ?? opts.customers >= BULK_THRESHOLD;
+  const connections = bulk && db.kind === 'postgres' ? POSTGRES_CONNECTIONS : 1;
+  // Foreign-key checks cost as much per product account as the rest of its insert, and the
+  // generator guarantees what they check; a superuser can skip them, as pg_restore does.
+  const copyOptions: CopyOptions = { asReplica: bulk && (await isSuperuser(db)) };
+
   const bar = opts.progress ? new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} customers | {rate} rows/s', etaBuffer: 1000 }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(opts.customers, 0, { rate: 0 });
-  const products: string[] = [];
-  const accountId = opts.accountId;
-  let done = 0;
-  function* customerLines() {
-    for (const c of generateCustomers({ count: opts.customers, seed: opts.seed, firstNumber: Number(reserved.first) })) {
-      for (const p of c.product_accounts) products.push(line([accountId, c.id, p.product, p.kyc_status, p.kyc_approved_at, p.current_market_value, c.created_at, c.updated_at]));
-      done++;
-      if (bar && done % 5000 === 0) bar.update(done, { rate: Math.round(done / ((performance.now() - started) / 1000)) });
-      yield line([accountId, c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.kyb_status, c.kyc_links, c.application, c.provider_statuses, c.attributes, c.metadata, c.parent_id, c.parent_name, new PgArray(c.ancestors), c.operator_id, c.operator_name, c.is_sub_client, c.created_at, c.updated_at, c.deleted_at, 'seed']);
+  // Product accounts reference customers. Loaded as a replica (no foreign-key checks) they go
+  // in beside the customers; otherwise they wait here, already rendered, until every customer
+  // is in.
+  const products = new ChunkQueue();
+  let stopped: unknown;
+  function* customerChunks() {
+    let chunk = '';
+    let productChunk = '';
+    let done = 0;
+    for (const raw of generateRaw({ count: opts.customers, seed: opts.seed, firstNumber: first })) {
+      if (stopped) throw stopped;
+      const rows = customerRows(accountId, raw);
+      chunk += rows.customer;
+      productChunk += rows.products;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+      if (productChunk.length >= CHUNK_CHARS) {
+        products.push(productChunk);
+        productChunk = '';
+      }
+      if (bar && ++done % 5000 === 0) bar.update(done, { rate: Math.round(done / ((performance.now() - started) / 1000)) });
     }
+    if (chunk) yield chunk;
+    if (productChunk) products.push(productChunk);
+    products.close();
   }
-  const rebuild = opts.customers >= BULK_THRESHOLD ? await dropSecondaryIndexes(db, ['customers', 'product_accounts']) : [];
-  try {
-    await db.copyRows('customers', CUSTOMER_COLS, customerLines());
-    await db.copyRows('product_accounts', PRODUCT_COLS, products);
-  } finally {
-    if (bar && rebuild.length) bar.stop();
-    for (const def of rebuild) {
-      if (opts.progress) process.stderr.write(`rebuilding ${/INDEX (\S+)/.exec(def)?.[1]}\n`);
-      await db.exec(def);
+
+  const dropped = bulk ? await dropIndexes(db, ['customers', 'product_accounts']) : [];
+  const rebuilds = new Map<string, Promise<void>>();
+  const rebuild = (table: string) => {
+    const indexes = dropped.filter((d) => d.relation === table);
+    if (indexes.length === 0 || rebuilds.has(table)) return;
+    const done = rebuildIndexes(db, indexes, { connections, onStart: (index) => opts.progress && process.stderr.write(`rebuilding ${index}\n`) });
+    // Looked at below, once everything has run; until then a failure is not an unhandled one.
+    done.catch(() => {});
+    rebuilds.set(table, done);
+  };
+  const loadCustomers = async () => {
+    try {
+      await Promise.all(share(customerChunks(), connections).map((part) => db.copyRows('customers', CUSTOMER_COLUMNS, part, copyOptions)));
+    } catch (e) {
+      products.fail(e);
+      throw e;
     }
+    bar?.update(opts.customers);
+    bar?.stop();
+    // The trigram index takes longer to build than all else after the load put together, so it
+    // starts as soon as the customers are in.
+    rebuild('customers');
+  };
+  const loadProducts = () =>
+    db.copyRows('product_accounts', PRODUCT_COLUMNS, products, copyOptions).catch((e) => {
+      stopped = e;
+      throw e;
+    });
+  const loaded = await Promise.allSettled(copyOptions.asReplica ? [loadCustomers(), loadProducts()] : [loadCustomers().then(loadProducts)]);
+  const failure = loaded.find((r) => r.status === 'rejected');
+  if (failure) {
+    bar?.stop();
+    // A stream may have committed its part before another failed: take it out again, so a
+    // failed seed leaves no records behind. The numbers stay reserved.
+    await db.query(`DELETE FROM customers WHERE account_id = $1 AND number >= $2 AND number < $3`, [accountId, first, first + opts.customers]).catch(() => {});
   }
-  function* userLines() {
-    for (const u of generateUsers({ count: opts.users, seed: opts.seed })) yield line([accountId, u.id, u.first_name, u.last_name, u.email, u.role, u.swift_enabled, u.created_at, u.created_at]);
+  rebuild('customers');
+  rebuild('product_accounts');
+  const rebuilt = await Promise.allSettled(rebuilds.values());
+  if (failure) throw failure.reason;
+  for (const r of rebuilt) if (r.status === 'rejected') throw r.reason;
+
+  // The write-version triggers did not fire for a load as a replica: do their work once.
+  if (copyOptions.asReplica) await db.query(`UPDATE account_modes SET write_version = write_version + 1 WHERE account_id = $1`, [accountId]);
+
+  function* userRows() {
+    for (const u of generateUsers({ count: opts.users, seed: opts.seed })) yield copyLine([accountId, u.id, u.first_name, u.last_name, u.email, u.role, u.swift_enabled, u.created_at, u.created_at]);
   }
-  await db.copyRows('users', USER_COLS, userLines());
-  bar?.update(opts.customers, { rate: Math.round(opts.customers / ((performance.now() - started) / 1000)) });
-  bar?.stop();
+  await db.copyRows('users', USER_COLUMNS, userRows());
   await db.exec('ANALYZE customers; ANALYZE product_accounts; ANALYZE users');
   return { customers: opts.customers, users: opts.users, seconds: (performance.now() - started) / 1000 };
+}
+
+async function isSuperuser(db: Db): Promise<boolean> {
+  const [row] = await db.query<{ superuser: boolean }>(`SELECT current_setting('is_superuser') = 'on' AS superuser`);
+  return row.superuser;
 }

@@ -2,12 +2,21 @@
 // The same SQL and the same migrations run on both.
 
 export interface QueryOptions {
-  /** Prepare (and cache) the statement. Off for search, whose plans must see the pattern. */
+  /** Prepare (and cache) the statement. Off for statements whose plan must see their values. */
   prepare?: boolean;
 }
 
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
+}
+
+export interface CopyOptions {
+  /**
+   * Load the way a replica applies changes (session_replication_role = replica, for this COPY
+   * only): no triggers fire, foreign-key checks included. Only for rows the caller has already
+   * made consistent, and the caller must do what the skipped triggers would have. Superuser only.
+   */
+  asReplica?: boolean;
 }
 
 export interface Db extends Queryable {
@@ -21,8 +30,8 @@ export interface Db extends Queryable {
    * transaction is opened, which saves two statements per request on the hot list path.
    */
   reader(accountId: string): Queryable;
-  /** Bulk insert through COPY FROM STDIN in text format. */
-  copyRows(table: string, columns: string[], rows: AsyncIterable<string> | Iterable<string>): Promise<void>;
+  /** Bulk insert through COPY FROM STDIN in text format; each item holds one or more whole rows. */
+  copyRows(table: string, columns: string[], rows: AsyncIterable<string> | Iterable<string>, options?: CopyOptions): Promise<void>;
   close(): Promise<void>;
 }
 

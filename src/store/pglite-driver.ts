@@ -22,23 +22,30 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     reader(accountId) {
       return { query: (text, params, opts) => inAccount(db, accountId, (tx) => tx.query(text, params, opts)) };
     },
-    async copyRows(table, columns, rows) {
-      // PGlite reads COPY input from a virtual file; batch it so memory stays bounded.
-      let batch: string[] = [];
-      let size = 0;
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const blob = new Blob([batch.join('')]);
-        batch = [];
-        size = 0;
-        await pg.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob });
+    async copyRows(table, columns, rows, options = {}) {
+      const copy = async (s: { query: PGlite['query'] }) => {
+        // PGlite reads COPY input from a virtual file; batch it so memory stays bounded.
+        let batch: string[] = [];
+        let size = 0;
+        const flush = async () => {
+          if (batch.length === 0) return;
+          const blob = new Blob([batch.join('')]);
+          batch = [];
+          size = 0;
+          await s.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob });
+        };
+        for await (const chunk of rows as AsyncIterable<string>) {
+          batch.push(chunk);
+          size += chunk.length;
+          if (size > 8_000_000) await flush();
+        }
+        await flush();
       };
-      for await (const line of rows as AsyncIterable<string>) {
-        batch.push(line);
-        size += line.length;
-        if (size > 8_000_000) await flush();
-      }
-      await flush();
+      if (!options.asReplica) return copy(pg);
+      await pg.transaction(async (tx) => {
+        await tx.exec(`SET LOCAL session_replication_role = replica`);
+        await copy(tx);
+      });
     },
     async close() {
       await pg.close();

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import type { Db, Queryable, QueryOptions } from './db.ts';
 import { TenantReaders } from './tenant-readers.ts';
@@ -34,18 +36,42 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
         query: <T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) => readers.query<T>(accountId, text, params, opts.prepare ?? false),
       };
     },
-    async copyRows(table, columns, rows) {
-      const stream = await sql.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`).writable();
-      for await (const line of rows as AsyncIterable<string>) {
-        if (!stream.write(line)) await new Promise((r) => stream.once('drain', r));
-      }
-      await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      // 'finish' has usually fired by the time end's callback runs; waiting for it again would hang.
-      if (!stream.writableFinished) await new Promise((r) => stream.once('finish', r)).catch(() => {});
+    async copyRows(table, columns, rows, options = {}) {
+      const copy = async (s: postgres.Sql | postgres.TransactionSql) => {
+        const query = s.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+        const failed = copyFailure(query);
+        const stream = await query.writable();
+        // The pipeline keeps to the socket's pace; an error on either side fails the COPY on the
+        // server (rather than leaving it waiting for rows) and stops reading the rows.
+        await Promise.race([pipeline(Readable.from(rows), stream), failed]);
+      };
+      if (!options.asReplica) return copy(sql);
+      await sql.begin(async (tx) => {
+        await tx.unsafe(`SET LOCAL session_replication_role = replica`);
+        await copy(tx);
+      });
     },
     async close() {
       readers.close();
       await Promise.all([sql.end({ timeout: 5 }), readerPool.end({ timeout: 5 })]);
     },
   };
+}
+
+/**
+ * Rejects with the error the server reports for a COPY. postgres.js 3.4 loses an error that
+ * arrives after the last row went out: the query has already resolved with the stream, and the
+ * stream never finishes (porsager/postgres#1173), so the load would wait forever. The query's
+ * own reject hook still runs; this listens there.
+ */
+function copyFailure(query: object): Promise<never> {
+  return new Promise((_, fail) => {
+    const q = query as { reject?: (e: unknown) => unknown };
+    const reject = q.reject;
+    if (typeof reject !== 'function') return;
+    q.reject = (e: unknown) => {
+      fail(e);
+      return reject(e);
+    };
+  });
 }
