@@ -45,6 +45,20 @@ for (const kind of STORES) {
       for (const c of body.data) for (const k of ['id', 'name', 'externalId', 'type', 'country', 'contactDetails', 'billingDetails', 'cpo', 'owner', 'locations', 'payoutInformation', 'financialSetup', 'billingSettings', 'createdAt', 'updatedAt']) assert.ok(k in c, k);
     });
 
+    test('list items are the very records a single read returns, every field', async () => {
+      // Lists build only the fields the renderer reads; a field left out would differ here.
+      const withSettings = o.live.filter((r) => r.extensions?.spirii).slice(0, 10).map((r) => r.number);
+      const sample = [...withSettings, ...o.live.filter((r) => o.depth(r) >= 2).slice(0, 30).map((r) => r.number)];
+      const r = await get(`customerIds=${sample.join(',')}&limit=100`);
+      assert.equal(r.body.data.length, new Set(sample).size);
+      for (const c of r.body.data) {
+        const one = await call(s.base, 'GET', `/spirii/v2/customers/${c.id}`, { key: s.account.api_key });
+        assert.equal(one.status, 200);
+        assert.deepEqual(c, one.body);
+      }
+      assert.ok(r.body.data.some((c: any) => c.contactDetails?.email), 'some records carry an email');
+    });
+
     test('owner and cpo render for customers deep in the tree', async () => {
       const deep = o.live.filter((r) => o.depth(r) >= 3).slice(0, 20);
       const r = await get(`customerIds=${deep.map((d) => d.number).join(',')}&limit=100`);

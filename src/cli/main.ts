@@ -5,7 +5,6 @@ import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import { buildApp } from '../http/app.ts';
 import { createAccount } from '../store/accounts-repo.ts';
-import { seed } from '../seed/load.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -87,6 +86,7 @@ program
   .action(async (opts) => {
     const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster seed').catch(fail);
     try {
+      const { seed } = await import('../seed/load.ts');
       const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, progress: true });
       console.log(`Seeded ${r.customers} customers and ${r.users} users in ${r.seconds.toFixed(1)} s (${Math.round(r.customers / r.seconds)} customers/s)`);
     } catch (e) {

@@ -9,7 +9,7 @@ import { parseWrite } from './body.ts';
 import { asRosterError, errorBody } from './errors.ts';
 import { customerListQuery } from './list-params.ts';
 import { customerId, type RawQuery } from './query-values.ts';
-import { renderCustomer } from './render.ts';
+import { CUSTOMER_FIELDS, renderCustomer } from './render.ts';
 import { createSpiriiCustomer, deleteSpiriiCustomer, updateSpiriiCustomer } from './writes.ts';
 import type { Customer } from '../../core/model.ts';
 
@@ -50,7 +50,7 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   app.get('/v2/customers', { schema: HIDDEN }, async (req) => {
     const q = customerListQuery(req.query as RawQuery);
-    const r = await runList<Customer>(db, who(req).accountId, q);
+    const r = await runList<Customer>(db, who(req).accountId, { ...q, fields: CUSTOMER_FIELDS });
     const page = q.page as { limit: number; offset: number };
     return { data: r.records.map(renderCustomer), count: r.total ?? 0, limit: page.limit, offset: page.offset };
   });
