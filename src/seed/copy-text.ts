@@ -28,7 +28,7 @@ export function copyField(v: unknown): string {
 
 export const copyLine = (values: unknown[]) => values.map(copyField).join('\t') + '\n';
 
-export const CUSTOMER_COLUMNS = ['account_id', 'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'kyb_status', 'kyc_links', 'application', 'provider_statuses', 'attributes', 'metadata', 'parent_id', 'parent_name', 'ancestors', 'operator_id', 'operator_name', 'is_sub_client', 'created_at', 'updated_at', 'deleted_at', 'created_by'];
+export const CUSTOMER_COLUMNS = ['account_id', 'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'kyb_status', 'kyc_links', 'application', 'provider_statuses', 'attributes', 'metadata', 'parent_id', 'parent_name', 'ancestors', 'operator_id', 'operator_name', 'is_sub_client', 'created_at', 'updated_at', 'deleted_at', 'created_by', 'parent_number', 'operator_number'];
 export const PRODUCT_COLUMNS = ['account_id', 'customer_id', 'product', 'kyc_status', 'kyc_approved_at', 'current_market_value', 'created_at', 'updated_at'];
 export const USER_COLUMNS = ['account_id', 'id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at'];
 
@@ -39,6 +39,7 @@ export const USER_COLUMNS = ['account_id', 'id', 'first_name', 'last_name', 'ema
 const PROVIDER_JSON = Array.from({ length: PROVIDER_STATUS_COUNT }, (_, i) => JSON.stringify(providerStatusesOf(i)));
 const ATTRIBUTES_JSON = Array.from({ length: ATTRIBUTE_SET_COUNT }, (_, i) => JSON.stringify(attributesOf(i)));
 const text = (v: string | null | undefined) => (v == null ? '\\N' : esc(v));
+const num = (v: number | undefined) => (v === undefined ? '\\N' : String(v));
 // Ids, statuses and numbers are base62, fixed words or digits: nothing to escape or quote in
 // JSON. Rows are joined from arrays rather than template strings: V8 builds a template as a
 // chain of small pieces that must be copied together again when written, twice the work.
@@ -64,7 +65,7 @@ export function customerRows(accountId: string, r: RawCustomer): { customer: str
     account, r.id, String(r.number), r.uuid, externalIdOf(r.number), r.type, esc(r.name), text(r.first), text(r.last), esc(r.email), phoneOf(r.number), r.country, r.kybStatus,
     linkJson(r), applicationJson(r), PROVIDER_JSON[r.providerStatus], ATTRIBUTES_JSON[r.attributes], '{}',
     text(r.parent?.id), text(r.parent?.name), ancestorsText(r.ancestors), text(r.operator?.id), text(r.operator?.name), r.isSubClient ? 'true' : 'false',
-    created, updated, r.deleted ? updated : '\\N', 'seed\n',
+    created, updated, r.deleted ? updated : '\\N', 'seed', num(r.parent?.number), `${num(r.operator?.number)}\n`,
   ].join('\t');
   let products = '';
   for (const p of r.products) {

@@ -28,9 +28,11 @@ export interface SeedCustomer {
   metadata: Record<string, unknown>;
   parent_id: string | null;
   parent_name: string | null;
+  parent_number: number | null;
   ancestors: string[];
   operator_id: string | null;
   operator_name: string | null;
+  operator_number: number | null;
   is_sub_client: boolean;
   created_at: Date;
   updated_at: Date;
@@ -62,8 +64,8 @@ export interface RawCustomer {
   providerStatus: number;
   /** Index for attributesOf. */
   attributes: number;
-  parent: { id: string; name: string } | undefined;
-  operator: { id: string; name: string } | undefined;
+  parent: Ref | undefined;
+  operator: Ref | undefined;
   ancestors: string[];
   isSubClient: boolean;
   createdMs: number;
@@ -72,7 +74,9 @@ export interface RawCustomer {
   products: { product: string; kycStatus: string; approved: boolean; value: string }[];
 }
 
-interface Node { id: string; name: string; type: CustomerType; ancestors: string[]; operator: { id: string; name: string } | undefined }
+/** A parent or operator as its descendants carry it. */
+interface Ref { id: string; name: string; number: number }
+interface Node extends Ref { type: CustomerType; ancestors: string[]; operator: Ref | undefined }
 
 const COUNTRIES = ['US', 'GB', 'DE', 'DK', 'NO', 'SE', 'FR', 'NL', 'ES', 'CA'];
 const PRODUCTS = ['crypto', 'securities', 'robo', 'roth_ira'];
@@ -134,7 +138,7 @@ export function* generateRaw(opts: { count: number; seed: number; firstNumber: n
     }
     const id = ksuidOf(createdMs, u32(), u32(), u32(), u32());
     const ancestors = parent ? [...parent.ancestors, parent.id] : [];
-    const operator = parent ? (parent.type === 'operator' ? { id: parent.id, name: parent.name } : parent.operator) : undefined;
+    const operator = parent ? (parent.type === 'operator' ? { id: parent.id, name: parent.name, number: parent.number } : parent.operator) : undefined;
 
     const hasApp = rnd() < 0.6;
     const appStatus = pick(APPLICATION_STATUSES);
@@ -169,8 +173,8 @@ export function* generateRaw(opts: { count: number; seed: number; firstNumber: n
       deleted: rnd() < 0.02,
       products,
     };
-    if (type === 'operator' && operators.length < 5000) operators.push({ id, name, type, ancestors, operator });
-    if ((type === 'business' || type === 'operator_subsidiary') && ancestors.length < MAX_DEPTH && owners.length < 20000) owners.push({ id, name, type, ancestors, operator });
+    if (type === 'operator' && operators.length < 5000) operators.push({ id, name, number, type, ancestors, operator });
+    if ((type === 'business' || type === 'operator_subsidiary') && ancestors.length < MAX_DEPTH && owners.length < 20000) owners.push({ id, name, number, type, ancestors, operator });
     yield raw;
   }
 }
@@ -196,9 +200,11 @@ export function toSeedCustomer(r: RawCustomer): SeedCustomer {
     metadata: {},
     parent_id: r.parent?.id ?? null,
     parent_name: r.parent?.name ?? null,
+    parent_number: r.parent?.number ?? null,
     ancestors: r.ancestors,
     operator_id: r.operator?.id ?? null,
     operator_name: r.operator?.name ?? null,
+    operator_number: r.operator?.number ?? null,
     is_sub_client: r.isSubClient,
     created_at: new Date(r.createdMs),
     updated_at: updated,

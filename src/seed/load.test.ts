@@ -69,6 +69,15 @@ for (const kind of STORES) {
           WHERE c.account_id = $1 AND (c.ancestors <> p.ancestors || p.id OR c.operator_id IS DISTINCT FROM (CASE WHEN p.type = 'operator' THEN p.id ELSE p.operator_id END))`, [a]),
         0,
       );
+      // The owner's and operator's names and numbers carried on each record are theirs.
+      const carried = `customers c LEFT JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
+          LEFT JOIN customers o ON o.account_id = c.account_id AND o.id = c.operator_id WHERE c.account_id = $1`;
+      assert.equal(
+        await count(store.db, `${carried} AND (c.parent_number IS DISTINCT FROM p.number OR c.parent_name IS DISTINCT FROM p.name
+          OR c.operator_number IS DISTINCT FROM o.number OR c.operator_name IS DISTINCT FROM o.name)`, [a]),
+        0,
+      );
+      assert.ok(await count(store.db, `${carried} AND c.operator_number IS NOT NULL AND c.parent_number <> c.operator_number`, [a]) > 0);
       assert.ok(await count(store.db, `customers WHERE account_id = $1 AND cardinality(ancestors) >= 3`, [a]) > 0);
       assert.equal(await count(store.db, `product_accounts p WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.account_id = p.account_id AND c.id = p.customer_id)`, []), 0);
     });

@@ -181,26 +181,29 @@ async function writeChildren(tx: Queryable, accountId: string, id: string, input
 }
 
 /**
- * Recomputes the derived hierarchy (ancestors, owner name, nearest operator) of a customer
+ * Recomputes the derived hierarchy (ancestors, owner name and number, nearest operator) of a customer
  * and everything below it, in one statement: a move, rename or retype changes them all.
  */
 export async function refreshHierarchy(tx: Queryable, accountId: string, rootId: string) {
   await tx.query(
     `WITH RECURSIVE tree AS (
-       SELECT c.id, c.type, c.name,
+       SELECT c.id, c.type, c.name, c.number,
               CASE WHEN p.id IS NULL THEN '{}'::text[] ELSE p.ancestors || p.id END AS ancestors,
-              p.name AS parent_name,
+              p.name AS parent_name, p.number AS parent_number,
               CASE WHEN p.type = 'operator' THEN p.id ELSE p.operator_id END AS operator_id,
-              CASE WHEN p.type = 'operator' THEN p.name ELSE p.operator_name END AS operator_name
+              CASE WHEN p.type = 'operator' THEN p.name ELSE p.operator_name END AS operator_name,
+              CASE WHEN p.type = 'operator' THEN p.number ELSE p.operator_number END AS operator_number
          FROM customers c LEFT JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
         WHERE c.account_id = $1 AND c.id = $2
        UNION ALL
-       SELECT k.id, k.type, k.name, t.ancestors || t.id, t.name,
+       SELECT k.id, k.type, k.name, k.number, t.ancestors || t.id, t.name, t.number,
               CASE WHEN t.type = 'operator' THEN t.id ELSE t.operator_id END,
-              CASE WHEN t.type = 'operator' THEN t.name ELSE t.operator_name END
+              CASE WHEN t.type = 'operator' THEN t.name ELSE t.operator_name END,
+              CASE WHEN t.type = 'operator' THEN t.number ELSE t.operator_number END
          FROM customers k JOIN tree t ON k.account_id = $1 AND k.parent_id = t.id
      )
-     UPDATE customers c SET ancestors = t.ancestors, parent_name = t.parent_name, operator_id = t.operator_id, operator_name = t.operator_name
+     UPDATE customers c SET ancestors = t.ancestors, parent_name = t.parent_name, parent_number = t.parent_number,
+            operator_id = t.operator_id, operator_name = t.operator_name, operator_number = t.operator_number
        FROM tree t WHERE c.account_id = $1 AND c.id = t.id`,
     [accountId, rootId],
   );

@@ -45,7 +45,7 @@ const CUSTOMER_COLUMNS = [
   'country', 'gender', 'date_of_birth', 'addresses', 'company', 'status', 'metadata', 'attributes',
   'marketing_consent', 'enrolled_by', 'term', 'favorite_store', 'contact_for', 'kyb_status', 'kyc_status',
   'kyc_links', 'provider_statuses', 'application', 'application_status', 'parent_id', 'ancestors', 'operator_id',
-  'parent_name', 'operator_name', 'is_sub_client', 'extensions', 'created_at', 'updated_at', 'deleted_at',
+  'parent_name', 'parent_number', 'operator_name', 'operator_number', 'is_sub_client', 'extensions', 'created_at', 'updated_at', 'deleted_at',
   'created_by', 'deleted_by',
 ];
 
@@ -57,10 +57,6 @@ const customerRecord = {
       FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json)`,
   tags: `coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
       FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json)`,
-  // Integer numbers of the owner and operator, for APIs that name customers by number:
-  // primary-key lookups in the same statement, never a query per row.
-  parent_number: `(SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.parent_id)`,
-  operator_number: `(SELECT o.number FROM customers o WHERE o.account_id = c.account_id AND o.id = c.operator_id)`,
 };
 
 export const RESOURCES: Record<Resource, ResourceDef> = {
