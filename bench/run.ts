@@ -125,6 +125,35 @@ async function main() {
     rows.push(line);
   }
   const rssMax = rssPeak.get(roster.pid!)!;
+
+  // Latency targets, measured without queueing: one client, one request at a time. At ten
+  // connections on two cores, a request's latency is mostly its wait behind the other nine.
+  const latencyRows: string[] = [];
+  const LATENCY = ['native: first page', `native: page at cursor depth ${N / 2}`, 'native: search, selective', 'native: search, common name token', 'native: count, unfiltered', 'native: count, one filter'];
+  for (const q of mix.filter((m) => LATENCY.includes(m.name))) {
+    const r = await autocannon({ url: q.url, headers: q.headers, connections: 1, duration: Math.max(3, Math.round(DURATION / 2)) });
+    const line = `| ${q.name} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} |`;
+    console.log(line);
+    latencyRows.push(line);
+  }
+  // A count right after a write to the account: the cached count is no longer current, so this
+  // is what a count costs on an account that is being written to.
+  const written = (await (await fetch(`${base}/v1/customers?limit=1&sort=-created_at`, { headers: key })).json()).data[0];
+  for (const [name, qs] of [['unfiltered', 'count=true&limit=1'], ['one filter', 'count=true&kyb_status=active&limit=1']]) {
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const patched = await fetch(`${base}/v1/customers/${written.id}`, { method: 'PATCH', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { bench: String(i) } }) });
+      if (patched.status !== 200) throw new Error(`PATCH: HTTP ${patched.status} ${await patched.text()}`);
+      const t = performance.now();
+      const r = await fetch(`${base}/v1/customers?${qs}`, { headers: key });
+      await r.arrayBuffer();
+      times.push(performance.now() - t);
+    }
+    times.sort((x, y) => x - y);
+    const line = `| native: count, ${name}, right after a write | ${times[20].toFixed(1)} | ${times[Math.floor(times.length * 0.99)].toFixed(1)} | ${times.at(-1)!.toFixed(1)} |`;
+    console.log(line);
+    latencyRows.push(line);
+  }
   const against = peerTable(peers, versus, perSecond);
 
   // The database floor: the statements Roster sends, through pgbench -M prepared: one client
@@ -168,6 +197,12 @@ Peers (bench/peers, same database, same load): ${peers.map((p) => `${p.name} ${p
 | query | req/s | p50 ms | p99 ms | non-2xx |
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
+
+Latency at one client (one request at a time; a count after a write: 40 rounds of PATCH then count):
+
+| query | p50 ms | p99 ms | max ms |
+| --- | --- | --- | --- |
+${latencyRows.join('\n')}
 
 Roster against peers (req/s; the ratio is Roster's throughput over the peer's):
 
