@@ -45,9 +45,8 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
       ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: anchorFor(base.sort, p.starting_after) } })
       : base;
     const r = await runList<Customer>(db, aid, { ...q, fields: CUSTOMER_FIELDS });
-    const last = r.records.at(-1);
     // since_datetime pages by its own timestamp; only the cursor walk gets a paging token.
-    if (p.since_datetime === undefined && r.hasMoreAfter && last && r.lastValues) reply.header('paging-token', encodeCursor(q.sort, r.lastValues, last.id));
+    if (p.since_datetime === undefined && r.hasMoreAfter && r.lastValues && r.lastId) reply.header('paging-token', encodeCursor(q.sort, r.lastValues, r.lastId));
     if (r.total !== undefined) reply.header('total-count', String(r.total));
     exposeHeaders(reply, ['paging-token', 'total-count']);
     return r.records.map(renderCustomer);

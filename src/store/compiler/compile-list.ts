@@ -123,10 +123,20 @@ class ListCompiler {
 
   /** The record's select items: the fields the query asks for, or all of them. */
   private recordItems(): string {
-    const wanted = this.q.fields;
-    const items = Object.entries(this.def.record).filter(([name]) => !wanted || wanted.includes(name));
-    if (wanted) for (const name of wanted) if (!(name in this.def.record)) throw new Error(`${this.q.resource} records have no field ${name}`);
-    return items.map(([name, sql]) => (sql === `c.${name}` ? sql : `${sql} AS ${name}`)).join(', ');
+    const wanted = this.q.fields ?? this.def.record;
+    let lists = selectLists.get(this.def.record);
+    if (!lists) selectLists.set(this.def.record, (lists = new WeakMap()));
+    let items = lists.get(wanted);
+    if (items === undefined) {
+      const names = this.q.fields ?? Object.keys(this.def.record);
+      for (const name of names) if (!(name in this.def.record)) throw new Error(`${this.q.resource} records have no field ${name}`);
+      items = Object.entries(this.def.record)
+        .filter(([name]) => names.includes(name))
+        .map(([name, sql]) => (sql === `c.${name}` ? sql : `${sql} AS ${name}`))
+        .join(', ');
+      lists.set(wanted, items);
+    }
+    return items;
   }
 
   /** The exact count alone, with the write version it was taken at. */
@@ -327,6 +337,12 @@ class ListCompiler {
 }
 
 const SHORT_TERM = 3;
+
+/**
+ * Record select lists per resource, built once per declared field list (each dialect declares
+ * its own as a constant) or once for all fields: a list request should not rebuild them.
+ */
+const selectLists = new WeakMap<object, WeakMap<object, string>>();
 
 export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
   return new ListCompiler(q, opts).compile();
