@@ -4,9 +4,9 @@ import { openTestStore, type TestStore } from './support/stores.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
 import { inAccount } from '../src/store/db.ts';
-import { compileList } from '../src/store/compiler/compile-list.ts';
+import { compileList, type SearchTuning } from '../src/store/compiler/compile-list.ts';
 import { scopeQuery } from '../src/core/scope.ts';
-import { listQuery, eq, inList, type Filter, type SortKey } from '../src/core/list-query.ts';
+import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type SortTerm } from '../src/core/list-query.ts';
 
 // Plan tests, not timing tests: on a seeded account, a page in any sort order is an ordered
 // index scan (no sort of the account for 20 rows), and a search reaches the trigram index even
@@ -119,4 +119,79 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
     }
   });
+
+  // Which ways a trigram search took (see `adaptive` in compile-list.ts), read from EXPLAIN
+  // ANALYZE: each CTE of the statement, and whether it ran.
+  const analyze = async (q: ListQuery, opts: { generic?: boolean; tuning?: Partial<SearchTuning> } = {}) => {
+    const stmt = compileList(scopeQuery(q, account), { search: opts.tuning });
+    const lines = await inAccount(s.db, account, async (tx) => {
+      let rows: { 'QUERY PLAN': string }[];
+      if (opts.generic) {
+        await tx.query(`PREPARE search_plan AS ${stmt.text}`);
+        const args = stmt.params.map((p) => (Array.isArray(p) ? `'{${p.join(',')}}'` : `'${String(p).replace(/'/g, "''")}'`)).join(', ');
+        for (let i = 0; i < 8; i++) await tx.query(`EXECUTE search_plan(${args})`);
+        await tx.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+        rows = await tx.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE search_plan(${args})`);
+        await tx.query('DEALLOCATE search_plan');
+      } else {
+        rows = await tx.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${stmt.text}`, stmt.params);
+      }
+      return rows.map((r) => r['QUERY PLAN']);
+    });
+    const plan = lines.join('\n');
+    const ctes = new Map<string, string>();
+    for (let i = 0; i < lines.length; i++) {
+      const m = /^  CTE (\w+)$/.exec(lines[i]);
+      if (!m) continue;
+      let j = i + 1;
+      while (j < lines.length && lines[j].startsWith('    ')) j++;
+      ctes.set(m[1], lines.slice(i + 1, j).join('\n'));
+    }
+    const ran = (cte: string) => {
+      const body = ctes.get(cte);
+      assert.ok(body, `no CTE ${cte} in\n${plan}`);
+      return !/^\s*->\s+\S.*\(never executed\)/.test(body.split('\n')[0]);
+    };
+    // The lookup of every candidate, unbounded: the last resort of a common term.
+    const unbounded = lines.findIndex((l) => /roster_search_ids\('customers'::text, [^,]+\)\)?$/.test(l));
+    const gatheredAll = unbounded >= 0 && !/never executed/.test(lines[unbounded + 1] ?? '');
+    return { plan, ctes, ran, gatheredAll };
+  };
+  const search = (term: string, sort: SortTerm[], page: ListQuery['page'] = { kind: 'keyset', limit: 20 }) =>
+    listQuery({ resource: 'customers', search: { term, fields: ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'], mode: 'substring' }, sort, page });
+
+  for (const generic of [false, true]) {
+    const how = generic ? ', after repeated executions under a forced generic plan' : '';
+    for (const [sort, index] of [[[{ key: 'name', dir: 'asc' }], 'customers_sort_name_idx'], [[{ key: 'created_at', dir: 'desc' }], 'customers_created_at_idx']] as const) {
+      test(`a common term walks the ${sort[0].key} index and never gathers its candidates${how}`, async () => {
+        const { plan, ctes, ran, gatheredAll } = await analyze(search('example', [...sort]), { generic });
+        assert.ok(ran('walk_short'), plan);
+        assert.match(ctes.get('walk_short')!, new RegExp(`Index Scan( Backward)? using ${index}`), plan);
+        assert.ok(!ran('cand'), plan);
+        assert.ok(!ran('walk_long'), plan);
+        assert.ok(!gatheredAll, plan);
+        assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
+      });
+    }
+
+    test(`a selective term sorts the candidates the trigram index found${how}`, async () => {
+      const term = (await someId()).email.split('@')[0];
+      const { plan, ran, gatheredAll } = await analyze(search(term, [{ key: 'created_at', dir: 'asc' }]), { generic });
+      assert.ok(ran('cand'), plan);
+      assert.match(plan, /CTE cand\n\s+->\s+ProjectSet \(actual rows=1 loops=1\)/, plan);
+      assert.ok(!ran('walk_long'), plan);
+      assert.ok(!gatheredAll, plan);
+      assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
+    });
+
+    test(`a term too common to sort and too rare for the short walk takes the longer walk${how}`, async () => {
+      const [{ term }] = await s.db.query<{ term: string }>(`SELECT lower(last_name) AS term FROM customers WHERE account_id = $1 AND last_name ~ '^[A-Za-z]+$' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`, [account]);
+      // Tuned down so this account's few hundred matches count as common.
+      const { plan, ctes, ran, gatheredAll } = await analyze(search(term, [{ key: 'created_at', dir: 'asc' }], { kind: 'keyset', limit: 20, after: { id: (await someId()).id } }), { generic, tuning: { cap: 50 } });
+      assert.ok(ran('walk_short') && ran('cand') && ran('walk_long'), plan);
+      assert.match(ctes.get('walk_long')!, /Index Scan using customers_created_at_idx/, plan);
+      assert.ok(!gatheredAll, plan);
+      assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
+    });
+  }
 });

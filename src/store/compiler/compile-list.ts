@@ -30,6 +30,17 @@ export interface ListRow {
 export interface CompileOptions {
   /** Count in this statement; off when a cached count may still be current. */
   count?: boolean;
+  /** How a trigram search picks its way (see `adaptive`); tests force each way with these. */
+  search?: Partial<SearchTuning>;
+}
+
+export interface SearchTuning {
+  /** Candidates a list is willing to gather and sort; past this many the term is common. */
+  cap: number;
+  /** Rows the first, short walk reads per match it needs. */
+  short: number;
+  /** Rows the longer walk reads per match it needs before it sorts every candidate instead. */
+  walk: number;
 }
 
 class Params {
@@ -49,76 +60,163 @@ class ListCompiler {
   private readonly p = new Params();
   private readonly def: ResourceDef;
   private readonly account: string;
+  private readonly tuning: SearchTuning;
+  private trigram?: TrigramSearch;
 
   constructor(private readonly q: ScopedQuery, private readonly opts: CompileOptions = {}) {
     this.def = RESOURCES[q.resource];
     this.account = this.p.add(q.accountId, 'text');
+    this.tuning = { ...SEARCH_TUNING, ...opts.search };
   }
 
   compile(): Statement {
     const { q, def } = this;
-    const where = [`c.account_id = ${this.account}`, this.filter(q.filter), this.search()].filter((s) => s !== 'TRUE');
-    // A search is planned on its own (OFFSET 0 keeps the subquery from being flattened): the
-    // trigram index finds the matches, then they are ordered. Left to itself, the planner may
-    // instead walk a sort-key index hoping to meet matches early, and read the whole account.
-    const base = q.search && !this.isShortSearch()
-      ? `FROM (SELECT c.* FROM ${def.table} c WHERE ${where.join(' AND ')} OFFSET 0) c WHERE TRUE`
-      : `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
+    const scope = [`c.account_id = ${this.account}`, this.filter(q.filter)].filter((s) => s !== 'TRUE');
+    const trigram = this.trigramSearch();
+    const where = trigram ? scope : [...scope, this.search()].filter((s) => s !== 'TRUE');
+    const base = trigram ? this.candidates(scope, trigram, this.allCandidates(trigram)) : `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
     const keys = this.sortTerms();
     const page = q.page;
-    let anchorCte = '';
+    const ctes: string[] = [];
     let anchorFound = 'NULL::boolean';
     let otherSide = 'NULL::boolean';
     let keysetCond = '';
     let backward = false;
-    let offset = '';
+    let skip: string | undefined;
+    let values: string[] = [];
 
     if (page.kind === 'keyset') {
       const anchor = page.after ?? page.before;
       backward = page.before !== undefined && page.after === undefined;
       if (page.after && page.before) throw new RosterError('invalid_request', 'A page cannot start after one record and end before another');
       if (anchor) {
-        const values = this.anchorValues(anchor, keys);
+        values = this.anchorValues(anchor, keys);
         if (!('values' in anchor)) {
           const [name, value] = 'number' in anchor ? ['number', anchor.number] : 'uuid' in anchor ? ['uuid', anchor.uuid] : ['id', anchor.id];
           const f = this.field(name);
-          anchorCte = `WITH anchor AS (SELECT ${keys.map((k, i) => `${this.sortSql(k)} AS k${i}`).join(', ')} FROM ${def.table} c WHERE c.account_id = ${this.account} AND ${f.sql} = ${this.value(f, value)})\n`;
+          ctes.push(`anchor AS (SELECT ${keys.map((k, i) => `${this.sortSql(k)} AS k${i}`).join(', ')} FROM ${def.table} c WHERE c.account_id = ${this.account} AND ${f.sql} = ${this.value(f, value)})`);
           anchorFound = 'EXISTS (SELECT 1 FROM anchor)';
         }
         keysetCond = ' AND ' + this.compare(keys, values, backward ? 'before' : 'after', false);
-        // Probed in index order from the anchor outwards, so it reads one entry; as a bare EXISTS
-        // the planner may pick a scan that reads the account when few records lie on that side.
-        const outwards = keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'DESC' : 'ASC'}`).join(', ');
-        otherSide = `coalesce((SELECT true ${base} AND ${this.compare(keys, values, backward ? 'after' : 'before', true)} ORDER BY ${outwards} LIMIT 1), false)`;
       }
     } else {
-      offset = ` OFFSET ${this.p.add(page.offset, 'bigint')}`;
+      skip = this.p.add(page.offset, 'bigint');
     }
+    const offset = skip ? ` OFFSET ${skip}` : '';
 
-    const order = keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'ASC' : 'DESC'}`).join(', ');
+    const order = this.orderBy(keys, backward);
     const sortValues = `json_build_array(${keys.map((k) => this.sortSql(k)).join(', ')})`;
+    const limit = page.limit;
+    let rows: string;
+    if (trigram) {
+      if (page.kind === 'keyset' && values.length) {
+        // One match on the other side of the anchor, found the way the page's are, read
+        // outwards from the anchor: next to a page of a common term, the walk meets one at once.
+        const other = ' AND ' + this.compare(keys, values, backward ? 'after' : 'before', true);
+        otherSide = `EXISTS (${this.adaptive(ctes, 'other', scope, trigram, other, this.orderBy(keys, !backward), 1)})`;
+      }
+      ctes.unshift(`cand AS MATERIALIZED (SELECT roster_search_ids('${def.table}', ${trigram.probe}, ${this.tuning.cap + 1}) AS id)`);
+      const ids = this.adaptive(ctes, 'walk', scope, trigram, keysetCond, order, limit + 1, skip);
+      rows = `SELECT c.* FROM ${def.table} c WHERE c.account_id = ${this.account} AND c.id IN (${ids})`;
+    } else {
+      if (page.kind === 'keyset' && values.length) {
+        // Probed in index order from the anchor outwards, so it reads one entry; as a bare EXISTS
+        // the planner may pick a scan that reads the account when few records lie on that side.
+        const outwards = this.orderBy(keys, !backward);
+        otherSide = `coalesce((SELECT true ${base} AND ${this.compare(keys, values, backward ? 'after' : 'before', true)} ORDER BY ${outwards} LIMIT 1), false)`;
+      }
+      rows = `SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} LIMIT ${limit + 1}`;
+      if (offset) {
+        // A deep offset skips its rows by key alone (an index-only scan where the index covers
+        // the sort key), then fetches just the page's rows: skipping whole rows reads the heap
+        // for every one of them.
+        const key = keys.length === 1 && def.sortKeys[keys[0].key]!.unique ? this.sortSql(keys[0]) : 'c.id';
+        rows = `SELECT c.* FROM ${def.table} c WHERE c.account_id = ${this.account} AND ${key} IN (SELECT ${key} ${base}\n  ORDER BY ${order} LIMIT ${limit + 1}${offset})\n  ORDER BY ${order}`;
+      }
+    }
+    // A count with a search takes every candidate: exact, and as slow as the term is common.
     const total = q.count && this.opts.count !== false ? `(SELECT count(*) ${base})` : 'NULL::bigint';
     const version = q.count ? this.version() : 'NULL::bigint';
     // The page is fetched one record past the limit, which tells whether there is more on that
     // side; the extra record is dropped here, and a backward page is put back in forward order,
     // so the records leave as finished JSON text that can be passed through untouched.
-    const limit = page.limit;
-    let rows = `SELECT c.* ${base}${keysetCond}\n  ORDER BY ${order} LIMIT ${limit + 1}`;
-    if (offset) {
-      // A deep offset skips its rows by key alone (an index-only scan where the index covers
-      // the sort key), then fetches just the page's rows: skipping whole rows reads the heap
-      // for every one of them.
-      const key = keys.length === 1 && def.sortKeys[keys[0].key]!.unique ? this.sortSql(keys[0]) : 'c.id';
-      rows = `SELECT c.* FROM ${def.table} c WHERE c.account_id = ${this.account} AND ${key} IN (SELECT ${key} ${base}\n  ORDER BY ${order} LIMIT ${limit + 1}${offset})\n  ORDER BY ${order}`;
-    }
     const forward = `c._rn ${backward ? 'DESC' : 'ASC'}`;
     const text =
-      `${anchorCte}SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > ${limit}, false) AS more,\n` +
+      (ctes.length ? `WITH ${ctes.join(',\n')}\n` : '') +
+      `SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > ${limit}, false) AS more,\n` +
       `  ${anchorFound} AS anchor_found,\n  ${otherSide} AS has_other_side,\n  ${total} AS total,\n  ${version} AS version\n` +
       `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${this.recordItems()}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
       `    json_agg(json_build_array(${sortValues}, c.id) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS keys, count(*) AS fetched\n` +
       `  FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _rn FROM (${rows}) c) c) p`;
     return { text, params: this.p.values, prepare: this.preparable() };
+  }
+
+  private orderBy(keys: SortTerm[], backward: boolean): string {
+    return keys.map((k) => `${this.sortSql(k)} ${(k.dir === 'asc') !== backward ? 'ASC' : 'DESC'}`).join(', ');
+  }
+
+  /**
+   * The ids of the first `need` matches of a trigram search past `cond`, in `order`, after
+   * skipping `skip` of them. How they are found depends on how common the term is, which only the
+   * data can tell, so the statement finds out as it runs, cheapest question first. `<name>_way`
+   * settles on one of four ways, and each way's branch is guarded by that answer, which Postgres
+   * evaluates before it runs the branch (a one-time filter), so only the chosen one runs:
+   *
+   * 1. a short walk of the sort order's index, testing each row: a term matching more than one
+   *    row in `tuning.short` fills the page here, without touching the trigram index;
+   * 2. otherwise the bounded candidate lookup (`cand`): at most `tuning.cap` candidates means
+   *    the lookup found them all, and they are sorted;
+   * 3. otherwise a term that common is met every few hundred rows: a longer walk, at most
+   *    `tuning.walk` rows per match needed;
+   * 4. a walk that reaches its bound (the term is common overall but rare in this stretch of the
+   *    order, or among the filtered records) gives way to every candidate, sorted.
+   *
+   * A walk carries a sentinel, the last row it may read, so a walk that ran out of rows (its
+   * matches are all there are) is told apart from one cut short by its bound.
+   */
+  private adaptive(ctes: string[], name: string, scope: string[], t: TrigramSearch, cond: string, order: string, need: number, skip?: string): string {
+    const { def } = this;
+    // An offset page needs its skipped matches too, but the walks stay bounded by the page: a
+    // deep offset on a term that is not very common goes to the candidates, as it did before.
+    const wanted = skip ? `${need} + ${skip}` : String(need);
+    const offset = skip ? ` OFFSET ${skip}` : '';
+    const cols = [...new Set([...this.sortTerms().map((k) => this.sortSql(k)), 'c.id'])].join(', ');
+    // Only the sort keys and the verdict travel through a walk: narrow rows keep the row
+    // numbering cheap, and the page's own rows are read by id afterwards. The bound is a
+    // subquery so the planner does not take it for the rows the walk will read: a walk mostly
+    // stops long before it, and planned for all of them, a walk over a small account (or past
+    // a late anchor) became a sort of every remaining row.
+    const walk = (cte: string, bound: string) => {
+      ctes.push(
+        `${cte} AS MATERIALIZED (SELECT c.id, c._hit, c._n FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _n FROM (` +
+          `SELECT ${cols}, ${t.match} AS _hit FROM ${def.table} c WHERE ${scope.join(' AND ')}${cond} ORDER BY ${order} LIMIT ${bound}) c) c\n` +
+          `  WHERE (c._hit AND c._n < ${bound}) OR c._n = ${bound} ORDER BY ${order} LIMIT ${wanted})`,
+      );
+      return `NOT EXISTS (SELECT 1 FROM ${cte} w WHERE w._n = ${bound})`;
+    };
+    // The short walk is for the page alone: a match in every few rows fills it, offset or not.
+    // The longer walk also covers a shallow offset, up to as many matches again as the page.
+    const short = walk(`${name}_short`, `(SELECT ${need * this.tuning.short})`);
+    const long = walk(`${name}_long`, skip ? `(SELECT least(${need} + ${skip}, ${2 * need}) * ${this.tuning.walk})` : `(SELECT ${need * this.tuning.walk})`);
+    const way = `${name}_way`;
+    ctes.push(`${way} AS MATERIALIZED (SELECT CASE WHEN ${short} THEN 1 WHEN (SELECT count(*) FROM cand) <= ${this.tuning.cap} THEN 2 WHEN ${long} THEN 3 ELSE 4 END AS n)`);
+    const chosen = (n: number) => `(SELECT n FROM ${way}) = ${n}`;
+    const walked = (cte: string, n: number) => `(SELECT w.id FROM ${cte} w WHERE ${chosen(n)} AND w._hit ORDER BY w._n LIMIT ${need}${offset})`;
+    const sorted = (source: string, n: number) =>
+      `(SELECT c.id ${this.candidates(scope, t, source)} AND ${chosen(n)}${cond}\n    ORDER BY ${order} LIMIT ${need}${offset})`;
+    return [walked(`${name}_short`, 1), sorted('SELECT id FROM cand', 2), walked(`${name}_long`, 3), sorted(this.allCandidates(t), 4)].join('\n  UNION ALL ');
+  }
+
+  /** The matches among the ids `source` yields, as a FROM clause that more conditions extend. */
+  private candidates(scope: string[], t: TrigramSearch, source: string): string {
+    // OFFSET 0 keeps the subquery from being flattened: the candidates are found, then ordered.
+    // Left to itself, the planner may instead walk a sort-key index hoping to meet matches
+    // early, with no bound on how far it walks.
+    return `FROM (SELECT c.* FROM ${this.def.table} c WHERE ${[...scope, `c.id IN (${source})`, t.match].join(' AND ')} OFFSET 0) c WHERE TRUE`;
+  }
+
+  private allCandidates(t: TrigramSearch): string {
+    return `SELECT roster_search_ids('${this.def.table}', ${t.probe})`;
   }
 
   /** The record's select items: the fields the query asks for, or all of them. */
@@ -295,17 +393,31 @@ class ListCompiler {
     const s = this.q.search;
     if (!s || s.term === '') return 'TRUE';
     if (this.isShortSearch()) return this.shortSearch(s);
-    const term = likeEscape(s.term.toLowerCase());
-    const anywhere = this.p.add(`%${term}%`, 'text');
-    const fieldPattern = s.mode === 'prefix' ? this.p.add(`${term}%`, 'text') : anywhere;
+    const t = this.trigramSearch()!;
+    return `c.id IN (${this.allCandidates(t)}) AND ${t.match}`;
+  }
+
+  /**
+   * A term of three characters or more: the exact match of a row, and the pattern that finds
+   * its candidates through the trigram index (through roster_search_ids, which keeps the index
+   * usable under row-level security). The match tests the combined search column, which the
+   * candidates were found by, then each field, which keeps the exact semantics.
+   */
+  private trigramSearch(): TrigramSearch | undefined {
+    const s = this.q.search;
+    if (!s || s.term === '' || this.isShortSearch()) return undefined;
+    if (this.trigram) return this.trigram;
+    const term = s.term.toLowerCase();
+    const anywhere = this.p.add(`%${likeEscape(term)}%`, 'text');
+    const fieldPattern = s.mode === 'prefix' ? this.p.add(`${likeEscape(term)}%`, 'text') : anywhere;
     const checks = s.fields.map((name) => {
       const sql = this.def.search.fields[name];
       if (!sql) throw new RosterError('invalid_request', `${this.q.resource} cannot be searched by ${name}`);
       return `${sql} LIKE ${fieldPattern}`;
     });
-    // The trigram index narrows on the combined column (through roster_search_ids, which keeps
-    // the index usable under row-level security); the per-field test keeps the exact semantics.
-    return `c.id IN (SELECT roster_search_ids('${this.def.table}', ${anywhere})) AND (${checks.join(' OR ')})`;
+    const wide = probePattern(term);
+    const probe = wide === `%${likeEscape(term)}%` ? anywhere : this.p.add(wide, 'text');
+    return (this.trigram = { match: `c.search_text LIKE ${anywhere} AND (${checks.join(' OR ')})`, probe });
   }
 
   /**
@@ -343,6 +455,41 @@ const SHORT_TERM = 3;
  * its own as a constant) or once for all fields: a list request should not rebuild them.
  */
 const selectLists = new WeakMap<object, WeakMap<object, string>>();
+
+interface TrigramSearch {
+  /** The exact test of one row. */
+  match: string;
+  /** The LIKE pattern candidates are looked up by: every match matches it. */
+  probe: string;
+}
+
+/**
+ * A list gathers and sorts at most 3,000 candidates; a term with more is common, and a walk of
+ * the sort order meets it often enough: on an account of a million, every 330 rows or sooner, so
+ * a page of 20 takes about 7,000 rows. Below that the walk would read more rows than there are
+ * candidates to sort (measured at a million customers, where the two cost the same near 3,000
+ * matches when sorted by name, whose rows are scattered over the table). The short walk reads
+ * 50 rows per match needed (1,050 for a page of 20): about a millisecond on a selective term,
+ * which spares a term in one row in 50 or more the bounded lookup, whose cost grows with the
+ * posting lists it decodes (tens of milliseconds for "son" at a million). The longer walk stops
+ * after 1,000 rows per match, where sorting every candidate wins again.
+ */
+const SEARCH_TUNING: SearchTuning = { cap: 3000, short: 50, walk: 1000 };
+
+/**
+ * The pattern the trigram index is asked with. pg_trgm splits a pattern into words at every
+ * character that is not a letter or digit, and pads each word it splits off that way with
+ * blanks: "quigley.wyman.370000" asks for word-start and word-end trigrams ("  w", "  3",
+ * "an ", "00 ") whose posting lists hold a large share of the table, and the GIN scan decodes
+ * them whole. A wildcard splits words without padding, so each such character becomes `_` (any
+ * one character): the index is asked only for the trigrams inside the words, every match of
+ * the term still matches, and the exact pattern is tested on each candidate. A term with no run
+ * of three letters or digits keeps its own pattern, as it would yield no trigram at all.
+ */
+export function probePattern(term: string): string {
+  if (!/[\p{L}\p{N}]{3}/u.test(term)) return `%${likeEscape(term)}%`;
+  return `%${[...term].map((ch) => (/[\p{L}\p{N}]/u.test(ch) ? ch : '_')).join('')}%`;
+}
 
 export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
   return new ListCompiler(q, opts).compile();
