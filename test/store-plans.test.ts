@@ -4,7 +4,7 @@ import { openTestStore, type TestStore } from './support/stores.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
 import { inAccount } from '../src/store/db.ts';
-import { compileList, type SearchTuning } from '../src/store/compiler/compile-list.ts';
+import { compileCount, compileList, type SearchTuning, type Statement } from '../src/store/compiler/compile-list.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type SortTerm } from '../src/core/list-query.ts';
 
@@ -17,11 +17,11 @@ const SORT_KEYS: SortKey[] = ['id', 'number', 'name', 'type', 'party_type', 'kyb
 describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL ? false : 'runs on real PostgreSQL (npm test starts one)' }, () => {
   let s: TestStore;
   let account: string;
-  const explain = async (q: ReturnType<typeof listQuery>) => {
-    const stmt = compileList(scopeQuery(q, account));
+  const explainStatement = async (stmt: Statement) => {
     const rows = await inAccount(s.db, account, (tx) => tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${stmt.text}`, stmt.params));
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   };
+  const explain = (q: ReturnType<typeof listQuery>) => explainStatement(compileList(scopeQuery(q, account)));
 
   before(async () => {
     s = await openTestStore('postgres');
@@ -76,6 +76,40 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       });
     }
   }
+
+  // Counts the counters keep (migration 070): a few counter rows, never a pass over the records.
+  const KEPT: [string, ListQuery][] = [
+    ['the account', listQuery({ resource: 'customers', count: true })],
+    ['the account with deleted records', listQuery({ resource: 'customers', count: true, deleted: 'include' })],
+    ['deleted records only', listQuery({ resource: 'customers', count: true, deleted: 'only' })],
+    ['one type', listQuery({ resource: 'customers', filter: eq('type', 'business'), count: true })],
+    ['Dintero\'s default types', listQuery({ resource: 'customers', filter: inList('type', ['individual', 'business', 'operator', 'operator_subsidiary', 'employee', 'other']), count: true })],
+    ['kyc statuses', listQuery({ resource: 'customers', filter: inList('kyc_status', ['approved', 'in_review']), count: true, sort: [{ key: 'name', dir: 'asc' }] })],
+    ['sub-clients', listQuery({ resource: 'customers', filter: eq('is_sub_client', true), count: true })],
+    ['one country', listQuery({ resource: 'customers', filter: eq('country', 'DK'), count: true, page: { kind: 'offset', limit: 50, offset: 100 } })],
+    ['a user role', listQuery({ resource: 'users', filter: inList('role', ['admin']), count: true })],
+  ];
+  for (const [name, q] of KEPT) {
+    test(`a count of ${name} reads the counters, not the records`, async () => {
+      const table = q.resource === 'users' ? 'users' : 'customers';
+      const records = new RegExp(` on ${table}\\b`, 'g');
+      const count = await explainStatement(compileCount(scopeQuery(q, account)));
+      assert.match(count, /on (customer|user)_counts k/, count);
+      assert.doesNotMatch(count, records, count);
+      // In the page's statement the count adds the counters and no read of the records.
+      const page = await explain(q);
+      const pageAlone = await explain({ ...q, count: false });
+      assert.match(page, /on (customer|user)_counts k/, page);
+      assert.equal(page.match(records)?.length, pageAlone.match(records)?.length, page);
+    });
+  }
+
+  test('a count with two filters is still counted from the records', async () => {
+    const q = listQuery({ resource: 'customers', filter: { kind: 'and', filters: [eq('type', 'business'), eq('country', 'DK')] }, count: true });
+    const count = await explainStatement(compileCount(scopeQuery(q, account)));
+    assert.doesNotMatch(count, /customer_counts/, count);
+    assert.match(count, / on customers\b/, count);
+  });
 
   test('a deep offset page skips by key in an index-only scan, then reads only its own rows', async () => {
     await s.db.exec('VACUUM customers');

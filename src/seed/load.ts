@@ -108,6 +108,8 @@ export async function seed(db: Db, opts: SeedOptions): Promise<{ customers: numb
     // A stream may have committed its part before another failed: take it out again, so a
     // failed seed leaves no records behind. The numbers stay reserved.
     await db.query(`DELETE FROM customers WHERE account_id = $1 AND number >= $2 AND number < $3`, [accountId, first, first + opts.customers]).catch(() => {});
+    // That delete took from the counters rows a replica load had never added to them.
+    if (copyOptions.asReplica) await db.query(`SELECT roster_recount($1)`, [accountId]).catch(() => {});
   }
   rebuild('customers');
   rebuild('product_accounts');
@@ -115,8 +117,9 @@ export async function seed(db: Db, opts: SeedOptions): Promise<{ customers: numb
   if (failure) throw failure.reason;
   for (const r of rebuilt) if (r.status === 'rejected') throw r.reason;
 
-  // The write-version triggers did not fire for a load as a replica: do their work once.
-  if (copyOptions.asReplica) await db.query(`UPDATE account_modes SET write_version = write_version + 1 WHERE account_id = $1`, [accountId]);
+  // The write-version and counting triggers did not fire for a load as a replica: move the
+  // version on and count the account again, in one grouped pass (migration 070).
+  if (copyOptions.asReplica) await db.query(`SELECT roster_recount($1)`, [accountId]);
 
   function* userRows() {
     for (const u of generateUsers({ count: opts.users, seed: opts.seed })) yield copyLine([accountId, u.id, u.first_name, u.last_name, u.email, u.role, u.swift_enabled, u.created_at, u.created_at]);

@@ -1,7 +1,7 @@
 import { anchorName, type ListQuery, type ListResult } from '../core/list-query.ts';
 import { scopeQuery } from '../core/scope.ts';
 import { RosterError } from '../core/errors.ts';
-import { compileCount, compileList, type ListRow } from './compiler/compile-list.ts';
+import { compileCount, compileList, countIsKept, type ListRow } from './compiler/compile-list.ts';
 import { CountCache } from './count-cache.ts';
 import type { Db, Queryable } from './db.ts';
 
@@ -21,8 +21,10 @@ export function runList<T>(db: Db, accountId: string, query: ListQuery): Promise
 /** The same, through a connection (or transaction) already bound to this account. */
 export async function listIn<T>(tx: Queryable, accountId: string, query: ListQuery): Promise<ListPage<T>> {
   const scoped = scopeQuery(query, accountId);
-  // A count cached at the account's current write version is still exact: skip counting.
-  const countStmt = query.count ? compileCount(scoped) : undefined;
+  // A count the counters keep is read with the page, in its snapshot, whatever was written
+  // since. Any other count cached at the account's current write version is still exact: skip
+  // counting it again.
+  const countStmt = query.count && !countIsKept(scoped) ? compileCount(scoped) : undefined;
   const cached = countStmt && counts.get(countStmt);
   const stmt = compileList(scoped, { count: !cached });
   const [row] = await tx.query<ListRow>(stmt.text, stmt.params, { prepare: stmt.prepare });
@@ -36,7 +38,7 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
       row.version = fresh.version;
     }
     counts.set(countStmt, String(row.version), total);
-  }
+  } else if (query.count) total = Number(row.total);
   const page = query.page;
   if (page.kind === 'keyset' && (page.after || page.before) && row.anchor_found === false) {
     throw new RosterError('invalid_cursor', `No record ${anchorName((page.after ?? page.before)!)} exists to page from`);

@@ -2,6 +2,7 @@ import type { Anchor, CustomerRef, Filter, Scalar, SortTerm } from '../../core/l
 import type { ScopedQuery } from '../../core/scope.ts';
 import { RosterError } from '../../core/errors.ts';
 import { RESOURCES, type ResourceDef, type SqlType } from './resources.ts';
+import { keptCount, type KeptCount } from './kept-count.ts';
 
 /** One parameterized statement, and whether it may be prepared (see `preparable`). */
 export interface Statement {
@@ -134,9 +135,11 @@ class ListCompiler {
         rows = `SELECT c.* FROM ${def.table} c WHERE c.account_id = ${this.account} AND ${key} IN (SELECT ${key} ${base}\n  ORDER BY ${order} LIMIT ${limit + 1}${offset})\n  ORDER BY ${order}`;
       }
     }
-    // A count with a search takes every candidate: exact, and as slow as the term is common.
-    const total = q.count && this.opts.count !== false ? `(SELECT count(*) ${base})` : 'NULL::bigint';
-    const version = q.count ? this.version() : 'NULL::bigint';
+    // A kept count is read in the page's snapshot and needs no version to be cached under. A
+    // count with a search takes every candidate: exact, and as slow as the term is common.
+    const kept = q.count ? keptCount(q, def) : undefined;
+    const total = !q.count || this.opts.count === false ? 'NULL::bigint' : kept ? this.keptTotal(kept) : `(SELECT count(*) ${base})`;
+    const version = q.count && !kept ? this.version() : 'NULL::bigint';
     // The page is fetched one record past the limit, which tells whether there is more on that
     // side; the extra record is dropped here, and a backward page is put back in forward order,
     // so the records leave as finished JSON text that can be passed through untouched.
@@ -239,9 +242,26 @@ class ListCompiler {
 
   /** The exact count alone, with the write version it was taken at. */
   compileCount(): Statement {
+    const kept = keptCount(this.q, this.def);
+    if (kept) return { text: `SELECT ${this.keptTotal(kept)} AS total, ${this.version()} AS version`, params: this.p.values, prepare: true };
     const where = [`c.account_id = ${this.account}`, this.filter(this.q.filter), this.search()].filter((s) => s !== 'TRUE');
     const text = `SELECT count(*) AS total, ${this.version()} AS version FROM ${this.def.table} c WHERE ${where.join(' AND ')}`;
     return { text, params: this.p.values, prepare: this.preparable() };
+  }
+
+  /**
+   * A few counter rows, read in the statement's snapshot, so as exact as count(*). Values are
+   * cast to the field's type first, as a filter casts them, then to the counters' text form.
+   */
+  private keptTotal(k: KeptCount): string {
+    const conds = [`k.account_id = ${this.account}`, `k.dim = '${k.by?.field ?? ''}'`];
+    if (k.by) {
+      const f = this.field(k.by.field);
+      const values = this.arrayValue(f, k.by.values);
+      conds.push(`k.value = ANY(${f.type === 'text' ? values : `${values}::text[]`})`);
+    }
+    if (k.live.length < 2) conds.push(k.live.length === 0 ? 'FALSE' : k.live[0] ? 'k.live' : 'NOT k.live');
+    return `(SELECT coalesce(sum(k.n), 0)::bigint FROM ${k.table} k WHERE ${conds.join(' AND ')})`;
   }
 
   private version(): string {
@@ -305,6 +325,16 @@ class ListCompiler {
     return this.p.add(f.ci && typeof v === 'string' ? v.toLowerCase() : v, f.type);
   }
 
+  /**
+   * An array parameter of the field's type. Booleans go in as text and are cast in SQL:
+   * postgres.js declares an array of booleans as a single boolean, and once it knows the
+   * parameter is boolean[] it sends any string in it as false.
+   */
+  private arrayValue(f: { type: SqlType; ci?: boolean }, values: readonly Scalar[]): string {
+    if (f.type === 'boolean') return `${this.p.add(values.map(String), 'text[]' as SqlType)}::boolean[]`;
+    return this.p.add(values.map((v) => (f.ci && typeof v === 'string' ? v.toLowerCase() : v)), `${f.type}[]` as SqlType);
+  }
+
   /** A walker keyed by node kind: adding a kind is a compile error until it is handled here. */
   private filter(node: Filter): string {
     switch (node.kind) {
@@ -321,8 +351,7 @@ class ListCompiler {
       case 'in': {
         const f = this.field(node.field);
         if (node.values.length === 0) return 'FALSE';
-        const values = node.values.map((v) => (f.ci && typeof v === 'string' ? v.toLowerCase() : v));
-        return `${f.sql} = ANY(${this.p.add(values, `${f.type}[]` as SqlType)})`;
+        return `${f.sql} = ANY(${this.arrayValue(f, node.values)})`;
       }
       case 'range': {
         const f = this.field(node.field);
@@ -497,4 +526,9 @@ export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statemen
 
 export function compileCount(q: ScopedQuery): Statement {
   return new ListCompiler(q).compileCount();
+}
+
+/** Whether the query's count comes from the counters, and so costs the same after any write. */
+export function countIsKept(q: ScopedQuery): boolean {
+  return keptCount(q, RESOURCES[q.resource]) !== undefined;
 }

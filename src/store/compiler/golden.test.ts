@@ -48,6 +48,8 @@ const SHAPES: Record<string, ListQuery> = {
     deleted: 'include',
     page: { kind: 'keyset', limit: 10 },
   }),
+  'customers-kept-count-filter': listQuery({ resource: 'customers', filter: inList('kyc_status', ['approved', 'in_review']), sort: [{ key: 'created_at', dir: 'desc' }], count: true }),
+  'users-kept-count-deleted': listQuery({ resource: 'users', filter: eq('role', 'admin'), sort: [{ key: 'created_at', dir: 'desc' }], count: true, deleted: 'include' }),
   'users-search-prefix': listQuery({
     resource: 'users',
     filter: and(inList('role', ['admin']), eq('email', 'A@B.C')),

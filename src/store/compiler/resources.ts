@@ -30,6 +30,11 @@ export interface ResourceDef {
   };
   /** One record's JSON fields and the SQL of each, built in Postgres from the row aliased `c`. */
   record: Readonly<Record<string, string>>;
+  /**
+   * The counters kept on write (migration 070): their table, and the fields counted per value,
+   * which must be the ones the table's count-keys function lists.
+   */
+  counts: { table: string; fields: readonly Field[] };
 }
 
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
@@ -115,6 +120,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       prefix: { name: 'c.sort_name', email: 'c.email_key' },
     },
     record: customerRecord,
+    counts: { table: 'customer_counts', fields: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'] },
   },
   users: {
     table: 'users',
@@ -147,5 +153,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       prefix: { name: 'c.sort_name', email: 'c.sort_email' },
     },
     record: columns(['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at']),
+    counts: { table: 'user_counts', fields: ['role'] },
   },
 };

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { and, eq, inList, listQuery, type ListQuery } from '../../core/list-query.ts';
+import { scopeQuery } from '../../core/scope.ts';
+import { keptCount } from './kept-count.ts';
+import { RESOURCES } from './resources.ts';
+
+const kept = (q: Partial<ListQuery>) => {
+  const scoped = scopeQuery(listQuery({ resource: 'customers', count: true, ...q }), 'T00000042');
+  return keptCount(scoped, RESOURCES[scoped.resource]);
+};
+
+test('the soft-delete rule alone picks live, deleted or all records', () => {
+  assert.deepEqual(kept({}), { table: 'customer_counts', live: [true], by: undefined });
+  assert.deepEqual(kept({ deleted: 'only' }), { table: 'customer_counts', live: [false], by: undefined });
+  assert.deepEqual(kept({ deleted: 'include' }), { table: 'customer_counts', live: [true, false], by: undefined });
+});
+
+test('one equality or in-list on a counted field is kept, however the and-nodes nest', () => {
+  assert.deepEqual(kept({ filter: eq('kyb_status', 'active') })?.by, { field: 'kyb_status', values: ['active'] });
+  assert.deepEqual(kept({ filter: and(inList('type', ['business', 'operator'])), deleted: 'include' })?.by, { field: 'type', values: ['business', 'operator'] });
+  assert.deepEqual(kept({ filter: { kind: 'and', filters: [{ kind: 'and', filters: [eq('is_sub_client', true)] }] } })?.by, { field: 'is_sub_client', values: [true] });
+  const users = scopeQuery(listQuery({ resource: 'users', count: true, filter: inList('role', ['admin']) }), 'T00000042');
+  assert.equal(keptCount(users, RESOURCES.users)?.table, 'user_counts');
+  // An empty search term searches nothing.
+  assert.ok(kept({ search: { term: '', fields: ['name'], mode: 'substring' } }));
+});
+
+test('anything more is counted row by row', () => {
+  assert.equal(kept({ filter: and(eq('type', 'business'), eq('country', 'DK')) }), undefined);
+  assert.equal(kept({ filter: and(eq('type', 'business'), eq('type', 'operator')) }), undefined);
+  assert.equal(kept({ filter: eq('email', 'a@b.c') }), undefined);
+  assert.equal(kept({ filter: { kind: 'childOf', parent: { by: 'id', value: 'x' } } }), undefined);
+  assert.equal(kept({ filter: { kind: 'or', filters: [eq('type', 'business')] } }), undefined);
+  assert.equal(kept({ filter: { kind: 'not', filter: eq('type', 'business') } }), undefined);
+  assert.equal(kept({ filter: { kind: 'null', field: 'country', isNull: true } }), undefined);
+  assert.equal(kept({ search: { term: 'smith', fields: ['name'], mode: 'substring' } }), undefined);
+});

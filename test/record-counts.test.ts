@@ -1,0 +1,198 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { STORES, openTestStore, type TestStore } from './support/stores.ts';
+import { COUNTED, countedCounters, keptCounters } from './support/record-counts.ts';
+import { createAccount } from '../src/store/accounts-repo.ts';
+import { createCustomer, deleteCustomer, updateCustomer } from '../src/store/customers-repo.ts';
+import { createUser, deleteUser, updateUser } from '../src/store/users-repo.ts';
+import { inAccount, isUniqueViolation } from '../src/store/db.ts';
+import { runList } from '../src/store/list.ts';
+import { countIsKept } from '../src/store/compiler/compile-list.ts';
+import { scopeQuery } from '../src/core/scope.ts';
+import { eq, inList, listQuery, type Field, type ListQuery, type Scalar } from '../src/core/list-query.ts';
+import { APPLICATION_DECISIONS, APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, USER_ROLES, type CustomerInput } from '../src/core/model.ts';
+import { seed } from '../src/seed/load.ts';
+import { prng } from '../src/seed/random.ts';
+
+// The oracle for counts kept on write: random writes of every kind (single records through the
+// repositories, multi-row statements, restores and hard deletes, bulk seeds with and without
+// triggers), each followed by the counters compared with count(*) over the records, and, every
+// few steps, every count a list can read from the counters compared through runList.
+
+const DELETED = ['exclude', 'include', 'only'] as const;
+const COUNTRIES = ['DK', 'SE', 'US', null];
+const STATUSES = ['active', 'blocked', 'Active', null];
+const LINK_STATUSES = ['created', 'completed', 'needs_review', 'pending', 'expired'];
+
+for (const kind of STORES) {
+  describe(`counts kept on write (${kind})`, () => {
+    let s: TestStore;
+    let a: string;
+    let b: string;
+    const rnd = prng(70);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    let seeds = 0;
+
+    before(async () => {
+      s = await openTestStore(kind);
+      a = (await createAccount(s.db, 'Counted')).account_id;
+      b = (await createAccount(s.db, 'Neighbour')).account_id;
+    });
+    after(() => s.close());
+
+    const randomFields = (): CustomerInput => {
+      const input: Record<string, unknown> = {};
+      if (rnd() < 0.6) input.type = pick(CUSTOMER_TYPES);
+      if (rnd() < 0.5) input.country = pick(COUNTRIES);
+      if (rnd() < 0.5) input.status = pick(STATUSES);
+      if (rnd() < 0.5) input.kyb_status = pick(KYB_STATUSES);
+      if (rnd() < 0.3) input.is_sub_client = rnd() < 0.5;
+      // kyc_status is derived from the application and the links: change it through them.
+      if (rnd() < 0.4) input.application = rnd() < 0.2 ? null : { id: 'app', status: pick(APPLICATION_STATUSES), ...(rnd() < 0.4 ? { decision: pick(APPLICATION_DECISIONS) } : {}) };
+      if (rnd() < 0.3) input.kyc_links = [{ provider: 'persona', link_type: 'persona', url: 'https://example.com', status: pick(LINK_STATUSES), created_at: new Date().toISOString() }];
+      return input as CustomerInput;
+    };
+
+    const ids = async (account: string, live: boolean) =>
+      (await s.db.query<{ id: string }>(`SELECT id FROM customers WHERE account_id = $1 AND (deleted_at IS NULL) = $2 ORDER BY id`, [account, live])).map((r) => r.id);
+    const userIds = async (account: string) => (await s.db.query<{ id: string }>(`SELECT id FROM users WHERE account_id = $1 AND deleted_at IS NULL ORDER BY id`, [account])).map((r) => r.id);
+
+    /** One random write; returns what it did, for failure messages. */
+    async function randomWrite(account: string): Promise<string> {
+      const r = rnd();
+      const live = await ids(account, true);
+      if (r < 0.25 || live.length === 0) {
+        await createCustomer(s.db, account, { type: 'individual', ...randomFields() });
+        return 'create';
+      }
+      if (r < 0.5) {
+        await updateCustomer(s.db, account, { by: 'id', value: pick(live) }, randomFields());
+        return 'update';
+      }
+      if (r < 0.6) {
+        await deleteCustomer(s.db, account, { by: 'id', value: pick(live) });
+        return 'soft delete';
+      }
+      if (r < 0.67) {
+        const deleted = await ids(account, false);
+        if (deleted.length === 0) return 'restore (none)';
+        try {
+          await inAccount(s.db, account, (tx) => tx.query(`UPDATE customers SET deleted_at = NULL, deleted_by = NULL WHERE account_id = $1 AND id = $2`, [account, pick(deleted)]));
+        } catch (e) {
+          if (!isUniqueViolation(e)) throw e;
+        }
+        return 'restore';
+      }
+      if (r < 0.74) {
+        const all = [...live, ...(await ids(account, false))];
+        await inAccount(s.db, account, (tx) => tx.query(`DELETE FROM customers WHERE account_id = $1 AND id = $2`, [account, pick(all)]));
+        return 'hard delete';
+      }
+      if (r < 0.8) {
+        // One statement over many records, moving some between counters and not others.
+        await inAccount(s.db, account, (tx) =>
+          tx.query(`UPDATE customers SET kyb_status = $2, is_sub_client = NOT is_sub_client WHERE account_id = $1 AND number % 3 = $3`, [account, pick(KYB_STATUSES), Math.floor(rnd() * 3)]),
+        );
+        return 'multi-row update';
+      }
+      if (r < 0.85) {
+        await inAccount(s.db, account, (tx) => tx.query(`UPDATE customers SET deleted_at = now() WHERE account_id = $1 AND deleted_at IS NULL AND number % 4 = $2`, [account, Math.floor(rnd() * 4)]));
+        return 'multi-row soft delete';
+      }
+      if (r < 0.9) {
+        // As a replica (no triggers, counted again at the end) or row by row with triggers.
+        const bulk = ++seeds % 2 === 0;
+        await seed(s.db, { accountId: account, customers: 120, users: 2, seed: 1000 + seeds, bulk });
+        return `seed (bulk: ${bulk})`;
+      }
+      const users = await userIds(account);
+      if (r < 0.95 || users.length === 0) {
+        await createUser(s.db, account, { first_name: 'U', last_name: String(seeds), email: `u${rnd().toString(36).slice(2)}@example.com`, role: pick(USER_ROLES) });
+        return 'create user';
+      }
+      if (r < 0.98) {
+        await updateUser(s.db, account, pick(users), { role: pick(USER_ROLES) });
+        return 'update user';
+      }
+      await deleteUser(s.db, account, pick(users));
+      return 'delete user';
+    }
+
+    async function assertCountersExact(step: string) {
+      for (const table of ['customers', 'users'] as const) {
+        for (const account of [a, b]) {
+          assert.deepEqual(await keptCounters(s.db, table, account), await countedCounters(s.db, table, account), `${table} counters of ${account} after ${step}`);
+        }
+      }
+    }
+
+    /** count(*) with the same meaning as the list, written here independently of the compiler. */
+    async function oracle(table: 'customers' | 'users', deleted: ListQuery['deleted'], field?: string, values?: Scalar[]): Promise<number> {
+      const conds = ['account_id = $1', deleted === 'exclude' ? 'deleted_at IS NULL' : deleted === 'only' ? 'deleted_at IS NOT NULL' : 'TRUE'];
+      if (field) conds.push(`${field}::text = ANY($2::text[])`);
+      const [{ n }] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${conds.join(' AND ')}`, field ? [a, values!.map(String)] : [a]);
+      return n;
+    }
+
+    async function assertListCounts(step: string) {
+      for (const table of ['customers', 'users'] as const) {
+        for (const deleted of DELETED) {
+          const cases: { field?: Field; values?: Scalar[]; q: ListQuery }[] = [{ q: listQuery({ resource: table, count: true, deleted, fields: ['id'], page: { kind: 'keyset', limit: 1 } }) }];
+          for (const field of COUNTED[table]) {
+            const present = (await s.db.query<{ v: string }>(`SELECT DISTINCT ${field}::text AS v FROM ${table} WHERE account_id = $1 AND ${field} IS NOT NULL ORDER BY 1`, [a])).map((r) => r.v);
+            const asValue = (v: string): Scalar => (field === 'is_sub_client' ? v === 'true' : v);
+            const one = asValue(present.length ? pick(present) : 'none');
+            const two = [asValue(present.length ? pick(present) : 'none'), asValue(field === 'is_sub_client' ? 'true' : 'no-such-value')];
+            for (const filter of [eq(field as Field, one), inList(field as Field, two)]) {
+              cases.push({ field: field as Field, values: filter.kind === 'eq' ? [one] : two, q: listQuery({ resource: table, filter, count: true, deleted, fields: ['id'], page: { kind: 'keyset', limit: 1 } }) });
+            }
+          }
+          for (const c of cases) {
+            assert.ok(countIsKept(scopeQuery(c.q, a)), `${table} ${c.field ?? 'all'} is read from the counters`);
+            const got = (await runList(s.db, a, c.q)).total;
+            const want = await oracle(table, deleted, c.field, c.values);
+            assert.equal(got, want, `${table} count, ${c.field ?? 'unfiltered'} ${JSON.stringify(c.values ?? [])}, deleted ${deleted}, after ${step}`);
+          }
+        }
+      }
+    }
+
+    test('the counters match count(*) after every write, and lists report them', async () => {
+      await seed(s.db, { accountId: a, customers: 300, users: 4, seed: 1000 + ++seeds, bulk: true });
+      await assertCountersExact('first seed');
+      const done: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        done.push(await randomWrite(rnd() < 0.85 ? a : b));
+        await assertCountersExact(`step ${i}: ${done.at(-1)}`);
+        if (i % 10 === 9) await assertListCounts(`step ${i}: ${done.slice(-10).join(', ')}`);
+      }
+      await assertListCounts('the last step');
+      // Every kind of write was exercised.
+      for (const kind of ['create', 'update', 'soft delete', 'restore', 'hard delete', 'multi-row update', 'seed (bulk: true)', 'seed (bulk: false)', 'create user', 'update user']) {
+        assert.ok(done.includes(kind), `no ${kind} among ${[...new Set(done)].join(', ')}`);
+      }
+    });
+
+    test('counts with more than one filter, or a search, are still counted row by row', async () => {
+      const two = listQuery({ resource: 'customers', filter: { kind: 'and', filters: [eq('type', 'business'), eq('country', 'DK')] }, count: true });
+      const search = listQuery({ resource: 'customers', search: { term: 'smith', fields: ['name'], mode: 'substring' }, count: true });
+      const other = listQuery({ resource: 'customers', filter: { kind: 'childOf', parent: { by: 'id', value: 'x' } }, count: true });
+      for (const q of [two, search, other]) assert.equal(countIsKept(scopeQuery(q, a)), false);
+      const [{ n }] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND type = 'business' AND country = 'DK'`, [a]);
+      assert.equal((await runList(s.db, a, two)).total, n);
+    });
+
+    test('a recount after the counters went wrong puts them right', async () => {
+      await s.db.query(`UPDATE customer_counts SET n = n + 5 WHERE account_id = $1`, [a]);
+      await s.db.query(`SELECT roster_recount($1)`, [a]);
+      await assertCountersExact('a recount');
+    });
+
+    test('an update that changes no counted field writes no counter', async () => {
+      const [id] = await ids(a, true);
+      const before0 = await s.db.query(`SELECT xmin::text AS x FROM customer_counts WHERE account_id = $1 ORDER BY dim, value, live`, [a]);
+      await updateCustomer(s.db, a, { by: 'id', value: id }, { name: 'Renamed' });
+      assert.deepEqual(await s.db.query(`SELECT xmin::text AS x FROM customer_counts WHERE account_id = $1 ORDER BY dim, value, live`, [a]), before0);
+    });
+  });
+}
