@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { nativeMix } from './native-mix.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,13 +51,7 @@ async function main() {
   const mid = await byNumber(Math.floor(N / 2));
   const selective = (await byNumber(Math.floor(N * 0.37))).email.split('@')[0];
   const mix = [
-    { name: 'native: first page', url: `${base}/v1/customers?limit=20`, headers: key },
-    { name: `native: page at cursor depth ~${N / 2}`, url: `${base}/v1/customers?limit=20&starting_after=${mid.id}`, headers: key },
-    { name: 'native: filtered + sorted page', url: `${base}/v1/customers?kyb_status=active&type=business&sort=-created_at&limit=20`, headers: key },
-    { name: 'native: search, selective', url: `${base}/v1/customers?search=${encodeURIComponent(selective)}&limit=20`, headers: key },
-    { name: 'native: search, common name token', url: `${base}/v1/customers?search=smith&limit=20`, headers: key },
-    { name: 'native: count, unfiltered', url: `${base}/v1/customers?count=true&limit=1`, headers: key },
-    { name: 'native: count, one filter', url: `${base}/v1/customers?count=true&kyb_status=active&limit=1`, headers: key },
+    ...nativeMix(base, key, { depthLabel: `~${N / 2}`, depthId: mid.id, selective }),
     { name: 'dakota: first page (name)', url: `${base}/dakota/customers`, headers: key },
     { name: 'spirii: offset 10% in', url: `${base}/spirii/v2/customers?limit=20&offset=${Math.floor(N / 10)}`, headers: { authorization: `Bearer ${demo.api_key}` } },
     { name: 'investifi: first page', url: `${base}/investifi/v1/users/?per_page=20`, headers: key },

@@ -20,6 +20,7 @@ import { listQuery, type ListQuery } from '../src/core/list-query.ts';
 import { customerListQuery } from '../src/dialects/native/list-params.ts';
 import { customerListQuery as spiriiListQuery } from '../src/dialects/spirii/list-params.ts';
 import { CUSTOMER_FIELDS as SPIRII_FIELDS } from '../src/dialects/spirii/render.ts';
+import { nativeMix } from './native-mix.ts';
 import { startPeers, comparisons, type Comparison, type Peer } from './peers/index.ts';
 
 const { values: args } = parseArgs({
@@ -82,13 +83,7 @@ async function main() {
   const mix: { name: string; url: string; headers: Record<string, string> }[] = [
     { name: 'bare handler: 9-column page of 20', url: `http://127.0.0.1:${barePort}/customers`, headers: {} },
     { name: 'bare handler: the statement Roster sends for its first page', url: `http://127.0.0.1:${sameSqlPort}/customers`, headers: {} },
-    { name: 'native: first page', url: `${base}/v1/customers?limit=20`, headers: key },
-    { name: `native: page at cursor depth ${N / 2}`, url: `${base}/v1/customers?limit=20&starting_after=${mid.id}`, headers: key },
-    { name: 'native: filtered + sorted page', url: `${base}/v1/customers?kyb_status=active&type=business&sort=-created_at&limit=20`, headers: key },
-    { name: 'native: search, selective', url: `${base}/v1/customers?search=${encodeURIComponent(selective)}&limit=20`, headers: key },
-    { name: 'native: search, common name token', url: `${base}/v1/customers?search=smith&limit=20`, headers: key },
-    { name: 'native: count, unfiltered', url: `${base}/v1/customers?count=true&limit=1`, headers: key },
-    { name: 'native: count, one filter', url: `${base}/v1/customers?count=true&kyb_status=active&limit=1`, headers: key },
+    ...nativeMix(base, key, { depthLabel: String(N / 2), depthId: mid.id, selective }),
     { name: 'dakota: first page (name)', url: `${base}/dakota/customers`, headers: key },
     { name: 'dakota: filtered + sorted, with total_count', url: `${base}/dakota/customers?kyb_statuses=active&sort_by=created_at&sort_dir=desc`, headers: key },
     { name: 'spirii: first page', url: `${base}/spirii/v2/customers?limit=20`, headers: bearer },

@@ -1,10 +1,11 @@
--- Search candidates, at most `lim` of them. A list asks for one more candidate than it is
--- willing to sort: when that many exist the term is common, and walking the sort order with the
--- match as a filter fills a page sooner than gathering every match would. The lookup stops at
--- the bound, so a common term costs the bound, not the number of its matches. Same guarantees as
--- the unbounded roster_search_ids (004): the account of the current transaction only, planned
--- per call with the actual pattern.
-CREATE FUNCTION roster_search_ids(tbl text, pattern text, lim bigint) RETURNS SETOF text
+-- Search candidates, at most `lim` of them (all of them when lim is NULL). A list asks for one
+-- more candidate than it is willing to sort: when that many exist the term is common, and
+-- walking the sort order with the match as a filter fills a page sooner than gathering every
+-- match would. The lookup stops at the bound, so a common term costs the bound, not the number
+-- of its matches. This replaces the unbounded function of 004, with the same guarantees: the
+-- account of the current transaction only, planned per call with the actual pattern.
+DROP FUNCTION roster_search_ids(text, text);
+CREATE FUNCTION roster_search_ids(tbl text, pattern text, lim bigint DEFAULT NULL) RETURNS SETOF text
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
   IF tbl NOT IN ('customers', 'users') THEN
