@@ -215,7 +215,12 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       const term = (await someId()).email.split('@')[0];
       const { plan, ran, gatheredAll } = await analyze(search(term, [{ key: 'created_at', dir: 'asc' }]), { generic });
       assert.ok(ran('cand'), plan);
-      assert.match(plan, /CTE cand\n\s+->\s+ProjectSet \(actual rows=1 loops=1\)/, plan);
+      // The seed sampled the trigrams: the term is known to be rare, so no walk is tried first.
+      assert.ok(!ran('walk_short'), plan);
+      // Asked with the term's rarest trigrams, the index returns a few hundred candidates at most
+      // (its one match among them), not the thousands a common term would.
+      const found = Number(/CTE cand\n\s+->\s+ProjectSet \(actual rows=(\d+) loops=1\)/.exec(plan)?.[1]);
+      assert.ok(found >= 1 && found <= 300, plan);
       assert.ok(!ran('walk_long'), plan);
       assert.ok(!gatheredAll, plan);
       assert.doesNotMatch(plan, /Seq Scan on customers/, plan);

@@ -5,6 +5,7 @@ import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import { buildApp } from '../http/app.ts';
 import { createAccount } from '../store/accounts-repo.ts';
+import { keepSearchSampled } from '../store/search-sample.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -32,7 +33,9 @@ program
     const { db, release } = await openConfigured(cfg, 'roster serve').catch(fail);
     const demo = await ensureDemo(db, { customers: opts.demoCustomers, users: 50 });
     const app = await buildApp({ db, logger: process.env.ROSTER_LOG !== 'off' });
+    const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
     const shutdown = async () => {
+      stopSampling();
       await app.close();
       await db.close();
       release();

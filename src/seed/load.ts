@@ -3,6 +3,7 @@ import type { CopyOptions, Db } from '../store/db.ts';
 import { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, copyLine, customerRows } from './copy-text.ts';
 import { generateRaw, generateUsers } from './generate.ts';
 import { dropIndexes, rebuildIndexes } from './indexes.ts';
+import { sampleSearch } from '../store/search-sample.ts';
 import { CHUNK_CHARS, ChunkQueue, share } from './streams.ts';
 
 // Bulk load through COPY, rows rendered in COPY's text format.
@@ -129,6 +130,7 @@ export async function seed(db: Db, opts: SeedOptions): Promise<{ customers: numb
   // index-only scan (a deep offset page's skip) reads the heap for every entry: 100k skipped
   // rows cost 80 ms instead of 22 ms at 1M. Vacuuming now marks them, and takes a second.
   await db.exec('VACUUM (ANALYZE) customers, product_accounts, users');
+  await sampleSearch(db);
   return { customers: opts.customers, users: opts.users, seconds: (performance.now() - started) / 1000 };
 }
 

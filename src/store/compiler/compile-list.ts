@@ -42,6 +42,8 @@ export interface SearchTuning {
   short: number;
   /** Rows the longer walk reads per match it needs before it sorts every candidate instead. */
   walk: number;
+  /** Whether a term the trigram sample shows to be rare goes to its candidates before any walk. */
+  rareFirst: boolean;
 }
 
 class Params {
@@ -116,7 +118,11 @@ class ListCompiler {
         const other = ' AND ' + this.compare(keys, values, backward ? 'after' : 'before', true);
         otherSide = `EXISTS (${this.adaptive(ctes, 'other', scope, trigram, other, this.orderBy(keys, !backward), 1)})`;
       }
-      ctes.unshift(`cand AS MATERIALIZED (SELECT roster_search_ids('${def.table}', ${trigram.probe}, ${this.tuning.cap + 1}) AS id)`);
+      ctes.unshift(
+        `cand AS MATERIALIZED (SELECT roster_search_ids('${def.table}', ${trigram.probe}, ${this.tuning.cap + 1}) AS id)`,
+        // The trigram sample found the term's rarest trigrams in few rows (migration 090).
+        `rare AS MATERIALIZED (SELECT ${this.tuning.rareFirst ? `roster_search_probe('${def.table}', ${trigram.probe}) <> ${trigram.probe}` : 'false'} AS yes)`,
+      );
       const ids = this.adaptive(ctes, 'walk', scope, trigram, keysetCond, order, limit + 1, skip);
       rows = `SELECT c.* FROM ${def.table} c WHERE c.account_id = ${this.account} AND c.id IN (${ids})`;
     } else {
@@ -165,6 +171,8 @@ class ListCompiler {
    * settles on one of four ways, and each way's branch is guarded by that answer, which Postgres
    * evaluates before it runs the branch (a one-time filter), so only the chosen one runs:
    *
+   * 0. a term whose rarest trigrams the sample puts in few rows goes straight to way 2: its
+   *    candidates cost a millisecond, a walk through rows that do not match costs several;
    * 1. a short walk of the sort order's index, testing each row: a term matching more than one
    *    row in `tuning.short` fills the page here, without touching the trigram index;
    * 2. otherwise the bounded candidate lookup (`cand`): at most `tuning.cap` candidates means
@@ -202,7 +210,8 @@ class ListCompiler {
     const short = walk(`${name}_short`, `(SELECT ${need * this.tuning.short})`);
     const long = walk(`${name}_long`, skip ? `(SELECT least(${need} + ${skip}, ${2 * need}) * ${this.tuning.walk})` : `(SELECT ${need * this.tuning.walk})`);
     const way = `${name}_way`;
-    ctes.push(`${way} AS MATERIALIZED (SELECT CASE WHEN ${short} THEN 1 WHEN (SELECT count(*) FROM cand) <= ${this.tuning.cap} THEN 2 WHEN ${long} THEN 3 ELSE 4 END AS n)`);
+    const few = `(SELECT count(*) FROM cand) <= ${this.tuning.cap}`;
+    ctes.push(`${way} AS MATERIALIZED (SELECT CASE WHEN (SELECT yes FROM rare) AND ${few} THEN 2 WHEN ${short} THEN 1 WHEN ${few} THEN 2 WHEN ${long} THEN 3 ELSE 4 END AS n)`);
     const chosen = (n: number) => `(SELECT n FROM ${way}) = ${n}`;
     const walked = (cte: string, n: number) => `(SELECT w.id FROM ${cte} w WHERE ${chosen(n)} AND w._hit ORDER BY w._n LIMIT ${need}${offset})`;
     const sorted = (source: string, n: number) =>
@@ -503,7 +512,7 @@ interface TrigramSearch {
  * posting lists it decodes (tens of milliseconds for "son" at a million). The longer walk stops
  * after 1,000 rows per match, where sorting every candidate wins again.
  */
-const SEARCH_TUNING: SearchTuning = { cap: 3000, short: 50, walk: 1000 };
+const SEARCH_TUNING: SearchTuning = { cap: 3000, short: 50, walk: 1000, rareFirst: true };
 
 /**
  * The pattern the trigram index is asked with. pg_trgm splits a pattern into words at every
