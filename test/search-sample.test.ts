@@ -49,13 +49,16 @@ for (const kind of STORES) {
     test('a narrowed pattern still matches every row the term matches, and is narrower for rare terms', async () => {
       let narrowed = 0;
       let several = 0;
-      // Terms cut from the stored texts: pieces of them, and whole names (their trigrams are
-      // common, so more than one is needed).
+      // Terms cut from the stored texts: pieces of them, whole names and phone numbers (whose
+      // trigrams are common, so more than one is needed).
       const terms: string[] = [];
       for (let i = 0; i < 160; i++) {
         const text = texts[(i * 7919) % texts.length];
         const start = (i * 31) % Math.max(1, text.length - 3);
-        terms.push(i % 4 === 0 ? text.split(' ').slice(0, 2).join(' ') : text.slice(start, start + 3 + (i % 18)).trim());
+        const words = text.split(' ');
+        if (i % 4 === 0) terms.push(words.slice(0, 2).join(' '));
+        else if (i % 4 === 1) terms.push(words.find((w) => w.startsWith('+')) ?? words[0]); // a phone number: several parts
+        else terms.push(text.slice(start, start + 3 + (i % 18)).trim());
       }
       // On an account this small one trigram mostly suffices; asked for fewer expected rows, the
       // probe takes several, as it does for a name token on a large table.

@@ -42,8 +42,11 @@ export interface SearchTuning {
   short: number;
   /** Rows the longer walk reads per match it needs before it sorts every candidate instead. */
   walk: number;
-  /** Whether a term the trigram sample shows to be rare goes to its candidates before any walk. */
-  rareFirst: boolean;
+  /**
+   * Whether the trigram sample (migration 090) orders the ways: a term it shows to be rare goes
+   * to its candidates before any walk, and a term it shows to be common never gathers them.
+   */
+  sample: boolean;
 }
 
 class Params {
@@ -77,7 +80,7 @@ class ListCompiler {
     const scope = [`c.account_id = ${this.account}`, this.filter(q.filter)].filter((s) => s !== 'TRUE');
     const trigram = this.trigramSearch();
     const where = trigram ? scope : [...scope, this.search()].filter((s) => s !== 'TRUE');
-    const base = trigram ? this.candidates(scope, trigram, this.allCandidates(trigram)) : `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
+    const base = trigram ? this.candidates(scope, trigram, this.allCandidates('(SELECT probe FROM sample)')) : `FROM ${def.table} c WHERE ${where.join(' AND ')}`;
     const keys = this.sortTerms();
     const page = q.page;
     const ctes: string[] = [];
@@ -119,9 +122,9 @@ class ListCompiler {
         otherSide = `EXISTS (${this.adaptive(ctes, 'other', scope, trigram, other, this.orderBy(keys, !backward), 1)})`;
       }
       ctes.unshift(
-        `cand AS MATERIALIZED (SELECT roster_search_ids('${def.table}', ${trigram.probe}, ${this.tuning.cap + 1}) AS id)`,
-        // The trigram sample found the term's rarest trigrams in few rows (migration 090).
-        `rare AS MATERIALIZED (SELECT ${this.tuning.rareFirst ? `roster_search_probe('${def.table}', ${trigram.probe}) <> ${trigram.probe}` : 'false'} AS yes)`,
+        // The pattern to ask the index with, and at most how many rows hold the term.
+        `sample AS MATERIALIZED (SELECT ${this.tuning.sample ? `* FROM roster_search_sample('${def.table}', ${trigram.probe}, ${Math.min(RARE, this.tuning.cap)})` : `${trigram.probe} AS probe, NULL::real AS most`})`,
+        `cand AS MATERIALIZED (SELECT roster_search_ids('${def.table}', (SELECT probe FROM sample), ${this.tuning.cap + 1}) AS id)`,
       );
       const ids = this.adaptive(ctes, 'walk', scope, trigram, keysetCond, order, limit + 1, skip);
       rows = `SELECT c.* FROM ${def.table} c WHERE c.account_id = ${this.account} AND c.id IN (${ids})`;
@@ -171,12 +174,14 @@ class ListCompiler {
    * settles on one of four ways, and each way's branch is guarded by that answer, which Postgres
    * evaluates before it runs the branch (a one-time filter), so only the chosen one runs:
    *
-   * 0. a term whose rarest trigrams the sample puts in few rows goes straight to way 2: its
-   *    candidates cost a millisecond, a walk through rows that do not match costs several;
+   * 0. a term whose rarest trigrams the trigram sample puts in few rows goes straight to way 2:
+   *    its candidates cost a millisecond, a walk through rows that do not match costs several;
    * 1. a short walk of the sort order's index, testing each row: a term matching more than one
    *    row in `tuning.short` fills the page here, without touching the trigram index;
    * 2. otherwise the bounded candidate lookup (`cand`): at most `tuning.cap` candidates means
-   *    the lookup found them all, and they are sorted;
+   *    the lookup found them all, and they are sorted. Skipped when the sample puts the term's
+   *    rarest trigram in more rows than that: the index would build the whole match bitmap
+   *    before the bound applies, which at 10M rows costs more than both walks;
    * 3. otherwise a term that common is met every few hundred rows: a longer walk, at most
    *    `tuning.walk` rows per match needed;
    * 4. a walk that reaches its bound (the term is common overall but rare in this stretch of the
@@ -211,12 +216,16 @@ class ListCompiler {
     const long = walk(`${name}_long`, skip ? `(SELECT least(${need} + ${skip}, ${2 * need}) * ${this.tuning.walk})` : `(SELECT ${need * this.tuning.walk})`);
     const way = `${name}_way`;
     const few = `(SELECT count(*) FROM cand) <= ${this.tuning.cap}`;
-    ctes.push(`${way} AS MATERIALIZED (SELECT CASE WHEN (SELECT yes FROM rare) AND ${few} THEN 2 WHEN ${short} THEN 1 WHEN ${few} THEN 2 WHEN ${long} THEN 3 ELSE 4 END AS n)`);
+    const rare = `(SELECT probe <> ${t.probe} FROM sample)`;
+    const common = `coalesce((SELECT most > ${this.tuning.cap} FROM sample), false)`;
+    ctes.push(
+      `${way} AS MATERIALIZED (SELECT CASE WHEN ${rare} AND ${few} THEN 2 WHEN ${short} THEN 1 WHEN NOT ${common} AND ${few} THEN 2 WHEN ${long} THEN 3 ELSE 4 END AS n)`,
+    );
     const chosen = (n: number) => `(SELECT n FROM ${way}) = ${n}`;
     const walked = (cte: string, n: number) => `(SELECT w.id FROM ${cte} w WHERE ${chosen(n)} AND w._hit ORDER BY w._n LIMIT ${need}${offset})`;
     const sorted = (source: string, n: number) =>
       `(SELECT c.id ${this.candidates(scope, t, source)} AND ${chosen(n)}${cond}\n    ORDER BY ${order} LIMIT ${need}${offset})`;
-    return [walked(`${name}_short`, 1), sorted('SELECT id FROM cand', 2), walked(`${name}_long`, 3), sorted(this.allCandidates(t), 4)].join('\n  UNION ALL ');
+    return [walked(`${name}_short`, 1), sorted('SELECT id FROM cand', 2), walked(`${name}_long`, 3), sorted(this.allCandidates('(SELECT probe FROM sample)'), 4)].join('\n  UNION ALL ');
   }
 
   /** The matches among the ids `source` yields, as a FROM clause that more conditions extend. */
@@ -227,8 +236,14 @@ class ListCompiler {
     return `FROM (SELECT c.* FROM ${this.def.table} c WHERE ${[...scope, `c.id IN (${source})`, t.match].join(' AND ')} OFFSET 0) c WHERE TRUE`;
   }
 
-  private allCandidates(t: TrigramSearch): string {
-    return `SELECT roster_search_ids('${this.def.table}', ${t.probe})`;
+  /** Every candidate, looked up by `probe` (the trigram sample's pattern where it has one). */
+  private allCandidates(probe: string): string {
+    return `SELECT roster_search_ids('${this.def.table}', ${probe})`;
+  }
+
+  /** The pattern to ask the trigram index with, in a statement without the `sample` step. */
+  private sampledProbe(t: TrigramSearch): string {
+    return this.tuning.sample ? `roster_search_probe('${this.def.table}', ${t.probe})` : t.probe;
   }
 
   /** The record's select items: the fields the query asks for, or all of them. */
@@ -432,7 +447,7 @@ class ListCompiler {
     if (!s || s.term === '') return 'TRUE';
     if (this.isShortSearch()) return this.shortSearch(s);
     const t = this.trigramSearch()!;
-    return `c.id IN (${this.allCandidates(t)}) AND ${t.match}`;
+    return `c.id IN (${this.allCandidates(this.sampledProbe(t))}) AND ${t.match}`;
   }
 
   /**
@@ -512,7 +527,9 @@ interface TrigramSearch {
  * posting lists it decodes (tens of milliseconds for "son" at a million). The longer walk stops
  * after 1,000 rows per match, where sorting every candidate wins again.
  */
-const SEARCH_TUNING: SearchTuning = { cap: 3000, short: 50, walk: 1000, rareFirst: true };
+/** Rows the trigram sample may expect to hold a term's rarest trigrams for the term to count as rare. */
+const RARE = 200;
+const SEARCH_TUNING: SearchTuning = { cap: 3000, short: 50, walk: 1000, sample: true };
 
 /**
  * The pattern the trigram index is asked with. pg_trgm splits a pattern into words at every

@@ -48,56 +48,91 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION roster_sample_search() FROM PUBLIC;
 
--- The pattern the index is asked with for `pattern` (a '%...%' pattern of letters, digits and
--- '_' for separators, as the compiler builds it): the rarest trigram, then the next rarest that
--- does not overlap those taken, until the rows expected to hold them all are `few`. They go in in
--- the term's order, '%bro%370%', which every row holding the term also matches, so the result
+-- Of each part of a term (a word, or three digits of a number) its rarest trigram: where it
+-- starts in the term, its share of the sample, and the word the part belongs to.
+CREATE FUNCTION roster_rarest_trigrams(tbl text, starts integer[], parts text[], words integer[], sampled integer)
+RETURNS TABLE (pos integer, share real, word integer)
+LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
+  SELECT DISTINCT ON (p.n) p.at + i - 1, coalesce(g.share, 0.5 / sampled)::real, p.word
+    FROM unnest(starts, parts, words) WITH ORDINALITY AS p (at, part, word, n)
+    CROSS JOIN LATERAL generate_series(1, length(p.part) - 2) i
+    LEFT JOIN search_trigrams g ON g.tbl = roster_rarest_trigrams.tbl AND g.trigram = substr(p.part, i, 3)
+   ORDER BY p.n, 2, 1
+$$;
+REVOKE ALL ON FUNCTION roster_rarest_trigrams(text, integer[], text[], integer[], integer) FROM PUBLIC;
+
+-- What the sample says of a term, given as `pattern` (a '%...%' pattern of letters, digits and
+-- '_' for separators, as the compiler builds it):
+--
+-- `probe`, the pattern to ask the index with: the rarest trigram of the term's rarest part, then
+-- that of the next rarest part, until the rows expected to hold them all are `few`. A part is a
+-- word, or three digits of a number. One trigram per word, because the trigrams of a word come
+-- together: the rows holding "mit" and "ith" are about those holding "smith", so multiplying
+-- their shares would call a common name rare; the digits of a number do not. The trigrams go in
+-- in the term's order, '%bro%370%', which every row holding the term also matches, so the result
 -- is a superset that the caller narrows with the full term. A pattern the sample cannot vouch
--- for (no sample, other characters, trigrams too common together) is returned as it is.
-CREATE FUNCTION roster_search_probe(tbl text, pattern text, few real DEFAULT 200) RETURNS text
+-- for (no sample, other characters, parts too common together) is returned as it is.
+--
+-- `most`, the rows of the table its rarest word is expected in (a number's parts multiplied): no
+-- more rows can hold the term, and for a one-word term the count is close. NULL without a sample.
+CREATE FUNCTION roster_search_sample(tbl text, pattern text, few real DEFAULT 200, OUT probe text, OUT most real)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
   body text;
   s record;
   r record;
+  run text;
+  at integer := 1;
+  starts integer[] := '{}';
+  parts text[] := '{}';
+  words integer[] := '{}';
   expected real;
   taken integer[] := '{}';
 BEGIN
+  probe := pattern;
   IF pattern !~ '^%[a-z0-9_]+%$' THEN
-    RETURN pattern;
+    RETURN;
   END IF;
-  SELECT * INTO s FROM search_samples x WHERE x.tbl = roster_search_probe.tbl;
+  SELECT * INTO s FROM search_samples x WHERE x.tbl = roster_search_sample.tbl;
   IF NOT FOUND THEN
-    RETURN pattern;
+    RETURN;
   END IF;
   body := substr(pattern, 2, length(pattern) - 2);
-  expected := s.table_rows;
-  FOR r IN
-    SELECT i, coalesce(g.share, 0.5 / s.sampled) AS share
-      FROM generate_series(1, length(body) - 2) i
-      LEFT JOIN search_trigrams g ON g.tbl = roster_search_probe.tbl AND g.trigram = substr(body, i, 3)
-     WHERE substr(body, i, 3) ~ '^[a-z0-9]{3}$'
-     ORDER BY 2, 1
-  LOOP
-    CONTINUE WHEN EXISTS (SELECT FROM unnest(taken) p WHERE abs(p - r.i) < 3);
-    taken := taken || r.i;
-    expected := expected * r.share;
-    EXIT WHEN expected <= few OR cardinality(taken) = 4;
+  WHILE at <= length(body) LOOP
+    run := substring(substr(body, at) FROM '^[a-z0-9]*');
+    IF run = '' THEN
+      at := at + 1;
+      CONTINUE;
+    END IF;
+    IF run ~ '^[0-9]+$' THEN
+      FOR k IN 0 .. length(run) / 3 - 1 LOOP
+        starts := starts || (at + 3 * k);
+        parts := parts || substr(run, 1 + 3 * k, 3);
+        words := words || at;
+      END LOOP;
+    ELSE
+      starts := starts || at;
+      parts := parts || run;
+      words := words || at;
+    END IF;
+    at := at + length(run);
   END LOOP;
-  IF cardinality(taken) = 0 OR expected > few THEN
-    RETURN pattern;
+  expected := s.table_rows;
+  SELECT s.table_rows * min(w.share) INTO most
+    FROM (SELECT exp(sum(ln(t.share))) AS share FROM roster_rarest_trigrams(tbl, starts, parts, words, s.sampled) t GROUP BY t.word) w;
+  FOR r IN SELECT t.pos, t.share FROM roster_rarest_trigrams(tbl, starts, parts, words, s.sampled) t ORDER BY t.share, t.pos
+  LOOP
+    taken := taken || r.pos;
+    expected := expected * r.share;
+    EXIT WHEN expected <= few;
+  END LOOP;
+  IF cardinality(taken) > 0 AND expected <= few THEN
+    probe := '%' || (SELECT string_agg(substr(body, p, 3), '%' ORDER BY p) FROM unnest(taken) p) || '%';
   END IF;
-  RETURN '%' || (SELECT string_agg(substr(body, p, 3), '%' ORDER BY p) FROM unnest(taken) p) || '%';
 END $$;
-REVOKE ALL ON FUNCTION roster_search_probe(text, text, real) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION roster_search_probe(text, text, real) TO roster_app;
+REVOKE ALL ON FUNCTION roster_search_sample(text, text, real) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION roster_search_sample(text, text, real) TO roster_app;
 
-CREATE OR REPLACE FUNCTION roster_search_ids(tbl text, pattern text, lim bigint DEFAULT NULL) RETURNS SETOF text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-BEGIN
-  IF tbl NOT IN ('customers', 'users') THEN
-    RAISE EXCEPTION 'roster_search_ids: unknown table %', tbl;
-  END IF;
-  RETURN QUERY EXECUTE format('SELECT id::text FROM %I WHERE account_id = $1 AND search_text LIKE $2 LIMIT $3', tbl)
-    USING current_setting('roster.account_id'), roster_search_probe(tbl, pattern), lim;
-END $$;
+CREATE FUNCTION roster_search_probe(tbl text, pattern text, few real DEFAULT 200) RETURNS text
+LANGUAGE sql STABLE AS $$ SELECT probe FROM roster_search_sample(tbl, pattern, few) $$;
+GRANT EXECUTE ON FUNCTION roster_search_probe(text, text, real) TO roster_app;
