@@ -48,19 +48,6 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION roster_sample_search() FROM PUBLIC;
 
--- Of each part of a term (a word, or three digits of a number) its rarest trigram: where it
--- starts in the term, its share of the sample, and the word the part belongs to.
-CREATE FUNCTION roster_rarest_trigrams(tbl text, starts integer[], parts text[], words integer[], sampled integer)
-RETURNS TABLE (pos integer, share real, word integer)
-LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
-  SELECT DISTINCT ON (p.n) p.at + i - 1, coalesce(g.share, 0.5 / sampled)::real, p.word
-    FROM unnest(starts, parts, words) WITH ORDINALITY AS p (at, part, word, n)
-    CROSS JOIN LATERAL generate_series(1, length(p.part) - 2) i
-    LEFT JOIN search_trigrams g ON g.tbl = roster_rarest_trigrams.tbl AND g.trigram = substr(p.part, i, 3)
-   ORDER BY p.n, 2, 1
-$$;
-REVOKE ALL ON FUNCTION roster_rarest_trigrams(text, integer[], text[], integer[], integer) FROM PUBLIC;
-
 -- What the sample says of a term, given as `pattern` (a '%...%' pattern of letters, digits and
 -- '_' for separators, as the compiler builds it):
 --
@@ -88,6 +75,9 @@ DECLARE
   words integer[] := '{}';
   expected real;
   taken integer[] := '{}';
+  k integer;
+  seen integer[] := '{}';
+  rows_of real[] := '{}';
 BEGIN
   probe := pattern;
   IF pattern !~ '^%[a-z0-9_]+%$' THEN
@@ -118,14 +108,30 @@ BEGIN
     at := at + length(run);
   END LOOP;
   expected := s.table_rows;
-  SELECT s.table_rows * min(w.share) INTO most
-    FROM (SELECT exp(sum(ln(t.share))) AS share FROM roster_rarest_trigrams(tbl, starts, parts, words, s.sampled) t GROUP BY t.word) w;
-  FOR r IN SELECT t.pos, t.share FROM roster_rarest_trigrams(tbl, starts, parts, words, s.sampled) t ORDER BY t.share, t.pos
+  -- Of each part its rarest trigram, rarest parts first. A lookup per trigram: joined instead,
+  -- the planner cannot see how few trigrams a term has and reads the whole table into a hash.
+  FOR r IN
+    SELECT * FROM (
+      SELECT DISTINCT ON (p.n) p.at + i - 1 AS pos, p.word,
+             coalesce((SELECT g.share FROM search_trigrams g WHERE g.tbl = roster_search_sample.tbl AND g.trigram = substr(p.part, i, 3)), 0.5 / s.sampled) AS share
+        FROM unnest(starts, parts, words) WITH ORDINALITY AS p (at, part, word, n)
+        CROSS JOIN LATERAL generate_series(1, length(p.part) - 2) i
+       ORDER BY p.n, 3, 1) rarest
+     ORDER BY share, pos
   LOOP
-    taken := taken || r.pos;
-    expected := expected * r.share;
-    EXIT WHEN expected <= few;
+    k := array_position(seen, r.word);
+    IF k IS NULL THEN
+      seen := seen || r.word;
+      rows_of := rows_of || (s.table_rows * r.share);
+    ELSE
+      rows_of[k] := rows_of[k] * r.share;
+    END IF;
+    IF expected > few THEN
+      taken := taken || r.pos;
+      expected := expected * r.share;
+    END IF;
   END LOOP;
+  most := (SELECT min(x) FROM unnest(rows_of) x);
   IF cardinality(taken) > 0 AND expected <= few THEN
     probe := '%' || (SELECT string_agg(substr(body, p, 3), '%' ORDER BY p) FROM unnest(taken) p) || '%';
   END IF;
