@@ -105,6 +105,7 @@ async function main() {
   const rssPeak = new Map<number, number>();
   // Roster's mix, then each peer's queries (which check their own answers before the load).
   type Load = { name: string; url: string; headers: Record<string, string>; method?: 'GET' | 'POST'; body?: string; pid: number; verify?: () => Promise<void> };
+  const cancelled: string[] = [];
   const loads: Load[] = [...mix.map((q) => ({ ...q, pid: roster.pid! })), ...peers.flatMap((p) => p.queries)];
   for (const q of loads) {
     if (q.verify) await q.verify();
@@ -120,6 +121,16 @@ async function main() {
     const line = `| ${q.name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
     console.log(line);
     rows.push(line);
+    // A statement whose client gave up (a peer's count of 10M rows outlasts autocannon's
+    // timeout) keeps a core busy long after its load: stop it, so it cannot slow what comes next.
+    const [left] = await db.query<{ n: number }>(
+      `SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'active'`,
+    );
+    if (left.n) {
+      console.log(`  (cancelled ${left.n} statements still running after "${q.name}")`);
+      cancelled.push(`${left.n} after "${q.name}"`);
+    }
   }
   const rssMax = rssPeak.get(roster.pid!)!;
 
@@ -198,7 +209,7 @@ Peers (bench/peers, same database, same load): ${peers.map((p) => `${p.name} ${p
 | query | req/s | p50 ms | p99 ms | non-2xx |
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
-
+${cancelled.length ? `\nStatements left running when a load ended, cancelled before the next: ${cancelled.join('; ')}.\n` : ''}
 Latency at one client (one request at a time; a count after a write: 40 rounds of PATCH then count):
 
 | query | p50 ms | p99 ms | max ms |
