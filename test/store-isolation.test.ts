@@ -36,5 +36,47 @@ for (const kind of STORES) {
       assert.deepEqual(names.map((r) => r.name), ['Also in A', 'In A']);
       await assert.rejects(inAccount(s.db, b, (tx) => tx.query(`INSERT INTO customers (account_id, id, number, uuid, type) VALUES ($1, 'x', 999, gen_random_uuid(), 'individual')`, [a])));
     });
+
+    // postgres.js returns its own array class; compare plain rows.
+    const rows = async (p: Promise<Record<string, unknown>[]>) => [...(await p)].map((r) => ({ ...r }));
+
+    test('a reader sees only its account, and leaves no role or account behind', async () => {
+      const session = `SELECT current_user AS who, coalesce(current_setting('roster.account_id', true), '') AS account`;
+      const names = `SELECT name FROM customers ORDER BY name`;
+      const owner = (await s.db.query<{ who: string }>(session))[0].who;
+      for (const prepare of [true, false, true]) {
+        for (const account of [a, b]) {
+          const expected = await rows(inAccount(s.db, account, (tx) => tx.query(names)));
+          assert.ok(expected.length > 0);
+          assert.deepEqual(await rows(s.db.reader(account).query(names, [], { prepare })), expected);
+          assert.deepEqual(await rows(s.db.reader(account).query(session, [], { prepare })), [{ who: 'roster_app', account }]);
+        }
+        assert.deepEqual(await rows(s.db.query(session, [], { prepare })), [{ who: owner, account: '' }]);
+      }
+    });
+
+    test('a failed read leaves the store as it was', async () => {
+      await assert.rejects(s.db.reader(a).query('SELECT 1/0', [], { prepare: true }), { code: '22012' });
+      await assert.rejects(s.db.reader(a).query('SELECT nope FROM customers'), { code: '42703' });
+      assert.deepEqual(await rows(s.db.query(`SELECT coalesce(current_setting('roster.account_id', true), '') AS account`)), [{ account: '' }]);
+      assert.equal((await s.db.reader(b).query('SELECT name FROM customers', [], { prepare: true })).length, 1);
+    });
+
+    test('reads interleaved with a write transaction each keep their own role and account', async () => {
+      const count = (acc: string) => s.db.reader(acc).query<{ n: number }>('SELECT count(*)::int AS n FROM customers', [], { prepare: true });
+      const [, counts] = await Promise.all([
+        inAccount(s.db, b, async (tx) => {
+          await tx.query(`SELECT 1`);
+          await new Promise((r) => setTimeout(r, 10));
+          assert.deepEqual(await rows(tx.query(`SELECT current_setting('roster.account_id') AS account`)), [{ account: b }]);
+          await tx.query(`UPDATE customers SET name = name`);
+        }),
+        Promise.all([a, b, a].map(count)),
+      ]);
+      assert.deepEqual(counts.map((r) => r[0].n), [2, 1, 2]);
+      await s.db.transaction(async (tx) => {
+        assert.deepEqual(await rows(tx.query(`SELECT coalesce(current_setting('roster.account_id', true), '') AS account`, [], { prepare: true })), [{ account: '' }]);
+      });
+    });
   });
 }

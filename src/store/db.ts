@@ -35,6 +35,9 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/** Makes the rest of the transaction run as the restricted role, for the account in $1. */
+export const ACCOUNT_SETUP = `SELECT set_config('role', 'roster_app', true), set_config('roster.account_id', $1, true)`;
+
 /**
  * Runs `fn` in one transaction as the restricted role with the account fixed, so row-level
  * security applies on top of the query's own account scope.
@@ -43,7 +46,7 @@ export async function inAccount<T>(db: Db, accountId: string, fn: (tx: Queryable
   return db.transaction(async (tx) => {
     // Pipelined with the caller's first statement: one round trip less per request. Order on
     // the connection is kept, and if the setup failed the transaction would refuse the rest.
-    const setup = tx.query(`SELECT set_config('role', 'roster_app', true), set_config('roster.account_id', $1, true)`, [accountId], { prepare: true });
+    const setup = tx.query(ACCOUNT_SETUP, [accountId], { prepare: true });
     const result = fn(tx);
     // Settle both first so neither rejection goes unobserved; a setup failure wins.
     await Promise.allSettled([setup, result]);

@@ -1,16 +1,24 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { inAccount, type Db, type Queryable, type QueryOptions } from './db.ts';
+import { ACCOUNT_SETUP, type Db, type Queryable, type QueryOptions } from './db.ts';
+import { PgliteStatements } from './pglite-statements.ts';
 
 /** The embedded store: Postgres compiled to WASM, kept on disk in `dataDir` (or in memory). */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const pg = await PGlite.create({ dataDir, extensions: { pg_trgm } });
-  const wrap = (s: { query: PGlite['query'] }): Queryable => ({
-    async query<T>(text: string, params: unknown[] = [], _opts: QueryOptions = {}) {
-      return (await s.query<T>(text, params)).rows;
+  const statements = new PgliteStatements(pg);
+  const root: Queryable = {
+    async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
+      if (opts.prepare) return statements.root<T>([{ text, params, prepare: true }]);
+      return (await pg.query<T>(text, params)).rows;
+    },
+  };
+  const wrap = (tx: Transaction): Queryable => ({
+    async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
+      if (!opts.prepare || tx.closed) return (await tx.query<T>(text, params)).rows;
+      return statements.inTransaction<T>([{ text, params, prepare: true }]);
     },
   });
-  const root = wrap(pg);
   const db: Db = {
     kind: 'pglite',
     query: root.query,
@@ -18,9 +26,17 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       await pg.exec(text);
     },
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
-    // One session serves everything in process, so each read takes its own short transaction.
+    // One session serves everything in process, so a read must not leave its role or account
+    // behind. The settings and the read go down together, before one Sync: outside a
+    // transaction block that is one implicit transaction, which the local settings end with.
     reader(accountId) {
-      return { query: (text, params, opts) => inAccount(db, accountId, (tx) => tx.query(text, params, opts)) };
+      return {
+        query: <T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) =>
+          statements.root<T>([
+            { text: ACCOUNT_SETUP, params: [accountId], prepare: true },
+            { text, params, prepare: opts.prepare ?? false },
+          ]),
+      };
     },
     async copyRows(table, columns, rows, options = {}) {
       const copy = async (s: { query: PGlite['query'] }) => {
