@@ -147,7 +147,8 @@ async function main() {
   // A count right after a write to the account: the cached count is no longer current, so this
   // is what a count costs on an account that is being written to.
   const written = (await (await fetch(`${base}/v1/customers?limit=1&sort=-created_at`, { headers: key })).json()).data[0];
-  for (const [name, qs] of [['unfiltered', 'count=true&limit=1'], ['one filter', 'count=true&kyb_status=active&limit=1']]) {
+  // Two filters are not kept by the counters: that count is made in the statement, every time.
+  for (const [name, qs] of [['unfiltered', 'count=true&limit=1'], ['one filter', 'count=true&kyb_status=active&limit=1'], ['two filters', 'count=true&kyb_status=active&type=business&limit=1']]) {
     const times: number[] = [];
     for (let i = 0; i < 40; i++) {
       const patched = await fetch(`${base}/v1/customers/${written.id}`, { method: 'PATCH', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { bench: String(i) } }) });
