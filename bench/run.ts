@@ -123,9 +123,10 @@ async function main() {
     rows.push(line);
     // A statement whose client gave up (a peer's count of 10M rows outlasts autocannon's
     // timeout) keeps a core busy long after its load: stop it, so it cannot slow what comes next.
-    const [left] = await db.query<{ n: number }>(
+    const [left] = await admin.unsafe<{ n: number }[]>(
       `SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'active'`,
+        WHERE datname = $1 AND backend_type = 'client backend' AND state = 'active'`,
+      [dbName],
     );
     if (left.n) {
       console.log(`  (cancelled ${left.n} statements still running after "${q.name}")`);
