@@ -123,11 +123,10 @@ async function main() {
     rows.push(line);
     // A statement whose client gave up (a peer's count of 10M rows outlasts autocannon's
     // timeout) keeps a core busy long after its load: stop it, so it cannot slow what comes next.
-    const [left] = await admin.unsafe<{ n: number }[]>(
-      `SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_stat_activity
-        WHERE datname = $1 AND backend_type = 'client backend' AND state = 'active'`,
-      [dbName],
-    );
+    // Requests in flight when the load stopped get two seconds to finish first.
+    const active = `FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND state = 'active'`;
+    for (let i = 0; i < 20 && (await admin.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n ${active}`, [dbName]))[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const [left] = await admin.unsafe<{ n: number }[]>(`SELECT count(pg_cancel_backend(pid))::int AS n ${active}`, [dbName]);
     if (left.n) {
       console.log(`  (cancelled ${left.n} statements still running after "${q.name}")`);
       cancelled.push(`${left.n} after "${q.name}"`);
