@@ -9,6 +9,12 @@ export const COUNTED = {
   users: ['role'],
 } as const;
 
+/** The pairs of counted fields counted together (migration 096), names in "C" order. */
+export const PAIRS = {
+  customers: COUNTED.customers.flatMap((f) => COUNTED.customers.filter((g) => f < g).map((g) => [f, g] as const)),
+  users: [] as (readonly [string, string])[],
+};
+
 export type CounterRow = { dim: string; value: string; live: boolean; n: number };
 
 const key = (r: CounterRow) => `${r.dim}\u0000${r.value}\u0000${r.live}`;
@@ -28,6 +34,9 @@ export async function keptCounters(db: Db, table: 'customers' | 'users', account
 export async function countedCounters(db: Db, table: 'customers' | 'users', account: string): Promise<Map<string, number>> {
   const arms = [`SELECT '' AS dim, '' AS value, deleted_at IS NULL AS live FROM ${table} WHERE account_id = $1`];
   for (const f of COUNTED[table]) arms.push(`SELECT '${f}', ${f}::text, deleted_at IS NULL FROM ${table} WHERE account_id = $1 AND ${f} IS NOT NULL`);
+  for (const [f, g] of PAIRS[table]) {
+    arms.push(`SELECT '${f},${g}', ${f}::text || chr(31) || ${g}::text, deleted_at IS NULL FROM ${table} WHERE account_id = $1 AND ${f} IS NOT NULL AND ${g} IS NOT NULL`);
+  }
   const rows = await db.query<CounterRow>(`SELECT dim, value, live, count(*)::int AS n FROM (${arms.join(' UNION ALL ')}) x GROUP BY 1, 2, 3`, [account]);
   return byKey(rows);
 }

@@ -278,12 +278,15 @@ class ListCompiler {
    * cast to the field's type first, as a filter casts them, then to the counters' text form.
    */
   private keptTotal(k: KeptCount): string {
-    const conds = [`k.account_id = ${this.account}`, `k.dim = '${k.by?.field ?? ''}'`];
-    if (k.by) {
-      const f = this.field(k.by.field);
-      const values = this.arrayValue(f, k.by.values);
-      conds.push(`k.value = ANY(${f.type === 'text' ? values : `${values}::text[]`})`);
-    }
+    const conds = [`k.account_id = ${this.account}`, `k.dim = '${k.by.map((b) => b.field).join(',')}'`];
+    const texts = k.by.map((b) => {
+      const f = this.field(b.field);
+      const values = this.arrayValue(f, b.values);
+      return f.type === 'text' ? values : `${values}::text[]`;
+    });
+    // A pair's counter holds both values, joined by chr(31) (migration 096).
+    if (texts.length === 1) conds.push(`k.value = ANY(${texts[0]})`);
+    if (texts.length === 2) conds.push(`k.value IN (SELECT a || chr(31) || b FROM unnest(${texts[0]}) a, unnest(${texts[1]}) b)`);
     if (k.live.length < 2) conds.push(k.live.length === 0 ? 'FALSE' : k.live[0] ? 'k.live' : 'NOT k.live');
     return `(SELECT coalesce(sum(k.n), 0)::bigint FROM ${k.table} k WHERE ${conds.join(' AND ')})`;
   }

@@ -11,23 +11,34 @@ const kept = (q: Partial<ListQuery>) => {
 };
 
 test('the soft-delete rule alone picks live, deleted or all records', () => {
-  assert.deepEqual(kept({}), { table: 'customer_counts', live: [true], by: undefined });
-  assert.deepEqual(kept({ deleted: 'only' }), { table: 'customer_counts', live: [false], by: undefined });
-  assert.deepEqual(kept({ deleted: 'include' }), { table: 'customer_counts', live: [true, false], by: undefined });
+  assert.deepEqual(kept({}), { table: 'customer_counts', live: [true], by: [] });
+  assert.deepEqual(kept({ deleted: 'only' }), { table: 'customer_counts', live: [false], by: [] });
+  assert.deepEqual(kept({ deleted: 'include' }), { table: 'customer_counts', live: [true, false], by: [] });
 });
 
 test('one equality or in-list on a counted field is kept, however the and-nodes nest', () => {
-  assert.deepEqual(kept({ filter: eq('kyb_status', 'active') })?.by, { field: 'kyb_status', values: ['active'] });
-  assert.deepEqual(kept({ filter: and(inList('type', ['business', 'operator'])), deleted: 'include' })?.by, { field: 'type', values: ['business', 'operator'] });
-  assert.deepEqual(kept({ filter: { kind: 'and', filters: [{ kind: 'and', filters: [eq('is_sub_client', true)] }] } })?.by, { field: 'is_sub_client', values: [true] });
+  assert.deepEqual(kept({ filter: eq('kyb_status', 'active') })?.by, [{ field: 'kyb_status', values: ['active'] }]);
+  assert.deepEqual(kept({ filter: and(inList('type', ['business', 'operator'])), deleted: 'include' })?.by, [{ field: 'type', values: ['business', 'operator'] }]);
+  assert.deepEqual(kept({ filter: { kind: 'and', filters: [{ kind: 'and', filters: [eq('is_sub_client', true)] }] } })?.by, [{ field: 'is_sub_client', values: [true] }]);
   const users = scopeQuery(listQuery({ resource: 'users', count: true, filter: inList('role', ['admin']) }), 'T00000042');
   assert.equal(keptCount(users, RESOURCES.users)?.table, 'user_counts');
   // An empty search term searches nothing.
   assert.ok(kept({ search: { term: '', fields: ['name'], mode: 'substring' } }));
 });
 
+test('two of them, on two counted fields, are kept as a pair, in the order of their names', () => {
+  assert.deepEqual(kept({ filter: and(eq('type', 'business'), inList('country', ['DK', 'SE'])) })?.by, [
+    { field: 'country', values: ['DK', 'SE'] },
+    { field: 'type', values: ['business'] },
+  ]);
+  assert.deepEqual(kept({ filter: and(eq('kyc_status', 'approved'), eq('kyb_status', 'active')), deleted: 'only' })?.by.map((b) => b.field), ['kyb_status', 'kyc_status']);
+  // Users count one field only: no pairs to keep.
+  const users = scopeQuery(listQuery({ resource: 'users', count: true, filter: and(eq('role', 'admin'), eq('role', 'viewer')) }), 'T00000042');
+  assert.equal(keptCount(users, RESOURCES.users), undefined);
+});
+
 test('anything more is counted row by row', () => {
-  assert.equal(kept({ filter: and(eq('type', 'business'), eq('country', 'DK')) }), undefined);
+  assert.equal(kept({ filter: and(eq('type', 'business'), eq('country', 'DK'), eq('status', 'active')) }), undefined);
   assert.equal(kept({ filter: and(eq('type', 'business'), eq('type', 'operator')) }), undefined);
   assert.equal(kept({ filter: eq('email', 'a@b.c') }), undefined);
   assert.equal(kept({ filter: { kind: 'childOf', parent: { by: 'id', value: 'x' } } }), undefined);

@@ -3,30 +3,35 @@ import type { ScopedQuery } from '../../core/scope.ts';
 import type { ResourceDef } from './resources.ts';
 
 /**
- * A count the counters table answers (migration 070): an account's live records, deleted
- * records or both, optionally narrowed by one equality (or `in`) filter on a counted field.
+ * A count the counters table answers (migrations 070 and 096): an account's live records,
+ * deleted records or both, optionally narrowed by an equality (or `in`) filter on one counted
+ * field, or on two where the resource keeps pairs.
  */
 export interface KeptCount {
   table: string;
   /** Which records count: live (true), deleted (false), or both. */
   live: readonly boolean[];
-  by?: { field: Field; values: readonly Scalar[] };
+  /** The filtered fields, in "C" order of their names (the order of a pair's counter). */
+  by: readonly { field: Field; values: readonly Scalar[] }[];
 }
 
 /**
- * The kept count for a query's count, if its filters are only the soft-delete rule and at most
- * one equality on a counted field, and it has no search. Anything else is counted row by row.
+ * The kept count for a query's count, if its filters are only the soft-delete rule and
+ * equalities on as many distinct counted fields as the counters combine, and it has no search.
+ * Anything else is counted row by row.
  */
 export function keptCount(q: ScopedQuery, def: ResourceDef): KeptCount | undefined {
   if (q.search && q.search.term !== '') return undefined;
   let live: readonly boolean[] = [true, false];
-  let by: KeptCount['by'];
+  const by: { field: Field; values: readonly Scalar[] }[] = [];
+  const most = def.counts.pairs ? 2 : 1;
   for (const f of conjuncts(q.filter)) {
     if (f.kind === 'null' && f.field === 'deleted_at') live = live.filter((l) => l === f.isNull);
-    else if (!by && f.kind === 'eq' && def.counts.fields.includes(f.field)) by = { field: f.field, values: [f.value] };
-    else if (!by && f.kind === 'in' && def.counts.fields.includes(f.field)) by = { field: f.field, values: f.values };
-    else return undefined;
+    else if ((f.kind === 'eq' || f.kind === 'in') && def.counts.fields.includes(f.field) && by.length < most && !by.some((b) => b.field === f.field)) {
+      by.push({ field: f.field, values: f.kind === 'eq' ? [f.value] : f.values });
+    } else return undefined;
   }
+  by.sort((a, b) => (a.field < b.field ? -1 : 1));
   return { table: def.counts.table, live, by };
 }
 

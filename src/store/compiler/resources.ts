@@ -34,7 +34,8 @@ export interface ResourceDef {
    * The counters kept on write (migration 070): their table, and the fields counted per value,
    * which must be the ones the table's count-keys function lists.
    */
-  counts: { table: string; fields: readonly Field[] };
+  /** Counted fields (migration 070), and whether pairs of them are counted too (096). */
+  counts: { table: string; fields: readonly Field[]; pairs: boolean };
 }
 
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
@@ -120,7 +121,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       prefix: { name: 'c.sort_name', email: 'c.email_key' },
     },
     record: customerRecord,
-    counts: { table: 'customer_counts', fields: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'] },
+    counts: { table: 'customer_counts', fields: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'], pairs: true },
   },
   users: {
     table: 'users',
@@ -153,6 +154,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       prefix: { name: 'c.sort_name', email: 'c.sort_email' },
     },
     record: columns(['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at']),
-    counts: { table: 'user_counts', fields: ['role'] },
+    counts: { table: 'user_counts', fields: ['role'], pairs: false },
   },
 };
