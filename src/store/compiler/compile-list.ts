@@ -122,8 +122,8 @@ class ListCompiler {
         otherSide = `EXISTS (${this.adaptive(ctes, 'other', scope, trigram, other, this.orderBy(keys, !backward), 1)})`;
       }
       ctes.unshift(
-        // The pattern to ask the index with, and at most how many rows hold the term.
-        `sample AS MATERIALIZED (SELECT ${this.tuning.sample ? `* FROM roster_search_sample('${def.table}', ${trigram.probe}, ${Math.min(RARE, this.tuning.cap)})` : `${trigram.probe} AS probe, NULL::real AS most`})`,
+        // The pattern to ask the index with, whether the term is rare, at most how many rows hold it.
+        `sample AS MATERIALIZED (SELECT ${this.tuning.sample ? `* FROM roster_search_sample('${def.table}', ${trigram.probe}, ${Math.min(RARE, this.tuning.cap)})` : `${trigram.probe} AS probe, false AS rare, NULL::real AS most`})`,
         `cand AS MATERIALIZED (SELECT roster_search_ids('${def.table}', (SELECT probe FROM sample), ${this.tuning.cap + 1}) AS id)`,
       );
       const ids = this.adaptive(ctes, 'walk', scope, trigram, keysetCond, order, limit + 1, skip);
@@ -216,7 +216,7 @@ class ListCompiler {
     const long = walk(`${name}_long`, skip ? `(SELECT least(${need} + ${skip}, ${2 * need}) * ${this.tuning.walk})` : `(SELECT ${need * this.tuning.walk})`);
     const way = `${name}_way`;
     const few = `(SELECT count(*) FROM cand) <= ${this.tuning.cap}`;
-    const rare = `(SELECT probe <> ${t.probe} FROM sample)`;
+    const rare = `(SELECT rare FROM sample)`;
     const common = `coalesce((SELECT most > ${this.tuning.cap} FROM sample), false)`;
     ctes.push(
       `${way} AS MATERIALIZED (SELECT CASE WHEN ${rare} AND ${few} THEN 2 WHEN ${short} THEN 1 WHEN NOT ${common} AND ${few} THEN 2 WHEN ${long} THEN 3 ELSE 4 END AS n)`,

@@ -60,9 +60,12 @@ REVOKE ALL ON FUNCTION roster_sample_search() FROM PUBLIC;
 -- is a superset that the caller narrows with the full term. A pattern the sample cannot vouch
 -- for (no sample, other characters, parts too common together) is returned as it is.
 --
+-- `rare`, whether the sample expects no more than `few` rows to hold the probe's trigrams: the
+-- term is rare, and its probe finds it at little cost.
+--
 -- `most`, the rows of the table its rarest word is expected in (a number's parts multiplied): no
 -- more rows can hold the term, and for a one-word term the count is close. NULL without a sample.
-CREATE FUNCTION roster_search_sample(tbl text, pattern text, few real DEFAULT 200, OUT probe text, OUT most real)
+CREATE FUNCTION roster_search_sample(tbl text, pattern text, few real DEFAULT 200, OUT probe text, OUT rare boolean, OUT most real)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
   body text;
@@ -80,6 +83,7 @@ DECLARE
   rows_of real[] := '{}';
 BEGIN
   probe := pattern;
+  rare := false;
   IF pattern !~ '^%[a-z0-9_]+%$' THEN
     RETURN;
   END IF;
@@ -133,6 +137,7 @@ BEGIN
   END LOOP;
   most := (SELECT min(x) FROM unnest(rows_of) x);
   IF cardinality(taken) > 0 AND expected <= few THEN
+    rare := true;
     probe := '%' || (SELECT string_agg(substr(body, p, 3), '%' ORDER BY p) FROM unnest(taken) p) || '%';
   END IF;
 END $$;
