@@ -106,6 +106,15 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     });
   }
 
+  test('a page formats its timestamps inline, not through a function call per value', async () => {
+    for (const resource of ['customers', 'users'] as const) {
+      const stmt = compileList(scopeQuery(listQuery({ resource, page: { kind: 'keyset', limit: 20 } }), account));
+      const verbose = await explainStatement({ ...stmt, text: `(VERBOSE) ${stmt.text}` });
+      assert.match(verbose, /to_char\(\(c\.created_at AT TIME ZONE 'UTC'::text\)/, verbose);
+      assert.doesNotMatch(verbose, /roster_iso\(/, verbose);
+    }
+  });
+
   test('a count with three filters is still counted from the records', async () => {
     const q = listQuery({ resource: 'customers', filter: { kind: 'and', filters: [eq('type', 'business'), eq('country', 'DK'), eq('status', 'active')] }, count: true });
     const count = await explainStatement(compileCount(scopeQuery(q, account)));

@@ -41,7 +41,7 @@ export interface ResourceDef {
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
 // response needs is several times cheaper than converting every column of a wide row to jsonb.
 
-/** Timestamps in the form every API returns (roster_iso, migration 045), so records built
+/** Timestamps in the form every API returns (roster_iso, migrations 045 and 097), so records built
  * here need no reworking in Node. */
 const iso = (col: string) => `roster_iso(${col})`;
 const TIMES = new Set(['created_at', 'updated_at', 'deleted_at']);
