@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { nativeMix } from './native-mix.ts';
+import { ROSTER_BENCH_ENV } from './roster-env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,9 +27,7 @@ let server: ChildProcess | undefined;
 async function main() {
   const started = performance.now();
   server = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--data-dir', dataDir, '--port', String(port), '--demo-customers', String(N)], {
-    // Dakota's per-key rate limit (100 requests a second by default) would answer most of its
-    // timed requests with 429s, which measure the limiter rather than the list.
-    env: { ...process.env, DATABASE_URL: '', ROSTER_LOG: 'off', ROSTER_DAKOTA_RATE_LIMIT: '100000000' },
+    env: { ...process.env, DATABASE_URL: '', ...ROSTER_BENCH_ENV },
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';

@@ -21,6 +21,7 @@ import { customerListQuery } from '../src/dialects/native/list-params.ts';
 import { customerListQuery as spiriiListQuery } from '../src/dialects/spirii/list-params.ts';
 import { CUSTOMER_FIELDS as SPIRII_FIELDS } from '../src/dialects/spirii/render.ts';
 import { nativeMix } from './native-mix.ts';
+import { ROSTER_BENCH_ENV } from './roster-env.ts';
 import { startPeers, comparisons, type Comparison, type Peer } from './peers/index.ts';
 
 const { values: args } = parseArgs({
@@ -60,7 +61,7 @@ async function main() {
 
   // Servers.
   const port = 18600 + Math.floor(Math.random() * 300);
-  const roster = await startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ROSTER_LOG: 'off', ROSTER_DAKOTA_RATE_LIMIT: '100000000' }, 'API reference');
+  const roster = await startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ...ROSTER_BENCH_ENV }, 'API reference');
   const barePort = port + 1;
   const bare = join(import.meta.dirname, 'bare-handler.ts');
   await startChild('bare', ['--import', 'tsx', bare], { DATABASE_URL, PORT: String(barePort), BENCH_ACCOUNT: account.account_id }, 'bare handler ready');
