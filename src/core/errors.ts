@@ -11,6 +11,8 @@ export const ERROR_CATALOG = {
   invalid_operation: { status: 400, title: 'Operation not allowed' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
+  /** The database cannot be reached just now: a retry after `Retry-After` seconds may succeed. */
+  unavailable: { status: 503, title: 'Service unavailable' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -25,8 +27,8 @@ export class RosterError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly fields: FieldError[];
-  constructor(code: ErrorCode, message: string, fields: FieldError[] = []) {
-    super(message);
+  constructor(code: ErrorCode, message: string, fields: FieldError[] = [], options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'RosterError';
     this.code = code;
     this.status = ERROR_CATALOG[code].status;

@@ -5,6 +5,9 @@ import { ERROR_CATALOG } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
 import { KeyResolver } from './auth.ts';
 import { loadDialects } from '../dialects/index.ts';
+import { pendingMigrations } from '../store/migrate.ts';
+
+const RETRY_AFTER_SECONDS = '2';
 
 export interface AppOptions {
   db: Db;
@@ -27,6 +30,12 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   });
   const keys = new KeyResolver(db);
 
+  // A 503 means the database is away for now (every surface renders its own body): tell the
+  // client when to come back. Hooks on the root apply to every surface registered below.
+  app.addHook('onSend', async (_req, reply) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
+  });
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -44,6 +53,17 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     const rows = Object.entries(ERROR_CATALOG).map(([code, e]) => `<tr id="${code}"><td><code>${code}</code></td><td>${e.status}</td><td>${e.title}</td></tr>`).join('');
     return reply.type('text/html').send(`<!doctype html><title>Roster errors</title><h1>Error codes</h1><table><tr><th>code</th><th>status</th><th>title</th></tr>${rows}</table>`);
   });
+  // Liveness: the process answers. Readiness: the database answers and its schema is this
+  // build's, so a load balancer sends traffic only where requests can succeed.
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/ready', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      const pending = await pendingMigrations(db);
+      if (pending.length) return reply.status(503).send({ ready: false, reason: `migrations not applied: ${pending.join(', ')}` });
+      return { ready: true };
+    } catch {
+      return reply.status(503).send({ ready: false, reason: 'the database is unreachable' });
+    }
+  });
   return app;
 }

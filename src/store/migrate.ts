@@ -25,6 +25,14 @@ export async function migrate(db: Db): Promise<number[]> {
   return applied;
 }
 
+/** Migrations present in this build that the database has not applied (empty when current). */
+export async function pendingMigrations(db: Db): Promise<number[]> {
+  const files = (await readdir(DIR)).filter((f) => /^\d+-.*\.sql$/.test(f)).map((f) => Number.parseInt(f, 10));
+  const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const applied = new Set(rows.map((r) => Number(r.version)));
+  return files.filter((v) => !applied.has(v)).sort((a, b) => a - b);
+}
+
 /** Splits a migration into statements, keeping dollar-quoted bodies whole. */
 export function splitStatements(sql: string): string[] {
   const out: string[] = [];

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import type { Db, Queryable, QueryOptions } from './db.ts';
+import { storeError, withRetries } from './faults.ts';
 import { TenantReaders } from './tenant-readers.ts';
 
 export function openPostgres(url: string, options: { max?: number } = {}): Db {
@@ -10,18 +11,25 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     onnotice: () => {},
     // Timestamps come back as Date; int8 and numeric as strings (exact).
     types: {},
+    // A server that does not answer is reported as unavailable (503) within seconds, not after
+    // the driver's default of half a minute.
+    connect_timeout: 5,
   };
   // No JIT: Roster's statements are short, and the planner's cost threshold sent a count over a
   // large account to JIT compilation that took 60 ms of its 340.
   const connection = { application_name: 'roster', jit: 'off' };
   const sql = postgres(url, { ...settings, connection });
-  // A second pool, connected as the restricted role, serves tenant reads (see TenantReaders).
-  // It connects on first use, after migrations have created the role.
-  const readerPool = postgres(url, { ...settings, connection: { ...connection, role: 'roster_app' } as Record<string, string> });
-  const readers = new TenantReaders(readerPool, settings.max);
+  // Tenant reads run on connections of their own, as the restricted role (see TenantReaders).
+  // They connect on first use, after migrations have created the role.
+  const readerConnection = { ...connection, role: 'roster_app' } as Record<string, string>;
+  const readers = new TenantReaders((onclose) => postgres(url, { ...settings, max: 1, connection: readerConnection, onclose }), settings.max);
   const wrap = (s: postgres.Sql | postgres.TransactionSql): Queryable => ({
     async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
-      return (await s.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: opts.prepare ?? false })) as unknown as T[];
+      try {
+        return (await s.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: opts.prepare ?? false })) as unknown as T[];
+      } catch (e) {
+        throw storeError(e);
+      }
     },
   });
   const root = wrap(sql);
@@ -29,14 +37,24 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     kind: 'postgres',
     query: root.query,
     async exec(text) {
-      await sql.unsafe(text);
+      try {
+        await sql.unsafe(text);
+      } catch (e) {
+        throw storeError(e);
+      }
     },
-    async transaction(fn) {
-      return (await sql.begin((tx) => fn(wrap(tx)))) as never;
-    },
+    // A transaction that loses a race (deadlock, serialization failure) runs again from the
+    // start: its callback only talks to the database, so running it twice is safe.
+    transaction: (fn) => withRetries(() => sql.begin((tx) => fn(wrap(tx))) as Promise<never>),
     reader(accountId) {
       return {
-        query: <T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) => readers.query<T>(accountId, text, params, opts.prepare ?? false),
+        async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
+          try {
+            return await readers.query<T>(accountId, text, params, opts.prepare ?? false);
+          } catch (e) {
+            throw storeError(e);
+          }
+        },
       };
     },
     async copyRows(table, columns, rows, options = {}) {
@@ -48,15 +66,18 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
         // server (rather than leaving it waiting for rows) and stops reading the rows.
         await Promise.race([pipeline(Readable.from(rows), stream), failed]);
       };
-      if (!options.asReplica) return copy(sql);
-      await sql.begin(async (tx) => {
-        await tx.unsafe(`SET LOCAL session_replication_role = replica`);
-        await copy(tx);
-      });
+      try {
+        if (!options.asReplica) return await copy(sql);
+        await sql.begin(async (tx) => {
+          await tx.unsafe(`SET LOCAL session_replication_role = replica`);
+          await copy(tx);
+        });
+      } catch (e) {
+        throw storeError(e);
+      }
     },
     async close() {
-      readers.close();
-      await Promise.all([sql.end({ timeout: 5 }), readerPool.end({ timeout: 5 })]);
+      await Promise.all([readers.close(), sql.end({ timeout: 5 })]);
     },
   };
 }

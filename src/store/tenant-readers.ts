@@ -4,74 +4,70 @@ import type postgres from 'postgres';
 // `role` startup parameter) and remembers which account its session is set to, so a read for
 // the same account is one statement and one round trip: no BEGIN, no COMMIT, no set_config.
 // A read for another account pipelines the switch ahead of the query on the same connection.
+//
+// Each reader is a pool of one connection of its own rather than a connection reserved from a
+// shared pool: postgres.js reconnects a pool by itself after the server went away, where a
+// reserved connection whose socket closed while idle stays broken: postgres.js 3.4 writes its
+// next query to the closed socket from a timer, an exception no caller can catch, and the
+// process dies. When a reader's socket
+// closes, its session and the account set on it are gone: the next read sets it again.
 
-interface Conn {
-  sql: postgres.ReservedSql;
+interface Reader {
+  sql: postgres.Sql;
   /** The account the session's roster.account_id is set to; null when unknown. */
   account: string | null;
 }
 
-export class TenantReaders {
-  private readonly idle: Conn[] = [];
-  private readonly waiting: ((c: Conn | null) => void)[] = [];
-  private open = 0;
+/** Opens one reader's pool; `onClose` runs whenever its connection closes. */
+export type ReaderFactory = (onClose: () => void) => postgres.Sql;
 
-  constructor(private readonly pool: postgres.Sql, private readonly max: number) {}
+export class TenantReaders {
+  private readonly idle: Reader[] = [];
+  private readonly all: Reader[] = [];
+  private readonly waiting: ((r: Reader) => void)[] = [];
+
+  constructor(private readonly open: ReaderFactory, private readonly max: number) {}
 
   async query<T>(accountId: string, text: string, params: unknown[], prepare: boolean): Promise<T[]> {
-    const conn = await this.acquire(accountId);
-    let healthy = true;
+    const reader = await this.acquire(accountId);
     try {
-      const switched = conn.account === accountId ? undefined : conn.sql.unsafe(`SELECT set_config('roster.account_id', $1, false)`, [accountId], { prepare: true });
-      conn.account = null;
-      const result = conn.sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
+      const switched = reader.account === accountId ? undefined : reader.sql.unsafe(`SELECT set_config('roster.account_id', $1, false)`, [accountId], { prepare: true });
+      reader.account = null;
+      const result = reader.sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
       // Settle both so neither rejection goes unobserved. If the switch failed, the query ran
       // under the previous account's policy and its own account filter: it found nothing, and
       // is discarded here.
       await Promise.allSettled([switched, result]);
       await switched;
-      conn.account = accountId;
-      return (await result) as unknown as T[];
-    } catch (e) {
-      // A server error leaves the session usable; anything else (a dropped socket) does not.
-      healthy = typeof (e as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((e as { code: string }).code);
-      throw e;
+      const rows = (await result) as unknown as T[];
+      reader.account = accountId;
+      return rows;
     } finally {
-      this.release(conn, healthy);
+      this.release(reader);
     }
   }
 
-  private async acquire(accountId: string): Promise<Conn> {
+  private async acquire(accountId: string): Promise<Reader> {
     // Prefer a session already set to this account.
-    const i = this.idle.findLastIndex((c) => c.account === accountId);
+    const i = this.idle.findLastIndex((r) => r.account === accountId);
     if (i >= 0) return this.idle.splice(i, 1)[0];
     if (this.idle.length) return this.idle.pop()!;
-    if (this.open < this.max) {
-      this.open++;
-      try {
-        return { sql: await this.pool.reserve(), account: null };
-      } catch (e) {
-        this.open--;
-        throw e;
-      }
+    if (this.all.length < this.max) {
+      const reader: Reader = { sql: undefined as unknown as postgres.Sql, account: null };
+      reader.sql = this.open(() => (reader.account = null));
+      this.all.push(reader);
+      return reader;
     }
-    const conn = await new Promise<Conn | null>((resolve) => this.waiting.push(resolve));
-    return conn ?? this.acquire(accountId);
+    return new Promise<Reader>((resolve) => this.waiting.push(resolve));
   }
 
-  private release(conn: Conn, healthy: boolean) {
-    if (!healthy) {
-      this.open--;
-      conn.sql.release();
-      this.waiting.shift()?.(null);
-      return;
-    }
+  private release(reader: Reader) {
     const next = this.waiting.shift();
-    if (next) next(conn);
-    else this.idle.push(conn);
+    if (next) next(reader);
+    else this.idle.push(reader);
   }
 
-  close() {
-    for (const c of this.idle.splice(0)) c.sql.release();
+  async close() {
+    await Promise.all(this.all.splice(0).map((r) => r.sql.end({ timeout: 5 })));
   }
 }

@@ -17,6 +17,7 @@ const KIND: Record<ErrorCode, { fragment: string; title: string }> = {
   idempotency_mismatch: { fragment: 'conflict', title: 'Conflict' },
   rate_limited: { fragment: 'rate-limit-exceeded', title: 'Too Many Requests' },
   internal: { fragment: 'internal-error', title: 'Internal Server Error' },
+  unavailable: { fragment: 'service-unavailable', title: 'Service Unavailable' },
 };
 
 /** A problem Dakota documents with its own title or `type` (e.g. "Customer not found", about:blank). */

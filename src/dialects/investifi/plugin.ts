@@ -61,7 +61,7 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof RequestValidationError) return reply.status(422).send({ detail: error.entries });
     if (error instanceof HttpError) return reply.status(error.status).headers(error.headers).send({ detail: error.detail });
-    if (error instanceof RosterError && error.status < 500) return reply.status(error.status).send({ detail: error.message });
+    if (error instanceof RosterError && (error.status < 500 || error.code === 'unavailable')) return reply.status(error.status).send({ detail: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return reply.status(status).send({ detail: (error as Error).message });
     req.log.error({ err: error }, 'unhandled error');

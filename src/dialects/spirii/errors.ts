@@ -17,6 +17,7 @@ const SHAPE: Record<ErrorCode, { status: number; type: string }> = {
   idempotency_mismatch: { status: 422, type: 'invalid_request' },
   rate_limited: { status: 429, type: 'rate_limited' },
   internal: { status: 500, type: 'api_error' },
+  unavailable: { status: 503, type: 'api_error' },
 };
 
 /** Canonical field names the store reports, as a Spirii client knows them. */
@@ -33,6 +34,7 @@ const DEFAULT_CODE: Record<ErrorCode, string> = {
   idempotency_mismatch: 'idempotency_mismatch',
   rate_limited: 'rate_limit_exceeded',
   internal: 'internal_error',
+  unavailable: 'service_unavailable',
 };
 
 export function errorBody(err: RosterError, requestId: string) {
