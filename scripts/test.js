@@ -16,7 +16,10 @@ function findTests(dir) {
   });
 }
 
-const files = [...findTests('src'), ...findTests('test')];
+// `npm test -- path/to.test.ts …` runs just those files; otherwise every test file runs.
+const args = process.argv.slice(2);
+const named = args.filter((a) => a.endsWith('.test.ts'));
+const files = named.length ? [] : [...findTests('src'), ...findTests('test')];
 let cluster;
 const env = { ...process.env };
 if (!env.DATABASE_URL) {
@@ -28,7 +31,7 @@ if (!env.DATABASE_URL) {
 delete env.DATABASE_URL;
 let status = 1;
 try {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files], { stdio: 'inherit', env });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...args, ...files], { stdio: 'inherit', env });
   status = r.status ?? 1;
 } finally {
   cluster?.stop();

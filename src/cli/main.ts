@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
@@ -27,11 +27,15 @@ program
   .option('--host <host>', 'address to bind', process.env.HOST ?? '127.0.0.1')
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .option('--demo-customers <n>', 'customers in the demo account created on first start', int, 10_000)
+  .option('--no-demo', 'start without creating a demo account in an empty store (env ROSTER_DEMO=off)')
   .action(async (opts) => {
     const cfg = storeConfig(opts.dataDir);
     const port = opts.port ?? Number(process.env.PORT ?? 8080);
     const { db, release } = await openConfigured(cfg, 'roster serve').catch(fail);
-    const demo = await ensureDemo(db, { customers: opts.demoCustomers, users: 50 });
+    const credentialsFile = join(cfg.dataDir, 'demo-credentials.json');
+    const wantDemo = opts.demo !== false && process.env.ROSTER_DEMO !== 'off';
+    if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
+    const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile }).catch(fail) : undefined;
     const app = await buildApp({ db, logger: process.env.ROSTER_LOG !== 'off' });
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
     const shutdown = async () => {
@@ -47,12 +51,15 @@ program
     const base = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
     console.log(`Roster listening on ${base} (${cfg.databaseUrl ? 'PostgreSQL' : `embedded store in ${cfg.dataDir}`})`);
     if (demo) {
-      if (!cfg.databaseUrl) writeFileSync(join(cfg.dataDir, 'demo-credentials.json'), JSON.stringify(demo, null, 2) + '\n', { mode: 0o600 });
-      console.log(`\nDemo account ${demo.account_id} created with demo data. These credentials are shown once${cfg.databaseUrl ? '' : ` (a copy is in ${join(cfg.dataDir, 'demo-credentials.json')})`}:`);
+      console.log(`\nDemo account ${demo.account_id} created with demo data. Its credentials (a copy is in ${credentialsFile}):`);
       console.log(`  api_key:       ${demo.api_key}`);
       console.log(`  client_id:     ${demo.client_id}`);
       console.log(`  client_secret: ${demo.client_secret}`);
       console.log(`\nTry:\n  curl -s '${base}/v1/customers?limit=3' -H 'Authorization: Bearer ${demo.api_key}'\n`);
+    } else if (existsSync(credentialsFile)) {
+      console.log(`Demo credentials: ${credentialsFile}`);
+    } else if (wantDemo) {
+      console.log(`No demo credentials file (${credentialsFile}): the store held accounts before this start.`);
     }
     console.log(`API reference: ${base}/docs`);
   });
@@ -80,7 +87,7 @@ account
 
 program
   .command('seed')
-  .description('Load realistic, deterministic demo records into an account, in bulk')
+  .description('Load realistic, deterministic demo records into an account, in bulk; an interrupted seed is finished by running the same command again')
   .requiredOption('--account <id>', 'account id, e.g. T00000042')
   .option('--customers <n>', 'customers to create', int, 10_000)
   .option('--users <n>', 'team users to create', int, 50)
@@ -90,8 +97,8 @@ program
     const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster seed').catch(fail);
     try {
       const { seed } = await import('../seed/load.ts');
-      const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, progress: true });
-      console.log(`Seeded ${r.customers} customers and ${r.users} users in ${r.seconds.toFixed(1)} s (${Math.round(r.customers / r.seconds)} customers/s)`);
+      const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, progress: process.stderr.isTTY });
+      console.log(`${r.resumed ? 'Finished an interrupted seed: ' : 'Seeded '}${r.customers} customers and ${r.users} users in ${r.seconds.toFixed(1)} s (${Math.round(r.customers / r.seconds)} customers/s)`);
     } catch (e) {
       fail(e);
     } finally {

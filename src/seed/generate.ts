@@ -5,6 +5,12 @@ import { namePools } from './names.ts';
 import { prng, words } from './random.ts';
 
 // Deterministic, realistic demo data: the same seed always yields the same records.
+//
+// A load is made of batches (see store/bulk-load.ts) that stand alone: a batch's customers own
+// and operate only customers of the same batch, so any set of batches is a consistent store.
+// Each batch's random stream is drawn from the seed and the batch's first customer number, and
+// numbers are reserved per account, so seeding an account again, with the same seed or not,
+// makes new ids and uuids rather than colliding with the first load's.
 
 export { prng };
 
@@ -98,8 +104,49 @@ const money = (cents: number) => `${Math.floor(cents / 100)}.${CENTS[cents % 100
 /** Deepest ancestor chain a record can have: owners are only drawn while shallower than this. */
 export const MAX_DEPTH = 4;
 
-export function* generateRaw(opts: { count: number; seed: number; firstNumber: number }): Generator<RawCustomer> {
-  const u32 = words(opts.seed);
+/** Customers per batch of a load: each batch is one transaction (see store/bulk-load.ts). */
+export const BATCH = 20_000;
+
+/** A 32-bit seed for the stream that starts at `firstNumber` (murmur3's finalizer over both). */
+export function streamSeed(seed: number, firstNumber: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(firstNumber >>> 0, 0x85ebca6b) ^ Math.floor(firstNumber / 4294967296)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export interface LoadShape {
+  /** Customers in the whole load. */
+  count: number;
+  seed: number;
+  /** The number of the load's first customer. */
+  firstNumber: number;
+  /** Customers per batch (BATCH unless a test wants many small ones). */
+  batchSize?: number;
+}
+
+/** How many batches a load has. */
+export const batchesOf = (load: Pick<LoadShape, 'count' | 'batchSize'>) => Math.ceil(load.count / (load.batchSize ?? BATCH));
+
+/** The customers of one batch. */
+export const batchCount = (load: Pick<LoadShape, 'count' | 'batchSize'>, batch: number) => {
+  const size = load.batchSize ?? BATCH;
+  return Math.max(0, Math.min(size, load.count - batch * size));
+};
+
+/** One batch of a load: standalone, and the same whichever run of the load makes it. */
+export function* generateBatch(load: LoadShape, batch: number): Generator<RawCustomer> {
+  yield* generateRange({ ...load, offset: batch * (load.batchSize ?? BATCH), take: batchCount(load, batch) });
+}
+
+/** A whole load, batch after batch: exactly the records the seed writes. */
+export function* generateRaw(load: LoadShape): Generator<RawCustomer> {
+  for (let b = 0; b < batchesOf(load); b++) yield* generateBatch(load, b);
+}
+
+function* generateRange(opts: LoadShape & { offset: number; take: number }): Generator<RawCustomer> {
+  const startNumber = opts.firstNumber + opts.offset;
+  const u32 = words(streamSeed(opts.seed, startNumber));
   const rnd = () => u32() / 4294967296;
   const names = namePools(opts.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -107,10 +154,12 @@ export function* generateRaw(opts: { count: number; seed: number; firstNumber: n
   // Parents are drawn from bounded pools, so memory stays flat at any size.
   const operators: Node[] = [];
   const owners: Node[] = [];
+  // Creation times spread over the whole load's period, in number order.
   const span = (END - START) / Math.max(1, opts.count);
 
-  for (let i = 0; i < opts.count; i++) {
-    const number = opts.firstNumber + i;
+  for (let j = 0; j < opts.take; j++) {
+    const i = opts.offset + j;
+    const number = startNumber + j;
     const createdMs = Math.floor(START + i * span + rnd() * span);
     const roll = rnd();
     let type: CustomerType;
@@ -213,16 +262,23 @@ export function toSeedCustomer(r: RawCustomer): SeedCustomer {
   };
 }
 
-export function* generateCustomers(opts: { count: number; seed: number; firstNumber: number }): Generator<SeedCustomer> {
+export function* generateCustomers(opts: LoadShape): Generator<SeedCustomer> {
   for (const r of generateRaw(opts)) yield toSeedCustomer(r);
 }
 
-export function* generateUsers(opts: { count: number; seed: number }) {
-  const u32 = words(opts.seed + 1);
+/**
+ * Team users. `offset` is how many users the account had when the load began: their emails
+ * are numbered on from there, and their stream is salted with it, so seeding an account again
+ * adds users rather than colliding with the first ones.
+ */
+export function* generateUsers(opts: { count: number; seed: number; offset?: number }) {
+  const offset = opts.offset ?? 0;
+  const salt = offset === 0 ? opts.seed + 1 : streamSeed(opts.seed + 1, offset);
+  const u32 = words(salt);
   const rnd = () => u32() / 4294967296;
   const faker = new Faker({ locale: [en] });
-  faker.seed(opts.seed + 1);
-  for (let i = 0; i < opts.count; i++) {
+  faker.seed(salt);
+  for (let i = offset; i < offset + opts.count; i++) {
     const first = faker.person.firstName();
     const last = faker.person.lastName();
     const created = new Date(START + Math.floor(rnd() * (END - START)));

@@ -1,21 +1,17 @@
 import cliProgress from 'cli-progress';
-import type { CopyOptions, Db } from '../store/db.ts';
-import { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, copyLine, customerRows } from './copy-text.ts';
-import { generateRaw, generateUsers } from './generate.ts';
-import { dropIndexes, rebuildIndexes } from './indexes.ts';
+import type { Db, Tx } from '../store/db.ts';
+import { runLoad, type LoadPlan } from '../store/bulk-load.ts';
 import { sampleSearch } from '../store/search-sample.ts';
-import { CHUNK_CHARS, ChunkQueue, share } from './streams.ts';
+import { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, copyLine, customerRows } from './copy-text.ts';
+import { batchCount, batchesOf, externalIdOf, generateBatch, generateUsers, phoneOf } from './generate.ts';
+import { CHUNK_CHARS } from './streams.ts';
 
-// Bulk load through COPY, rows rendered in COPY's text format.
+// The seed: realistic, deterministic records loaded in bulk through COPY, as a load of batches
+// (store/bulk-load.ts). Every constraint and index stays in force for every account while it
+// runs; killed, it leaves whole batches, and the same command run again finishes it.
 
-/** From this many customers on, the load is a bulk load: see dropIndexes and POSTGRES_CONNECTIONS. */
-const BULK_THRESHOLD = 50_000;
-/**
- * Connections a bulk load into PostgreSQL uses at once, for COPY streams and then for index
- * builds. The server's side of COPY (parsing, generated columns, the heap) is most of the cost
- * and takes one core per stream; generating the rows takes a fraction of another. PGlite has
- * one connection.
- */
+/** Connections a load into PostgreSQL uses side by side: the server's side of COPY (index
+ * upkeep above all) takes one core per stream; generating rows takes a fraction of another. */
 const POSTGRES_CONNECTIONS = 2;
 
 export interface SeedOptions {
@@ -24,39 +20,82 @@ export interface SeedOptions {
   users: number;
   seed: number;
   progress?: boolean;
-  /** Load as a bulk load whatever the size (by default from BULK_THRESHOLD customers on). */
-  bulk?: boolean;
+  /** Customers per batch (one transaction each); the default suits any size. */
+  batchSize?: number;
 }
 
-export async function seed(db: Db, opts: SeedOptions): Promise<{ customers: number; users: number; seconds: number }> {
-  const started = performance.now();
-  const { accountId } = opts;
-  const [reserved] = await db.query<{ first: string }>(
-    `UPDATE account_modes SET next_customer_number = next_customer_number + $2 WHERE account_id = $1 RETURNING next_customer_number - $2 AS first`,
-    [accountId, opts.customers],
-  );
-  if (!reserved) throw new Error(`No account ${accountId}`);
-  const first = Number(reserved.first);
-  const bulk = opts.bulk ?? opts.customers >= BULK_THRESHOLD;
-  const connections = bulk && db.kind === 'postgres' ? POSTGRES_CONNECTIONS : 1;
-  // Foreign-key checks cost as much per product account as the rest of its insert, and the
-  // generator guarantees what they check; a superuser can skip them, as pg_restore does.
-  const copyOptions: CopyOptions = { asReplica: bulk && (await isSuperuser(db)) };
+interface SeedParams {
+  /** The number of the load's first customer: the load's numbers are reserved at its start. */
+  firstNumber: number;
+  /** Users the account had when the load began; new users are numbered on from there. */
+  userOffset: number;
+}
 
-  const bar = opts.progress ? new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} customers | {rate} rows/s', etaBuffer: 1000 }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(opts.customers, 0, { rate: 0 });
-  // Product accounts reference customers. Loaded as a replica (no foreign-key checks) they go
-  // in beside the customers; otherwise they wait here, already rendered, until every customer
-  // is in.
-  const products = new ChunkQueue();
-  let stopped: unknown;
-  function* customerChunks() {
+export class SeedCollision extends Error {}
+
+const shape = (opts: SeedOptions, firstNumber: number) => ({ count: opts.customers, seed: opts.seed, firstNumber, batchSize: opts.batchSize });
+
+/** The seed as a load plan: its key, its batches and what it fixes when it begins. */
+export function seedPlan(opts: SeedOptions): LoadPlan<SeedParams> {
+  const customerBatches = batchesOf(shape(opts, 0));
+  return {
+    accountId: opts.accountId,
+    key: `seed customers=${opts.customers} users=${opts.users} seed=${opts.seed}${opts.batchSize ? ` batch=${opts.batchSize}` : ''}`,
+    batches: customerBatches + (opts.users > 0 ? 1 : 0),
+    connections: POSTGRES_CONNECTIONS,
+    async begin(tx) {
+      const [reserved] = await tx.query<{ first: string }>(
+        `UPDATE account_modes SET next_customer_number = next_customer_number + $2 WHERE account_id = $1 RETURNING next_customer_number - $2 AS first`,
+        [opts.accountId, opts.customers],
+      );
+      if (!reserved) throw new Error(`No account ${opts.accountId}`);
+      const firstNumber = Number(reserved.first);
+      const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE account_id = $1`, [opts.accountId]);
+      const params = { firstNumber, userOffset: n };
+      await refuseCollisions(tx, opts, params);
+      return params;
+    },
+    async batch(tx, index, params) {
+      if (index < customerBatches) await loadCustomers(tx, opts, params, index);
+      else await loadUsers(tx, opts, params);
+    },
+  };
+}
+
+/**
+ * The seed's external ids and phone numbers are made from the customer numbers it reserved, and
+ * its users' emails are numbered on from the account's users: none can be taken by an earlier
+ * seed. A record written through the API may hold one all the same; the load is refused before
+ * it writes anything, rather than failing half way.
+ */
+async function refuseCollisions(tx: Tx, opts: SeedOptions, p: SeedParams) {
+  if (opts.customers > 0) {
+    const last = p.firstNumber + opts.customers - 1;
+    const taken = await tx.query<{ field: string; value: string }>(
+      `(SELECT 'external_id' AS field, external_id AS value FROM customers
+         WHERE account_id = $1 AND deleted_at IS NULL AND external_id BETWEEN $2 AND $3 AND external_id ~ '^ext-[0-9]+$' LIMIT 1)
+       UNION ALL
+       (SELECT 'phone_number', phone_number FROM customers
+         WHERE account_id = $1 AND deleted_at IS NULL AND phone_number BETWEEN $4 AND $5 LIMIT 1)`,
+      [opts.accountId, externalIdOf(p.firstNumber), externalIdOf(last), phoneOf(p.firstNumber), phoneOf(last)],
+    );
+    if (taken.length) throw new SeedCollision(`The seed would give customers ${p.firstNumber}–${last} ${taken[0].field}s that account ${opts.accountId} already uses (${taken[0].field} ${taken[0].value}); nothing was written`);
+  }
+  if (opts.users > 0) {
+    const emails = [...generateUsers({ count: opts.users, seed: opts.seed, offset: p.userOffset })].map((u) => u.email);
+    const [taken] = await tx.query<{ email: string }>(`SELECT email FROM users WHERE account_id = $1 AND deleted_at IS NULL AND lower(email) = ANY($2::text[]) LIMIT 1`, [opts.accountId, emails]);
+    if (taken) throw new SeedCollision(`The seed would create a team user with the email ${taken.email}, which account ${opts.accountId} already uses; nothing was written. Use another --seed`);
+  }
+}
+
+async function loadCustomers(tx: Tx, opts: SeedOptions, p: SeedParams, index: number) {
+  // Product accounts reference their customers: they follow them, in the same transaction.
+  const products: string[] = [];
+  function* chunks() {
     let chunk = '';
     let productChunk = '';
-    let done = 0;
-    for (const raw of generateRaw({ count: opts.customers, seed: opts.seed, firstNumber: first })) {
-      if (stopped) throw stopped;
-      const rows = customerRows(accountId, raw);
+    for (const raw of generateBatch(shape(opts, p.firstNumber), index)) {
+      const rows = customerRows(opts.accountId, raw);
       chunk += rows.customer;
       productChunk += rows.products;
       if (chunk.length >= CHUNK_CHARS) {
@@ -67,74 +106,74 @@ export async function seed(db: Db, opts: SeedOptions): Promise<{ customers: numb
         products.push(productChunk);
         productChunk = '';
       }
-      if (bar && ++done % 5000 === 0) bar.update(done, { rate: Math.round(done / ((performance.now() - started) / 1000)) });
     }
     if (chunk) yield chunk;
     if (productChunk) products.push(productChunk);
-    products.close();
   }
-
-  const dropped = bulk ? await dropIndexes(db, ['customers', 'product_accounts']) : [];
-  const rebuilds = new Map<string, Promise<void>>();
-  const rebuild = (table: string) => {
-    const indexes = dropped.filter((d) => d.relation === table);
-    if (indexes.length === 0 || rebuilds.has(table)) return;
-    const done = rebuildIndexes(db, indexes, { connections, onStart: (index) => opts.progress && process.stderr.write(`rebuilding ${index}\n`) });
-    // Looked at below, once everything has run; until then a failure is not an unhandled one.
-    done.catch(() => {});
-    rebuilds.set(table, done);
-  };
-  const loadCustomers = async () => {
-    try {
-      await Promise.all(share(customerChunks(), connections).map((part) => db.copyRows('customers', CUSTOMER_COLUMNS, part, copyOptions)));
-    } catch (e) {
-      products.fail(e);
-      throw e;
-    }
-    bar?.update(opts.customers);
-    bar?.stop();
-    // The trigram index takes longer to build than all else after the load put together, so it
-    // starts as soon as the customers are in.
-    rebuild('customers');
-  };
-  const loadProducts = () =>
-    db.copyRows('product_accounts', PRODUCT_COLUMNS, products, copyOptions).catch((e) => {
-      stopped = e;
-      throw e;
-    });
-  const loaded = await Promise.allSettled(copyOptions.asReplica ? [loadCustomers(), loadProducts()] : [loadCustomers().then(loadProducts)]);
-  const failure = loaded.find((r) => r.status === 'rejected');
-  if (failure) {
-    bar?.stop();
-    // A stream may have committed its part before another failed: take it out again, so a
-    // failed seed leaves no records behind. The numbers stay reserved.
-    await db.query(`DELETE FROM customers WHERE account_id = $1 AND number >= $2 AND number < $3`, [accountId, first, first + opts.customers]).catch(() => {});
-    // That delete took from the counters rows a replica load had never added to them.
-    if (copyOptions.asReplica) await db.query(`SELECT roster_recount($1)`, [accountId]).catch(() => {});
-  }
-  rebuild('customers');
-  rebuild('product_accounts');
-  const rebuilt = await Promise.allSettled(rebuilds.values());
-  if (failure) throw failure.reason;
-  for (const r of rebuilt) if (r.status === 'rejected') throw r.reason;
-
-  // The write-version and counting triggers did not fire for a load as a replica: move the
-  // version on and count the account again, in one grouped pass (migration 070).
-  if (copyOptions.asReplica) await db.query(`SELECT roster_recount($1)`, [accountId]);
-
-  function* userRows() {
-    for (const u of generateUsers({ count: opts.users, seed: opts.seed })) yield copyLine([accountId, u.id, u.first_name, u.last_name, u.email, u.role, u.swift_enabled, u.created_at, u.created_at]);
-  }
-  await db.copyRows('users', USER_COLUMNS, userRows());
-  // Freshly loaded pages are not yet marked all-visible, so until autovacuum comes round an
-  // index-only scan (a deep offset page's skip) reads the heap for every entry: 100k skipped
-  // rows cost 80 ms instead of 22 ms at 1M. Vacuuming now marks them, and takes a second.
-  await db.exec('VACUUM (ANALYZE) customers, product_accounts, users');
-  await sampleSearch(db);
-  return { customers: opts.customers, users: opts.users, seconds: (performance.now() - started) / 1000 };
+  await tx.copyRows('customers', CUSTOMER_COLUMNS, chunks());
+  await tx.copyRows('product_accounts', PRODUCT_COLUMNS, products);
 }
 
-async function isSuperuser(db: Db): Promise<boolean> {
-  const [row] = await db.query<{ superuser: boolean }>(`SELECT current_setting('is_superuser') = 'on' AS superuser`);
-  return row.superuser;
+async function loadUsers(tx: Tx, opts: SeedOptions, p: SeedParams) {
+  function* rows() {
+    for (const u of generateUsers({ count: opts.users, seed: opts.seed, offset: p.userOffset })) {
+      yield copyLine([opts.accountId, u.id, u.first_name, u.last_name, u.email, u.role, u.swift_enabled, u.created_at, u.created_at]);
+    }
+  }
+  await tx.copyRows('users', USER_COLUMNS, rows());
+}
+
+export interface SeedResult {
+  customers: number;
+  users: number;
+  seconds: number;
+  /** Whether an unfinished run of the same seed was found and finished. */
+  resumed: boolean;
+}
+
+/** Loads the seed as a resumable load of batches, then makes it fast to read. */
+export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
+  const started = performance.now();
+  const p = seedPlan(opts);
+  const bar = opts.progress ? new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} customers | {rate} customers/s', etaBuffer: 10 }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(opts.customers, 0, { rate: 0 });
+  let done = 0;
+  let result;
+  try {
+    result = await runLoad(db, p, (index) => {
+      done += batchCount(shape(opts, 0), index);
+      bar?.update(done, { rate: Math.round(done / ((performance.now() - started) / 1000)) });
+    });
+  } finally {
+    bar?.stop();
+  }
+  await settle(db);
+  return { customers: opts.customers, users: opts.users, seconds: (performance.now() - started) / 1000, resumed: result.resumed };
+}
+
+/**
+ * The same seed inside a transaction the caller holds, all or nothing: the demo account's data
+ * commits with the account and its credentials. For loads small enough for one transaction.
+ */
+export async function seedIn(tx: Tx, opts: SeedOptions): Promise<void> {
+  const p = seedPlan(opts);
+  const params = await p.begin(tx);
+  for (let index = 0; index < p.batches; index++) await p.batch(tx, index, params);
+}
+
+/**
+ * After a load: freshly loaded pages are not yet marked all-visible, so until autovacuum comes
+ * round an index-only scan (a deep offset page's skip) reads the heap for every entry: 100k
+ * skipped rows cost 80 ms instead of 22 ms at 1M. Vacuuming marks them and updates the planner's
+ * statistics; sampling the search text keeps search's rare-term shortcut current.
+ *
+ * Two passes: a customer whose product accounts went in with it carries its own transaction in
+ * its xmax, as the locker of their foreign-key checks, and a vacuum does not mark a page
+ * holding such a tuple all-visible (PostgreSQL 15). The first pass freezes them, which clears
+ * that; the second marks the pages.
+ */
+export async function settle(db: Db): Promise<void> {
+  await db.exec('VACUUM (FREEZE) customers');
+  await db.exec('VACUUM (ANALYZE) customers, product_accounts, users');
+  await sampleSearch(db);
 }

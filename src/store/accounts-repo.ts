@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { accountId as makeAccountId, type AccountMode, type Scope } from '../core/model.ts';
 import { randomToken, uuid } from '../core/ids.ts';
-import type { Db } from './db.ts';
+import type { Db, Tx } from './db.ts';
 
 // Accounts and their credentials. Secrets are returned once, at creation, and stored only as
 // SHA-256 hashes: they are long random strings, so a fast hash is enough and lookups stay O(1).
@@ -18,20 +18,21 @@ export interface NewAccount {
   client_secret: string;
 }
 
-export async function createAccount(db: Db, name: string, mode: AccountMode = 'test'): Promise<NewAccount> {
-  return db.transaction(async (tx) => {
-    const [{ number }] = await tx.query<{ number: number }>(`INSERT INTO accounts (number, name) VALUES (nextval('account_number_seq'), $1) RETURNING number`, [name]);
-    for (const m of ['test', 'live'] as const) {
-      await tx.query(`INSERT INTO account_modes (account_id, account_number, mode) VALUES ($1, $2, $3)`, [makeAccountId(m, number), number, m]);
-    }
-    const id = makeAccountId(mode, number);
-    const apiKey = await insertApiKey(tx, id, mode, 'default', ['read', 'write', 'admin']);
-    const client = await insertOAuthClient(tx, id, 'default', ['admin:customers', 'read:customers', 'write:customers']);
-    return { account_id: id, account_number: number, mode, name, api_key: apiKey, ...client };
-  });
+export function createAccount(db: Db, name: string, mode: AccountMode = 'test'): Promise<NewAccount> {
+  return db.transaction((tx) => createAccountIn(tx, name, mode));
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** An account (both its modes), with an API key and an OAuth client for `mode`. */
+export async function createAccountIn(tx: Tx, name: string, mode: AccountMode = 'test'): Promise<NewAccount> {
+  const [{ number }] = await tx.query<{ number: number }>(`INSERT INTO accounts (number, name) VALUES (nextval('account_number_seq'), $1) RETURNING number`, [name]);
+  for (const m of ['test', 'live'] as const) {
+    await tx.query(`INSERT INTO account_modes (account_id, account_number, mode) VALUES ($1, $2, $3)`, [makeAccountId(m, number), number, m]);
+  }
+  const id = makeAccountId(mode, number);
+  const apiKey = await insertApiKey(tx, id, mode, 'default', ['read', 'write', 'admin']);
+  const client = await insertOAuthClient(tx, id, 'default', ['admin:customers', 'read:customers', 'write:customers']);
+  return { account_id: id, account_number: number, mode, name, api_key: apiKey, ...client };
+}
 
 /** A 60-character key (Dakota's documented length): `rk_test_` or `rk_live_` and 52 random chars. */
 export async function insertApiKey(tx: Tx, accountId: string, mode: AccountMode, name: string, scopes: Scope[]): Promise<string> {

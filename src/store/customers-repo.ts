@@ -8,6 +8,20 @@ import { listIn } from './list.ts';
 
 // Writes to customers. Each runs in one transaction for one account: it either lands whole,
 // with every derived field (number, hierarchy, kyc_status) consistent, or not at all.
+//
+// Lock order, the same for every write, so that concurrent writes queue instead of deadlocking:
+//   1. the customers being written, FOR UPDATE, in one statement and in id order: the record
+//      alone for most writes; with everything below it when its name, type or place may
+//      change (their derived owner and operator fields are rewritten), and with the customer
+//      it moves under. Taking a whole set in id order, rather than the record first and the
+//      rest after, is what keeps two such writes on overlapping trees from deadlocking. The
+//      record is read again after the lock, so a read-modify-write never loses a concurrent
+//      change and never writes a deleted record;
+//   2. a customer a new record is placed under (FOR SHARE), checked live;
+//   3. the account's row (account_modes: customer numbers, the write version), taken by the
+//      first statement that writes, and after it the counters (migration 070).
+// A transaction that still loses a race (a tree that changed shape between its lock and its
+// write) is run again by the store (faults.ts), never answered with a 500.
 
 const JSON_COLUMNS = new Set(['addresses', 'company', 'metadata', 'attributes', 'marketing_consent', 'enrolled_by', 'term', 'contact_for', 'kyc_links', 'provider_statuses', 'application', 'extensions']);
 const SCALAR_COLUMNS = ['external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'gender', 'date_of_birth', 'status', 'favorite_store', 'kyb_status', 'parent_id', 'is_sub_client'];
@@ -43,6 +57,44 @@ export async function getCustomerIn(tx: Queryable, accountId: string, ref: Custo
 export function getCustomer(db: Db, accountId: string, ref: CustomerRef, withDeleted = false) {
   return inAccount(db, accountId, (tx) => getCustomerIn(tx, accountId, ref, withDeleted));
 }
+
+const REF_COLUMN = { id: 'id', number: 'number', external_id: 'external_id' } as const;
+
+export interface LockOptions {
+  /** `share` only keeps the record from changing or being deleted (a token or tags being added to it). */
+  mode?: 'update' | 'share';
+  /**
+   * Lock everything below it too: for a write that may rename, retype or move it. A caller that
+   * locks before updateCustomerIn must lock at least what the update will (see `touchesTree`).
+   */
+  tree?: boolean;
+  /** Another customer to lock in the same pass: the one the record moves under. */
+  also?: string | null;
+}
+
+/**
+ * Locks a live customer named by any of its identifiers for the rest of the transaction (step 1
+ * of the lock order) and reads it after the lock: the start of every read-modify-write. A
+ * customer deleted meanwhile is not found.
+ */
+export async function lockCustomer(tx: Queryable, accountId: string, ref: CustomerRef, opts: LockOptions = {}): Promise<Customer | undefined> {
+  const strength = opts.mode === 'share' ? 'SHARE' : 'UPDATE';
+  if (!opts.tree && !opts.also) {
+    const [row] = await tx.query<{ id: string }>(`SELECT id FROM customers WHERE account_id = $1 AND ${REF_COLUMN[ref.by]} = $2 AND deleted_at IS NULL FOR ${strength}`, [accountId, ref.value]);
+    return row && getCustomerIn(tx, accountId, { by: 'id', value: row.id });
+  }
+  const [found] = await tx.query<{ id: string }>(`SELECT id FROM customers WHERE account_id = $1 AND ${REF_COLUMN[ref.by]} = $2 AND deleted_at IS NULL`, [accountId, ref.value]);
+  if (!found) return undefined;
+  await tx.query(
+    `SELECT id FROM customers WHERE account_id = $1 AND (id = $2 OR id = $3${opts.tree ? ' OR ancestors @> ARRAY[$2::text]' : ''}) ORDER BY id FOR ${strength}`,
+    [accountId, found.id, opts.also ?? null],
+  );
+  // Read after the lock: deleted or moved meanwhile, it is what it is now.
+  return getCustomerIn(tx, accountId, { by: 'id', value: found.id });
+}
+
+/** Whether a patch may change what the records below a customer carry of it: its name, type or place. */
+export const touchesTree = (patch: CustomerInput) => patch.name !== undefined || patch.type !== undefined || patch.parent_id !== undefined;
 
 export interface WriteContext {
   /** Who made the change (an API key or OAuth client id), recorded in created_by / deleted_by. */
@@ -90,12 +142,13 @@ export function createCustomer(db: Db, accountId: string, input: CustomerInput, 
 /** Partial update: only the fields present in `patch` change; `null` clears a field. */
 export async function updateCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, patch: CustomerInput, ctx: WriteContext = {}): Promise<Customer> {
   checkInput(patch);
-  const current = await getCustomerIn(tx, accountId, ref);
+  const current = await lockCustomer(tx, accountId, ref, { tree: touchesTree(patch), also: patch.parent_id });
   if (!current) throw notFound('Customer');
   const now = ctx.now ?? new Date();
-  if (patch.parent_id !== undefined && patch.parent_id !== null && patch.parent_id !== current.parent_id) {
-    await assertParent(tx, accountId, patch.parent_id, current.id);
-  }
+  const moved = patch.parent_id !== undefined && patch.parent_id !== current.parent_id;
+  const renamed = patch.name !== undefined && patch.name !== current.name;
+  const retyped = patch.type !== undefined && patch.type !== current.type;
+  if (moved && patch.parent_id !== null && patch.parent_id !== undefined) await assertParent(tx, accountId, patch.parent_id, current.id);
   const sets = ['updated_at = $3'];
   const values: unknown[] = [accountId, current.id, now];
   for (const col of WRITABLE) {
@@ -110,9 +163,6 @@ export async function updateCustomerIn(tx: Queryable, accountId: string, ref: Cu
     conflictFrom(e);
   }
   await writeChildren(tx, accountId, current.id, patch, now);
-  const moved = patch.parent_id !== undefined && patch.parent_id !== current.parent_id;
-  const renamed = patch.name !== undefined && patch.name !== current.name;
-  const retyped = patch.type !== undefined && patch.type !== current.type;
   if (moved || renamed || retyped) await refreshHierarchy(tx, accountId, current.id);
   return (await getCustomerIn(tx, accountId, { by: 'id', value: current.id }))!;
 }
@@ -122,26 +172,49 @@ export function updateCustomer(db: Db, accountId: string, ref: CustomerRef, patc
 }
 
 /**
- * Locks a live customer for the rest of the transaction, so checks made before a write (such as
- * "owns no other customers") still hold when it lands: new children wait for the lock.
+ * What deleting a customer does to the live customers it owns: `refuse` (409, the default)
+ * while any exist, or `detach` them, which makes each the top of its own tree. Either way no
+ * live customer is ever left below a deleted one.
  */
-export async function lockCustomerIn(tx: Queryable, accountId: string, id: string): Promise<boolean> {
-  const rows = await tx.query(`SELECT 1 FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`, [accountId, id]);
-  return rows.length > 0;
+export type ChildrenRule = 'refuse' | 'detach';
+
+export interface DeleteOptions extends WriteContext {
+  children?: ChildrenRule;
 }
 
-/** Soft delete: the record stays for sync and audit, hidden from lists unless asked for. */
-export async function deleteCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, ctx: WriteContext = {}): Promise<Customer> {
-  const current = await getCustomerIn(tx, accountId, ref);
+/** The live customers directly below one, in id order. */
+async function liveChildren(tx: Queryable, accountId: string, id: string): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(`SELECT id FROM customers WHERE account_id = $1 AND parent_id = $2 AND deleted_at IS NULL ORDER BY id`, [accountId, id]);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Soft delete: the record stays for sync and audit, hidden from lists unless asked for. The
+ * record is locked first, so of concurrent deletes one wins and the others find nothing, and
+ * no child can be placed under it meanwhile (placing takes the parent's share lock).
+ */
+export async function deleteCustomerIn(tx: Queryable, accountId: string, ref: CustomerRef, opts: DeleteOptions = {}): Promise<Customer> {
+  const detach = opts.children === 'detach';
+  // Detaching rewrites everything below it: the whole tree is locked at once, in id order.
+  const current = await lockCustomer(tx, accountId, ref, { tree: detach });
   if (!current) throw notFound('Customer');
-  const now = ctx.now ?? new Date();
-  await tx.query(`UPDATE customers SET deleted_at = $3, updated_at = $3, deleted_by = $4 WHERE account_id = $1 AND id = $2`, [accountId, current.id, now, ctx.actor ?? null]);
+  const now = opts.now ?? new Date();
+  const children = await liveChildren(tx, accountId, current.id);
+  if (children.length > 0) {
+    if (!detach) {
+      const message = `The customer owns ${children.length} other customer${children.length === 1 ? '' : 's'}; move or delete them first`;
+      throw new RosterError('conflict', message, [{ field: 'id', message: 'owns other customers', code: 'has_children' }]);
+    }
+    await tx.query(`UPDATE customers SET parent_id = NULL, updated_at = $3 WHERE account_id = $1 AND id = ANY($2::text[])`, [accountId, children, now]);
+    for (const child of children) await refreshHierarchy(tx, accountId, child);
+  }
+  await tx.query(`UPDATE customers SET deleted_at = $3, updated_at = $3, deleted_by = $4 WHERE account_id = $1 AND id = $2`, [accountId, current.id, now, opts.actor ?? null]);
   await tx.query(`UPDATE customer_tokens SET deleted_at = $3 WHERE account_id = $1 AND customer_id = $2 AND deleted_at IS NULL`, [accountId, current.id, now]);
   return (await getCustomerIn(tx, accountId, { by: 'id', value: current.id }, true))!;
 }
 
-export function deleteCustomer(db: Db, accountId: string, ref: CustomerRef, ctx: WriteContext = {}) {
-  return inAccount(db, accountId, (tx) => deleteCustomerIn(tx, accountId, ref, ctx));
+export function deleteCustomer(db: Db, accountId: string, ref: CustomerRef, opts: DeleteOptions = {}) {
+  return inAccount(db, accountId, (tx) => deleteCustomerIn(tx, accountId, ref, opts));
 }
 
 // JSON goes in as text and is cast in SQL: postgres.js would encode a JSON string a second
@@ -150,8 +223,8 @@ const cast = (col: string) => (JSON_COLUMNS.has(col) ? '::text::jsonb' : col ===
 
 async function assertParent(tx: Queryable, accountId: string, parentId: string, selfId: string | undefined) {
   const [parent] = await tx.query<{ id: string; ancestors: string[] }>(
-    // FOR SHARE: a concurrent delete of the parent (which locks it first, see lockCustomerIn)
-    // either waits for this write or makes the parent unavailable to it.
+    // FOR SHARE (step 3 of the lock order): a concurrent delete of the parent, which locks it
+    // first, either waits for this write or makes the parent unavailable to it.
     `SELECT id, ancestors FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL FOR SHARE`,
     [accountId, parentId],
   );

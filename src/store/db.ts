@@ -10,28 +10,31 @@ export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
-export interface CopyOptions {
+/** A transaction: statements, and bulk inserts that commit or roll back with them. */
+export interface Tx extends Queryable {
   /**
-   * Load the way a replica applies changes (session_replication_role = replica, for this COPY
-   * only): no triggers fire, foreign-key checks included. Only for rows the caller has already
-   * made consistent, and the caller must do what the skipped triggers would have. Superuser only.
+   * Bulk insert through COPY FROM STDIN in text format; each item holds one or more whole rows.
+   * Every constraint, index and trigger applies as to any insert: a bulk load never switches a
+   * guarantee off for a table other accounts share (DESIGN §8).
    */
-  asReplica?: boolean;
+  copyRows(table: string, columns: string[], rows: AsyncIterable<string> | Iterable<string>): Promise<void>;
 }
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs several statements separated by semicolons, with no parameters (migrations). */
   exec(sql: string): Promise<void>;
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction. On PostgreSQL a transaction that loses a race (deadlock,
+   * serialization failure) is run again, so `fn` must only talk to the database.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * Reads for one account: each statement runs on its own, as the restricted role with the
    * account fixed, so row-level security applies on top of the query's own account scope. No
    * transaction is opened, which saves two statements per request on the hot list path.
    */
   reader(accountId: string): Queryable;
-  /** Bulk insert through COPY FROM STDIN in text format; each item holds one or more whole rows. */
-  copyRows(table: string, columns: string[], rows: AsyncIterable<string> | Iterable<string>, options?: CopyOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,7 @@ export const ACCOUNT_SETUP = `SELECT set_config('role', 'roster_app', true), set
  * Runs `fn` in one transaction as the restricted role with the account fixed, so row-level
  * security applies on top of the query's own account scope.
  */
-export async function inAccount<T>(db: Db, accountId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+export async function inAccount<T>(db: Db, accountId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     // Pipelined with the caller's first statement: one round trip less per request. Order on
     // the connection is kept, and if the setup failed the transaction would refuse the rest.

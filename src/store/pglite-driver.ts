@@ -1,6 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { ACCOUNT_SETUP, type Db, type Queryable, type QueryOptions } from './db.ts';
+import { ACCOUNT_SETUP, type Db, type Queryable, type QueryOptions, type Tx } from './db.ts';
 import { PgliteStatements } from './pglite-statements.ts';
 
 /** The embedded store: Postgres compiled to WASM, kept on disk in `dataDir` (or in memory). */
@@ -13,10 +13,28 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return (await pg.query<T>(text, params)).rows;
     },
   };
-  const wrap = (tx: Transaction): Queryable => ({
+  const wrap = (tx: Transaction): Tx => ({
     async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
       if (!opts.prepare || tx.closed) return (await tx.query<T>(text, params)).rows;
       return statements.inTransaction<T>([{ text, params, prepare: true }]);
+    },
+    async copyRows(table, columns, rows) {
+      // PGlite reads COPY input from a virtual file; batch it so memory stays bounded.
+      let batch: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const blob = new Blob([batch.join('')]);
+        batch = [];
+        size = 0;
+        await tx.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob });
+      };
+      for await (const chunk of rows as AsyncIterable<string>) {
+        batch.push(chunk);
+        size += chunk.length;
+        if (size > 8_000_000) await flush();
+      }
+      await flush();
     },
   });
   const db: Db = {
@@ -37,31 +55,6 @@ export async function openPglite(dataDir?: string): Promise<Db> {
             { text, params, prepare: opts.prepare ?? false },
           ]),
       };
-    },
-    async copyRows(table, columns, rows, options = {}) {
-      const copy = async (s: { query: PGlite['query'] }) => {
-        // PGlite reads COPY input from a virtual file; batch it so memory stays bounded.
-        let batch: string[] = [];
-        let size = 0;
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const blob = new Blob([batch.join('')]);
-          batch = [];
-          size = 0;
-          await s.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob });
-        };
-        for await (const chunk of rows as AsyncIterable<string>) {
-          batch.push(chunk);
-          size += chunk.length;
-          if (size > 8_000_000) await flush();
-        }
-        await flush();
-      };
-      if (!options.asReplica) return copy(pg);
-      await pg.transaction(async (tx) => {
-        await tx.exec(`SET LOCAL session_replication_role = replica`);
-        await copy(tx);
-      });
     },
     async close() {
       await pg.close();

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import type { Db, Queryable, QueryOptions } from './db.ts';
+import type { Db, Queryable, QueryOptions, Tx } from './db.ts';
 import { storeError, withRetries } from './faults.ts';
 import { TenantReaders } from './tenant-readers.ts';
 
@@ -33,6 +33,21 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     },
   });
   const root = wrap(sql);
+  const inTransaction = (tx: postgres.TransactionSql): Tx => ({
+    ...wrap(tx),
+    async copyRows(table, columns, rows) {
+      const query = tx.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+      const failed = copyFailure(query);
+      const stream = await query.writable();
+      // The pipeline keeps to the socket's pace; an error on either side fails the COPY on the
+      // server (rather than leaving it waiting for rows) and stops reading the rows.
+      try {
+        await Promise.race([pipeline(Readable.from(rows), stream), failed]);
+      } catch (e) {
+        throw storeError(e);
+      }
+    },
+  });
   return {
     kind: 'postgres',
     query: root.query,
@@ -45,7 +60,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     },
     // A transaction that loses a race (deadlock, serialization failure) runs again from the
     // start: its callback only talks to the database, so running it twice is safe.
-    transaction: (fn) => withRetries(() => sql.begin((tx) => fn(wrap(tx))) as Promise<never>),
+    transaction: (fn) => withRetries(() => sql.begin((tx) => fn(inTransaction(tx))) as Promise<never>),
     reader(accountId) {
       return {
         async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
@@ -56,25 +71,6 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
           }
         },
       };
-    },
-    async copyRows(table, columns, rows, options = {}) {
-      const copy = async (s: postgres.Sql | postgres.TransactionSql) => {
-        const query = s.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
-        const failed = copyFailure(query);
-        const stream = await query.writable();
-        // The pipeline keeps to the socket's pace; an error on either side fails the COPY on the
-        // server (rather than leaving it waiting for rows) and stops reading the rows.
-        await Promise.race([pipeline(Readable.from(rows), stream), failed]);
-      };
-      try {
-        if (!options.asReplica) return await copy(sql);
-        await sql.begin(async (tx) => {
-          await tx.unsafe(`SET LOCAL session_replication_role = replica`);
-          await copy(tx);
-        });
-      } catch (e) {
-        throw storeError(e);
-      }
     },
     async close() {
       await Promise.all([readers.close(), sql.end({ timeout: 5 })]);

@@ -56,7 +56,9 @@ export async function deleteTag(tx: Queryable, accountId: string, id: string, ct
     [accountId, id, now],
   );
   await tx.query(`DELETE FROM customer_tags WHERE account_id = $1 AND tag_id = $2::uuid`, [accountId, id]);
-  const [row] = await tx.query(`UPDATE tags t SET deleted_at = $3, updated_at = $3 WHERE t.account_id = $1 AND t.id = $2::uuid RETURNING ${COLS}`, [accountId, id, now]);
+  // Of concurrent deletes one wins; the others find the tag gone.
+  const [row] = await tx.query(`UPDATE tags t SET deleted_at = $3, updated_at = $3 WHERE t.account_id = $1 AND t.id = $2::uuid AND t.deleted_at IS NULL RETURNING ${COLS}`, [accountId, id, now]);
+  if (!row) throw notFound('Tag');
   return toTag(row);
 }
 

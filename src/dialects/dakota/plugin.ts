@@ -10,7 +10,7 @@ import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import { childCounts } from '../../store/child-counts.ts';
-import { createCustomerIn, getCustomer, getCustomerIn, updateCustomerIn } from '../../store/customers-repo.ts';
+import { createCustomerIn, getCustomer, getCustomerIn, lockCustomer, updateCustomerIn } from '../../store/customers-repo.ts';
 import { idempotent } from '../../store/idempotency-repo.ts';
 import { inAccount } from '../../store/db.ts';
 import { runList } from '../../store/list.ts';
@@ -167,7 +167,8 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
     // This endpoint's documented errors use `about:blank` problems. Checks and write share one
     // transaction, so the sub-client cannot change between them.
     const updated = await inAccount(db, accountId, async (tx) => {
-      const current = await getCustomerIn(tx, accountId, { by: 'id', value: id });
+      // Locked as the move locks it: the record, its tree and its new sub-client, in one pass.
+      const current = await lockCustomer(tx, accountId, { by: 'id', value: id }, { tree: true, also: target });
       if (!current) throw new DakotaProblem('not_found', `Customer not found: ${id}`, 'Not Found', 'about:blank');
       if (target !== null) {
         if (target === id) throw badSubClient('a customer cannot be its own sub-client');

@@ -71,18 +71,24 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
   f.put(`${USERS}/:customer_id`, { config: write, schema: { tags: ['dintero'], summary: 'Update a customer (partial)', params: S.CustomerParams, body: S.CustomerUpdate } }, async (req) => {
     const { aid, customer_id } = req.params;
     const updated = await inAccount(db, aid, async (tx) => {
-      const current = await customerIn(tx, aid, customer_id);
+      // Locked as it is read: the metadata merged into it is the latest. The name is derived
+      // from the names sent, so the tree below it is locked with it when they are.
+      const body = req.body as S.CustomerUpdate;
+      const renames = body.first_name !== undefined || body.last_name !== undefined || body.company !== undefined || body.type !== undefined;
+      const current = await customerIn(tx, aid, customer_id, renames ? 'tree' : 'update');
       return updateCustomerIn(tx, aid, { by: 'id', value: current.id }, updateInput(req.body as S.CustomerUpdate, current), { actor: req.dintero.actor });
     });
     return renderCustomer(updated);
   });
 
-  // delete_tokens is accepted; a deleted customer's tokens are always removed with it.
+  // delete_tokens is accepted; a deleted customer's tokens are always removed with it. Dintero
+  // has no hierarchy, so a client of it could not act on a refusal: customers below the deleted
+  // one (placed there through another API) are detached and become top-level customers.
   f.delete(`${USERS}/:customer_id`, { config: write, schema: { tags: ['dintero'], summary: 'Delete a customer', params: S.CustomerParams, querystring: S.DeleteQuery } }, async (req) => {
     const { aid, customer_id } = req.params;
     const deleted = await inAccount(db, aid, async (tx) => {
-      const current = await customerIn(tx, aid, customer_id);
-      return deleteCustomerIn(tx, aid, { by: 'id', value: current.id }, { actor: req.dintero.actor });
+      const current = await customerIn(tx, aid, customer_id, 'tree');
+      return deleteCustomerIn(tx, aid, { by: 'id', value: current.id }, { actor: req.dintero.actor, children: 'detach' });
     });
     return renderDeleted(deleted);
   });
@@ -93,7 +99,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
   }, async (req) => {
     const { aid, customer_id } = req.params;
     const updated = await inAccount(db, aid, async (tx) => {
-      const current = await customerIn(tx, aid, customer_id);
+      const current = await customerIn(tx, aid, customer_id, 'update');
       const now = new Date();
       const old = current.external_id ?? current.id;
       // The documented audit trail: one metadata entry per change.

@@ -32,7 +32,7 @@ export function tagRoutes(app: FastifyInstance, db: Db) {
   f.put('/accounts/:aid/customers/users/:customer_id/tags', { config: write, schema: { tags: ['dintero'], summary: 'Set the tags of a customer', params: S.CustomerParams, body: S.TagIds } }, async (req) => {
     const { aid, customer_id } = req.params;
     const tags = await inAccount(db, aid, async (tx) => {
-      const c = await customerIn(tx, aid, customer_id);
+      const c = await customerIn(tx, aid, customer_id, 'update');
       await updateCustomerIn(tx, aid, { by: 'id', value: c.id }, { tags: [...new Set(req.body.map((t) => t.toLowerCase()))] }, { actor: req.dintero.actor });
       return customerTags(tx, aid, c.id);
     });

@@ -32,7 +32,8 @@ export function tokenRoutes(app: FastifyInstance, db: Db) {
   f.post(TOKENS, { config: { access: 'write' }, schema: { tags: ['dintero'], summary: 'Add a token to a customer', params: S.CustomerParams, querystring: S.TokenCreateQuery, body: S.TokenCreate } }, async (req, reply) => {
     const { aid, customer_id } = req.params;
     const token = await inAccount(db, aid, async (tx) => {
-      const c = await customerIn(tx, aid, customer_id);
+      // Held until the token is in: a delete of the customer waits, then removes it with the rest.
+      const c = await customerIn(tx, aid, customer_id, 'share');
       return createToken(tx, aid, c.id, { token_id: req.body.token_id, type: req.body.type, value: req.body.value, metadata: req.body.metadata }, { actor: req.dintero.actor });
     });
     return reply.status(201).send(renderToken(token));
@@ -40,7 +41,7 @@ export function tokenRoutes(app: FastifyInstance, db: Db) {
 
   f.delete(`${TOKENS}/:tid`, { config: { access: 'write' }, schema: { tags: ['dintero'], summary: 'Delete a token', params: S.TokenParams } }, async (req) => {
     const { aid, customer_id, tid } = req.params;
-    const token = await inAccount(db, aid, async (tx) => deleteToken(tx, aid, (await customerIn(tx, aid, customer_id)).id, tid, { actor: req.dintero.actor }));
+    const token = await inAccount(db, aid, async (tx) => deleteToken(tx, aid, (await customerIn(tx, aid, customer_id, 'share')).id, tid, { actor: req.dintero.actor }));
     return renderToken(token);
   });
 }

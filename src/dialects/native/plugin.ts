@@ -116,8 +116,17 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   f.patch('/customers/:id', { schema: { tags: ['customers'], summary: 'Update a customer (partial)', params: S.IdParam, body: S.CustomerUpdate, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
     updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body as CustomerInput, actor(req)));
 
-  f.delete('/customers/:id', { schema: { tags: ['customers'], summary: 'Delete a customer (soft)', params: S.IdParam, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
-    deleteCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, actor(req)));
+  f.delete('/customers/:id', {
+    schema: {
+      tags: ['customers'],
+      summary: 'Delete a customer (soft)',
+      description: 'A customer that owns other live customers is not deleted (409, code `conflict`, field error `has_children`) unless `detach_children=true`, which makes each of them the top of its own tree in the same step.',
+      params: S.IdParam,
+      querystring: S.DeleteCustomerQuery,
+      response: { 200: Type.Ref('Customer'), ...problems },
+    },
+  }, async (req) =>
+    deleteCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, { ...actor(req), children: req.query.detach_children ? 'detach' : 'refuse' }));
 
   // Users
   f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {

@@ -219,3 +219,7 @@ export const UserListQuery = Type.Object({
 }, { additionalProperties: false });
 
 export const IdParam = Type.Object({ id: Type.String({ pattern: '^[0-9A-Za-z]{27}$' }) });
+
+export const DeleteCustomerQuery = Type.Object({
+  detach_children: Type.Optional(Type.Boolean({ default: false, description: 'Detach the live customers this one owns instead of refusing the delete' })),
+});

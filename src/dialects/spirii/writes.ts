@@ -1,7 +1,7 @@
 import { RosterError } from '../../core/errors.ts';
 import { listQuery } from '../../core/list-query.ts';
 import type { Customer, CustomerInput } from '../../core/model.ts';
-import { createCustomerIn, deleteCustomerIn, getCustomerIn, lockCustomerIn, updateCustomerIn, type WriteContext } from '../../store/customers-repo.ts';
+import { createCustomerIn, deleteCustomerIn, getCustomerIn, lockCustomer, updateCustomerIn, type WriteContext } from '../../store/customers-repo.ts';
 import { inAccount, type Db, type Queryable } from '../../store/db.ts';
 import { listIn } from '../../store/list.ts';
 import type { SpiriiWrite } from './body.ts';
@@ -50,10 +50,15 @@ export function createSpiriiCustomer(db: Db, accountId: string, w: SpiriiWrite, 
 
 export function updateSpiriiCustomer(db: Db, accountId: string, number: number, w: SpiriiWrite, ctx: WriteContext): Promise<Customer> {
   return inAccount(db, accountId, async (tx) => {
-    const current = await getCustomerIn(tx, accountId, { by: 'number', value: number });
+    // Locked before it is read: the settings merged below are the latest, whatever runs beside.
+    // A new name, type or owner rewrites what the customers below carry: their tree is locked
+    // in the same pass, with the new owner.
+    const owner = w.ownerId !== undefined ? await ownerOf(tx, accountId, w.ownerId) : undefined;
+    const tree = w.name !== undefined || w.type !== undefined || owner !== undefined;
+    const current = await lockCustomer(tx, accountId, { by: 'number', value: number }, { tree, also: owner?.id });
     if (!current) throw new RosterError('not_found', `Customer ${number} not found`);
     const patch = canonical(w);
-    if (w.ownerId !== undefined && w.ownerId !== current.parent_number) patch.parent_id = (await ownerOf(tx, accountId, w.ownerId)).id;
+    if (owner && owner.id !== current.parent_id) patch.parent_id = owner.id;
     if (SETTING_FIELDS.some((f) => w[f] !== undefined)) patch.extensions = { ...current.extensions, spirii: settingsPatch(settingsOf(current), w, 'update') };
     return updateCustomerIn(tx, accountId, { by: 'id', value: current.id }, patch, ctx);
   });
@@ -64,9 +69,8 @@ const refused = (code: string, message: string) => new RosterError('invalid_oper
 export function deleteSpiriiCustomer(db: Db, accountId: string, number: number, ctx: WriteContext): Promise<void> {
   return inAccount(db, accountId, async (tx) => {
     // Locked before the rules are checked, so no child can be added between check and delete.
-    const found = await getCustomerIn(tx, accountId, { by: 'number', value: number });
-    if (!found || !(await lockCustomerIn(tx, accountId, found.id))) throw new RosterError('not_found', `Customer ${number} not found`);
-    const current = (await getCustomerIn(tx, accountId, { by: 'id', value: found.id }))!;
+    const current = await lockCustomer(tx, accountId, { by: 'number', value: number });
+    if (!current) throw new RosterError('not_found', `Customer ${number} not found`);
     if (current.type === 'operator') throw refused('customer_is_cpo', 'A CPO customer cannot be deleted');
     if (locationsOf(current).length > 0) throw refused('customer_has_locations', 'A customer with locations cannot be deleted');
     const children = listQuery({ resource: 'customers', filter: { kind: 'childOf', parent: { by: 'id', value: current.id } }, page: { kind: 'keyset', limit: 1 } });
