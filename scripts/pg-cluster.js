@@ -38,10 +38,16 @@ export async function startCluster(settings = []) {
   const data = join(dir, 'data');
   const port = await freePort();
   run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8']);
-  run(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${settings.map((s) => `-c ${s}`).join(' ')}`, 'start']);
+  const start = () => run(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${settings.map((s) => `-c ${s}`).join(' ')}`, 'start']);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    /** Stops the server (as an operator's restart would), keeping its data, until `resume`. */
+    pause(mode = 'fast') {
+      run(pgBin('pg_ctl'), ['-D', data, '-w', '-m', mode, 'stop']);
+    },
+    resume: start,
     stop() {
       try {
         run(pgBin('pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import type { Db, Queryable, QueryOptions, Tx } from './db.ts';
-import { storeError, withRetries } from './faults.ts';
+import { isUnavailable, storeError, withRetries } from './faults.ts';
 import { TenantReaders } from './tenant-readers.ts';
 
 export function openPostgres(url: string, options: { max?: number } = {}): Db {
@@ -60,7 +60,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     },
     // A transaction that loses a race (deadlock, serialization failure) runs again from the
     // start: its callback only talks to the database, so running it twice is safe.
-    transaction: (fn) => withRetries(() => sql.begin((tx) => fn(inTransaction(tx))) as Promise<never>),
+    transaction: (fn) => withRetries(() => sql.begin((tx) => untilClosed(fn(inTransaction(tx)))) as Promise<never>),
     reader(accountId) {
       return {
         async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
@@ -76,6 +76,18 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
       await Promise.all([readers.close(), sql.end({ timeout: 5 })]);
     },
   };
+}
+
+/**
+ * A transaction's callback, except that when it fails because the connection went away it
+ * never settles. postgres.js answers a failed callback by sending ROLLBACK down the same
+ * connection, and on a connection whose socket has closed that write is made from a timer,
+ * where it throws outside any promise and ends the process (porsager/postgres#1154, #1208;
+ * unfixed in 3.4.9). The transaction itself still fails: sql.begin races the callback against
+ * the connection's close, and rejects with the close's error.
+ */
+function untilClosed<T>(work: Promise<T>): Promise<T> {
+  return work.catch((e) => (isUnavailable(e) ? new Promise<never>(() => {}) : Promise.reject(e)));
 }
 
 /**
