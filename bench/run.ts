@@ -50,7 +50,7 @@ async function main() {
   // Seed.
   const db = await openStore({ databaseUrl: DATABASE_URL });
   const account = await createAccount(db, 'Bench', 'test');
-  const seeded = await seed(db, { accountId: account.account_id, customers: N, users: 50, seed: 1, progress: true });
+  const seeded = await seed(db, { accountId: account.account_id, customers: N, users: 50, seed: 1, progress: process.stderr.isTTY ? 'bar' : 'lines' });
   const ingest = Math.round(N / seeded.seconds);
   console.log(`seeded ${N} customers in ${seeded.seconds.toFixed(1)} s (${ingest} rows/s)`);
   const at = async (q: string, p: unknown[] = []) => (await db.query<Record<string, any>>(q, p))[0];
@@ -204,7 +204,7 @@ Command: \`npm run bench -- --customers ${N} --duration ${DURATION} --connection
 Load from autocannon in the benchmark process (${CONNECTIONS} connections, ${DURATION} s after a 2 s warm-up); Roster is one
 separate process in server mode; everything shares the same ${cpus().length} cores.
 
-Ingest (COPY, secondary indexes rebuilt after the load): ${ingest.toLocaleString('en')} customers/s.
+Ingest (COPY in batches of one transaction each, every index and constraint in force): ${ingest.toLocaleString('en')} customers/s.
 Roster's peak RSS under load: ${Math.round(rssMax / 1024)} MB.
 Peers (bench/peers, same database, same load): ${peers.map((p) => `${p.name} ${p.version} on Node ${p.node.slice(1)}, ready in ${(p.startupMs / 1000).toFixed(1)} s, peak RSS under load ${Math.round(rssPeak.get(p.pid)! / 1024)} MB`).join('; ')}.
 

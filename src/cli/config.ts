@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node
 import { join, resolve } from 'node:path';
 import { openStore } from '../store/open.ts';
 import type { Db } from '../store/db.ts';
+import type { SchemaReport } from '../store/schema-check.ts';
 
 export interface StoreConfig {
   databaseUrl?: string;
@@ -27,13 +28,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/** What opening a store repaired (see store/schema-check.ts), told to the operator. */
+const tellRepairs = (r: SchemaReport) => console.error(`roster: the store lacked ${r.problems.join('; ')}; repaired ${r.repaired.length} of ${r.problems.length}`);
+
 /**
  * Opens the configured store. The embedded store has one process at a time: a lock file
- * with the holder's pid turns a second opener away with a clear message.
+ * with the holder's pid turns a second opener away with a clear message. Opening checks the
+ * schema and repairs it; `repair: false` leaves that to the caller (`roster check`).
  */
-export async function openConfigured(cfg: StoreConfig, holder: string): Promise<{ db: Db; release: () => void }> {
+export async function openConfigured(cfg: StoreConfig, holder: string, opts: { repair?: boolean } = {}): Promise<{ db: Db; release: () => void }> {
+  const options = { repairSchema: opts.repair ?? true, onRepair: tellRepairs };
   if (cfg.databaseUrl) {
-    return { db: await openStore({ databaseUrl: cfg.databaseUrl }), release: () => {} };
+    return { db: await openStore({ databaseUrl: cfg.databaseUrl, ...options }), release: () => {} };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
   const lock = lockFile(cfg);
@@ -46,7 +52,7 @@ export async function openConfigured(cfg: StoreConfig, holder: string): Promise<
   writeFileSync(lock, `${process.pid}\n${holder}\n`);
   const release = () => rmSync(lock, { force: true });
   try {
-    return { db: await openStore({ dataDir: pgliteDir(cfg) }), release };
+    return { db: await openStore({ dataDir: pgliteDir(cfg), ...options }), release };
   } catch (e) {
     release();
     throw e;

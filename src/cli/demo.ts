@@ -12,13 +12,14 @@ const DEMO_LOCK = 7264002;
  * never happens the file names an account that does not exist, and the next start, finding
  * the store still empty, writes it again.
  */
-export async function ensureDemo(db: Db, opts: { customers: number; users: number; credentialsFile: string }): Promise<NewAccount | undefined> {
+export async function ensureDemo(db: Db, opts: { customers: number; users: number; credentialsFile: string; onStart?: () => void }): Promise<NewAccount | undefined> {
   // The generator (and its name lists) is loaded only when there may be something to seed.
   const { seedIn, settle } = await import('../seed/load.ts');
   const created = await db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${DEMO_LOCK})`);
     const [{ n }] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts');
     if (n > 0) return undefined;
+    opts.onStart?.();
     const account = await createAccountIn(tx, 'Demo', 'test');
     await seedIn(tx, { accountId: account.account_id, customers: opts.customers, users: opts.users, seed: 1 });
     writeCredentials(opts.credentialsFile, account);

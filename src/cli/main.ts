@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
+import { registerCheck } from './check.ts';
 import { buildApp } from '../http/app.ts';
 import { createAccount } from '../store/accounts-repo.ts';
 import { keepSearchSampled } from '../store/search-sample.ts';
@@ -10,6 +11,11 @@ import { keepSearchSampled } from '../store/search-sample.ts';
 const int = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+};
+const positive = (v: string) => {
+  const n = int(v);
+  if (n === 0) throw new InvalidArgumentError('must be at least 1');
   return n;
 };
 
@@ -35,7 +41,7 @@ program
     const credentialsFile = join(cfg.dataDir, 'demo-credentials.json');
     const wantDemo = opts.demo !== false && process.env.ROSTER_DEMO !== 'off';
     if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
-    const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile }).catch(fail) : undefined;
+    const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail) : undefined;
     const app = await buildApp({ db, logger: process.env.ROSTER_LOG !== 'off' });
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
     const shutdown = async () => {
@@ -85,6 +91,8 @@ account
     }
   });
 
+registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir), 'roster check', { repair: false }), fail);
+
 program
   .command('seed')
   .description('Load realistic, deterministic demo records into an account, in bulk; an interrupted seed is finished by running the same command again')
@@ -92,12 +100,13 @@ program
   .option('--customers <n>', 'customers to create', int, 10_000)
   .option('--users <n>', 'team users to create', int, 50)
   .option('--seed <s>', 'random seed', int, 1)
+  .option('--batch-size <n>', 'customers per transaction', positive)
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .action(async (opts) => {
     const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster seed').catch(fail);
     try {
       const { seed } = await import('../seed/load.ts');
-      const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, progress: process.stderr.isTTY });
+      const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, batchSize: opts.batchSize, progress: process.stderr.isTTY ? 'bar' : 'lines' });
       console.log(`${r.resumed ? 'Finished an interrupted seed: ' : 'Seeded '}${r.customers} customers and ${r.users} users in ${r.seconds.toFixed(1)} s (${Math.round(r.customers / r.seconds)} customers/s)`);
     } catch (e) {
       fail(e);

@@ -19,7 +19,8 @@ export interface SeedOptions {
   customers: number;
   users: number;
   seed: number;
-  progress?: boolean;
+  /** A progress bar (on a terminal), or a line per batch (in a log), or nothing. */
+  progress?: 'bar' | 'lines';
   /** Customers per batch (one transaction each); the default suits any size. */
   batchSize?: number;
 }
@@ -135,14 +136,17 @@ export interface SeedResult {
 export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const p = seedPlan(opts);
-  const bar = opts.progress ? new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} customers | {rate} customers/s', etaBuffer: 10 }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = opts.progress === 'bar' ? new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} customers | {rate} customers/s', etaBuffer: 10 }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(opts.customers, 0, { rate: 0 });
   let done = 0;
+  let batches = 0;
   let result;
   try {
     result = await runLoad(db, p, (index) => {
       done += batchCount(shape(opts, 0), index);
-      bar?.update(done, { rate: Math.round(done / ((performance.now() - started) / 1000)) });
+      const rate = Math.round(done / ((performance.now() - started) / 1000));
+      bar?.update(done, { rate });
+      if (opts.progress === 'lines') process.stderr.write(`seeding: batch ${++batches} of ${p.batches} in (${done}/${opts.customers} customers, ${rate} customers/s)\n`);
     });
   } finally {
     bar?.stop();

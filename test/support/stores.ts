@@ -20,27 +20,38 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export async function openTestStore(kind: StoreKind): Promise<TestStore> {
-  if (kind === 'pglite') {
-    const db = await openPglite();
-    await migrate(db);
-    return { kind, db, close: () => db.close() };
-  }
+/** An empty database of its own on the test cluster, for a test that hands its URL to a child process. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = process.env.ROSTER_TEST_DATABASE_URL!;
   const name = `roster_test_${randomBytes(6).toString('hex')}`;
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   await sql.unsafe(`CREATE DATABASE ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  const db = openPostgres(url.toString());
+  return {
+    url: url.toString(),
+    async drop() {
+      await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await sql.end();
+    },
+  };
+}
+
+export async function openTestStore(kind: StoreKind): Promise<TestStore> {
+  if (kind === 'pglite') {
+    const db = await openPglite();
+    await migrate(db);
+    return { kind, db, close: () => db.close() };
+  }
+  const database = await createTestDatabase();
+  const db = openPostgres(database.url);
   await migrate(db);
   return {
     kind,
     db,
     async close() {
       await db.close();
-      await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await sql.end();
+      await database.drop();
     },
   };
 }
