@@ -12,10 +12,12 @@ const RETRY_AFTER_SECONDS = '2';
 export interface AppOptions {
   db: Db;
   logger?: boolean;
+  /** The API-key resolver, when the caller needs to reach its cache (revocations elsewhere). */
+  keys?: KeyResolver;
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
-export async function buildApp({ db, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, logger = false, keys = new KeyResolver(db) }: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     logger: logger && {
       level: 'info',
@@ -28,7 +30,6 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   });
-  const keys = new KeyResolver(db);
 
   // A 503 means the database is away for now (every surface renders its own body): tell the
   // client when to come back. Hooks on the root apply to every surface registered below.
