@@ -17,6 +17,7 @@ import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';
 import { keysRoutes } from './keys-routes.ts';
+import { customerExtrasRoutes } from './customer-extras-routes.ts';
 
 // Roster's own API under /v1: RFC 9457 problems, keyset pages with ids or opaque cursors.
 
@@ -122,6 +123,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
     deleteCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, actor(req)));
 
   keysRoutes(app, db, keys);
+  customerExtrasRoutes(app, db);
 
   // Users
   f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
