@@ -8,6 +8,7 @@ import { loadDialects } from '../dialects/index.ts';
 import { pendingMigrations } from '../store/migrate.ts';
 import { onboardingPlugin } from '../onboarding/plugin.ts';
 import { ONBOARDING_PREFIX } from '../onboarding/links.ts';
+import { consolePlugin } from '../console/serve.ts';
 
 const RETRY_AFTER_SECONDS = '2';
 
@@ -50,6 +51,7 @@ export async function buildApp({ db, logger = false, keys = new KeyResolver(db) 
 
   for (const d of await loadDialects()) await app.register(d.plugin, { prefix: d.prefix, db, keys });
   await app.register(onboardingPlugin, { prefix: ONBOARDING_PREFIX, db });
+  await app.register(consolePlugin, { prefix: '/console' });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });

@@ -10,6 +10,8 @@ import { OPERATOR_STEPS, stepPatch, type Step } from '../../onboarding/lifecycle
 import { issueToken, onboardingUrls, withToken } from '../../onboarding/links.ts';
 import * as S from './schemas.ts';
 import { dialectViews } from '../record-views.ts';
+import { customerTags } from '../../store/tags-repo.ts';
+import { listTokens } from '../../store/tokens-repo.ts';
 
 // A customer as each dialect shows it, and the operator's side of onboarding: move an application along its lifecycle (review,
 // request information, approve, decline), and issue a customer a new link to the hosted page.
@@ -49,6 +51,28 @@ export function customerExtrasRoutes(app: FastifyInstance, db: Db) {
     const c = await inAccount(db, accountId, (tx) => getCustomerIn(tx, accountId, { by: 'id', value: req.params.id }, true));
     if (!c) throw notFound('Customer');
     return { customer_id: c.id, views: dialectViews(c, accountId) };
+  });
+
+  // A customer's tags (names, not only the ids its record carries) and lookup tokens.
+  const Loose = Type.Object({}, { additionalProperties: true });
+  const listOf = Type.Object({ object: Type.Literal('list'), data: Type.Array(Loose), has_more: Type.Boolean() });
+  f.get('/customers/:id/tags', { schema: { tags: ['customers'], summary: "A customer's tags", params: S.IdParam, response: { 200: listOf, ...problems } } }, async (req) => {
+    const accountId = req.principal.accountId;
+    const tags = await inAccount(db, accountId, async (tx) => {
+      if (!(await getCustomerIn(tx, accountId, { by: 'id', value: req.params.id }, true))) throw notFound('Customer');
+      return customerTags(tx, accountId, req.params.id);
+    });
+    return { object: 'list' as const, data: tags as unknown as Record<string, unknown>[], has_more: false };
+  });
+  f.get('/customers/:id/tokens', {
+    schema: { tags: ['customers'], summary: "A customer's live tokens, oldest first (up to 100)", params: S.IdParam, response: { 200: listOf, ...problems } },
+  }, async (req) => {
+    const accountId = req.principal.accountId;
+    const r = await inAccount(db, accountId, async (tx) => {
+      if (!(await getCustomerIn(tx, accountId, { by: 'id', value: req.params.id }, true))) throw notFound('Customer');
+      return listTokens(tx, accountId, req.params.id, { limit: 100 });
+    });
+    return { object: 'list' as const, data: r.tokens as unknown as Record<string, unknown>[], has_more: r.hasMore };
   });
 
   f.post('/customers/:id/application/transitions', {
