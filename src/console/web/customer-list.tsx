@@ -44,6 +44,7 @@ export function CustomerList() {
   const sort = parseSort(query.get('sort'));
   const pageNo = Number(query.get('page') ?? '1') || 1;
   const started = useRef(0);
+  const arrived = useRef(0);
 
   const update = (changes: Record<string, string | undefined>, opts: { replace?: boolean; keepCursor?: boolean } = {}) => {
     const next: Record<string, string | undefined> = Object.fromEntries(query.entries());
@@ -61,11 +62,14 @@ export function CustomerList() {
     let live = true;
     started.current = performance.now();
     setError('');
-    api<Page>('GET', `/v1/customers?${apiQuery}`).then((p) => live && setPage(p), (e: ApiError) => live && setError(e.message));
+    api<Page>('GET', `/v1/customers?${apiQuery}`).then((p) => {
+      arrived.current = performance.now();
+      if (live) setPage(p);
+    }, (e: ApiError) => live && setError(e.message));
     return () => void (live = false);
   }, [apiQuery]);
   useLayoutEffect(() => {
-    if (page) markRendered('customers', started.current);
+    if (page) markRendered('customers', started.current, arrived.current);
   }, [page]);
 
   // Typing searches after a pause, replacing the history entry rather than adding one per key.
