@@ -64,6 +64,7 @@ program
       console.log(`  client_secret: ${demo.client_secret}`);
       console.log(`\nTry:\n  curl -s '${base}/v1/customers?limit=3' -H 'Authorization: Bearer ${demo.api_key}'\n`);
     }
+    console.log(`Console: ${base}/console (sign in with an API key)`);
     console.log(`API reference: ${base}/docs`);
   });
 
