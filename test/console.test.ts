@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ describe('console in a browser', { timeout: 180_000 }, () => {
   const api = async (path: string, init: { method?: string; body?: unknown; key?: string } = {}) => call(s.base, init.method ?? 'GET', path, { key: init.key ?? key, body: init.body });
 
   before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`The console tests drive Debian's chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set ROSTER_CHROMIUM`);
     await buildConsole({ quiet: true });
     s = await startTestServer('pglite');
     key = s.account.api_key;
@@ -169,6 +170,7 @@ describe('console in a browser', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('#edit-email-error').waitFor();
     assert.match(await page.locator('#edit-email-error').innerText(), /format "email"/);
+    await accessible('edit form with an error');
     await shot('04-edit-error');
     const unchanged = (await api(`/v1/customers/${opened.id}`)).body;
     assert.equal(unchanged.email, opened.email);

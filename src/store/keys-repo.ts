@@ -1,4 +1,4 @@
-import type { Scope } from '../core/model.ts';
+import { SCOPES, type Scope } from '../core/model.ts';
 import { notFound, RosterError } from '../core/errors.ts';
 import { insertApiKeyWithId } from './accounts-repo.ts';
 import type { Db } from './db.ts';
@@ -48,7 +48,7 @@ export interface NewKey {
 }
 
 export async function createKey(db: Db, accountId: string, k: NewKey): Promise<CreatedKey> {
-  if (k.scopes.length === 0) throw new RosterError('invalid_request', 'scopes: name at least one of read, write, admin', [{ field: 'scopes', message: 'name at least one of read, write, admin' }]);
+  if (k.scopes.length === 0 || k.scopes.some((s) => !SCOPES.includes(s))) throw new RosterError('invalid_request', 'scopes: name one or more of read, write, admin', [{ field: 'scopes', message: 'name one or more of read, write, admin' }]);
   if (k.expiresAt && k.expiresAt.getTime() <= Date.now()) throw new RosterError('invalid_request', 'expires_at: must be in the future', [{ field: 'expires_at', message: 'must be in the future' }]);
   return db.transaction(async (tx) => {
     const [mode] = await tx.query(`SELECT 1 FROM account_modes WHERE account_id = $1`, [accountId]);
