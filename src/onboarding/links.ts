@@ -11,8 +11,13 @@ export const TOKEN_PLACEHOLDER = '__onboarding_token__';
 
 export const ONBOARDING_PREFIX = '/onboarding';
 
-/** The application page, and the identity step on it (a Dakota KYB link points there). */
-export function onboardingUrls(origin: string, applicationId: string) {
+/**
+ * The application page, and the identity step on it (a Dakota KYB link points there). Links use
+ * ROSTER_PUBLIC_URL when set (behind a proxy, or when a dialect has an origin of its own that
+ * does not serve the page), else the origin the request came to.
+ */
+export function onboardingUrls(requestOrigin: string, applicationId: string, env = process.env) {
+  const origin = env.ROSTER_PUBLIC_URL ? env.ROSTER_PUBLIC_URL.replace(/\/+$/, '') : requestOrigin;
   const page = `${origin}${ONBOARDING_PREFIX}/${applicationId}`;
   return { application: page, identity: `${page}#identity` };
 }
