@@ -56,8 +56,8 @@ test('first start creates a demo account and prints a curl line that works; late
     const body = await res.json();
     assert.equal(body.data.length, 3);
 
-    // While the server holds the embedded store, the CLI refuses clearly.
-    const busy = cli(['account', 'create', '--name', 'Busy', '--json'], dir);
+    // While the server holds the embedded store, commands that need the store itself refuse clearly.
+    const busy = cli(['seed', '--account', 'T00000042', '--customers', '1'], dir);
     assert.notEqual(busy.status, 0);
     assert.match(busy.stderr, /in use by roster serve/);
     await stop(first.proc);

@@ -1,11 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import { registerCheck } from './check.ts';
 import { buildApp } from '../http/app.ts';
-import { createAccount } from '../store/accounts-repo.ts';
+import { KeyResolver } from '../http/auth.ts';
+import { registerAccountCommands } from './accounts.ts';
+import { registerKeyCommands } from './keys.ts';
+import { directOps } from './admin-ops.ts';
+import { serveControl } from './control-socket.ts';
 import { keepSearchSampled } from '../store/search-sample.ts';
 
 const int = (v: string) => {
@@ -24,7 +28,8 @@ function fail(e: unknown): never {
   process.exit(1);
 }
 
-const program = new Command('roster').description('A customer and user directory with a fast list API.');
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const program = new Command('roster').description('A customer and user directory with a fast list API.').version(version, '-V, --version');
 
 program
   .command('serve')
@@ -42,10 +47,15 @@ program
     const wantDemo = opts.demo !== false && process.env.ROSTER_DEMO !== 'off';
     if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
     const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail) : undefined;
-    const app = await buildApp({ db, logger: process.env.ROSTER_LOG !== 'off' });
+    const keys = new KeyResolver(db);
+    const app = await buildApp({ db, keys, logger: process.env.ROSTER_LOG !== 'off' });
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
+    // The operator's commands reach the embedded store through this server while it runs.
+    const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
+    if (control && 'skipped' in control) console.error(`roster: no control socket: ${control.skipped}; stop the server to run key and account commands`);
     const shutdown = async () => {
       stopSampling();
+      if (control && 'close' in control) await control.close();
       await app.close();
       await db.close();
       release();
@@ -67,29 +77,12 @@ program
     } else if (wantDemo) {
       console.log(`No demo credentials file (${credentialsFile}): the store held accounts before this start.`);
     }
+    console.log(`Console: ${base}/console (sign in with an API key)`);
     console.log(`API reference: ${base}/docs`);
   });
 
-const account = program.command('account').description('Manage accounts');
-account
-  .command('create')
-  .description('Create an account with an API key and an OAuth client')
-  .requiredOption('--name <name>', 'account name')
-  .option('--mode <mode>', 'test or live', 'test')
-  .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
-  .option('--json', 'print one JSON object')
-  .action(async (opts) => {
-    if (opts.mode !== 'test' && opts.mode !== 'live') fail(new Error('--mode must be test or live'));
-    const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster account create').catch(fail);
-    try {
-      const created = await createAccount(db, opts.name, opts.mode);
-      if (opts.json) console.log(JSON.stringify(created));
-      else console.log(`Account ${created.account_id} (${created.name})\n  api_key:       ${created.api_key}\n  client_id:     ${created.client_id}\n  client_secret: ${created.client_secret}`);
-    } finally {
-      await db.close();
-      release();
-    }
-  });
+registerAccountCommands(program);
+registerKeyCommands(program);
 
 registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir), 'roster check', { repair: false }), fail);
 

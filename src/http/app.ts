@@ -6,16 +6,21 @@ import type { Db } from '../store/db.ts';
 import { KeyResolver } from './auth.ts';
 import { loadDialects } from '../dialects/index.ts';
 import { pendingMigrations } from '../store/migrate.ts';
+import { onboardingPlugin } from '../onboarding/plugin.ts';
+import { ONBOARDING_PREFIX } from '../onboarding/links.ts';
+import { consolePlugin } from '../console/serve.ts';
 
 const RETRY_AFTER_SECONDS = '2';
 
 export interface AppOptions {
   db: Db;
   logger?: boolean;
+  /** The API-key resolver, when the caller needs to reach its cache (revocations elsewhere). */
+  keys?: KeyResolver;
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
-export async function buildApp({ db, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, logger = false, keys = new KeyResolver(db) }: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     logger: logger && {
       level: 'info',
@@ -28,7 +33,6 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
   });
-  const keys = new KeyResolver(db);
 
   // A 503 means the database is away for now (every surface renders its own body): tell the
   // client when to come back. Hooks on the root apply to every surface registered below.
@@ -46,6 +50,8 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   });
 
   for (const d of await loadDialects()) await app.register(d.plugin, { prefix: d.prefix, db, keys });
+  await app.register(onboardingPlugin, { prefix: ONBOARDING_PREFIX, db });
+  await app.register(consolePlugin, { prefix: '/console' });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });

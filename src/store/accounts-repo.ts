@@ -35,10 +35,16 @@ export async function createAccountIn(tx: Tx, name: string, mode: AccountMode = 
 }
 
 /** A 60-character key (Dakota's documented length): `rk_test_` or `rk_live_` and 52 random chars. */
-export async function insertApiKey(tx: Tx, accountId: string, mode: AccountMode, name: string, scopes: Scope[]): Promise<string> {
+export async function insertApiKey(tx: Tx, accountId: string, mode: AccountMode, name: string, scopes: Scope[], expiresAt: Date | null = null): Promise<string> {
+  return (await insertApiKeyWithId(tx, accountId, mode, name, scopes, expiresAt)).apiKey;
+}
+
+/** The same, also returning the new key's id (what lists, revocation and logs name it by). */
+export async function insertApiKeyWithId(tx: Tx, accountId: string, mode: AccountMode, name: string, scopes: Scope[], expiresAt: Date | null) {
   const key = `rk_${mode}_${randomToken(52)}`;
-  await tx.query(`INSERT INTO api_keys (id, account_id, key_hash, key_prefix, name, scopes) VALUES ($1, $2, $3, $4, $5, $6)`, [uuid(), accountId, hashSecret(key), key.slice(0, 12), name, scopes]);
-  return key;
+  const id = uuid();
+  await tx.query(`INSERT INTO api_keys (id, account_id, key_hash, key_prefix, name, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [id, accountId, hashSecret(key), key.slice(0, 12), name, scopes, expiresAt]);
+  return { id, apiKey: key };
 }
 
 export const createApiKey = (db: Db, accountId: string, name: string, scopes: Scope[]) =>
@@ -60,15 +66,18 @@ export interface Principal {
   scopes: string[];
   /** The credential's id, recorded as the actor of writes. */
   actor: string;
+  /** When the credential stops working (ms since the epoch), if it expires. */
+  expiresAt?: number;
 }
 
 export async function findApiKey(db: Db, key: string): Promise<Principal | undefined> {
-  const [row] = await db.query<{ id: string; account_id: string; scopes: string[] }>(
-    `SELECT id, account_id, scopes FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+  const [row] = await db.query<{ id: string; account_id: string; scopes: string[]; expires_at: Date | string | null }>(
+    `SELECT id, account_id, scopes, expires_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
     [hashSecret(key)],
     { prepare: true },
   );
-  return row && { accountId: row.account_id, scopes: row.scopes, actor: row.id };
+  if (!row) return undefined;
+  return { accountId: row.account_id, scopes: row.scopes, actor: row.id, ...(row.expires_at ? { expiresAt: new Date(row.expires_at).getTime() } : {}) };
 }
 
 export async function findOAuthClient(db: Db, clientId: string, secret: string): Promise<Principal | undefined> {

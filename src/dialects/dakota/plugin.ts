@@ -10,6 +10,7 @@ import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import { childCounts } from '../../store/child-counts.ts';
+import { fillToken, issueToken, onboardingUrls, TOKEN_PLACEHOLDER, withToken } from '../../onboarding/links.ts';
 import { createCustomerIn, getCustomer, getCustomerIn, lockCustomer, updateCustomerIn } from '../../store/customers-repo.ts';
 import { idempotent } from '../../store/idempotency-repo.ts';
 import { inAccount } from '../../store/db.ts';
@@ -116,7 +117,8 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
       throw new RosterError('invalid_request', 'sub_client_id cannot be combined with is_sub_client', [{ field: 'sub_client_id', message: 'cannot be combined with is_sub_client' }]);
     }
     const accountId = account(req);
-    const origin = `${req.protocol}://${req.host}`;
+    const urls = (applicationId: string) => onboardingUrls(`${req.protocol}://${req.host}`, applicationId);
+    let token: string | undefined;
     const res = await idempotent(db, accountId, 'POST /dakota/customers', req.headers['x-idempotency-key'], body, async (tx) => {
       if (body.sub_client_id !== undefined) await assertSubClient(await getCustomerIn(tx, accountId, { by: 'id', value: body.sub_client_id }), undefined);
       const now = new Date();
@@ -130,22 +132,25 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
         parent_id: body.sub_client_id,
         is_sub_client: body.is_sub_client ?? false,
         kyb_status: 'pending',
-        kyc_links: [{ provider_id: 'persona', link_type: 'persona', url: `${origin}/dakota/kyb/${applicationId}`, status: 'not_started', created_at: stamp, updated_at: stamp, expires_at: expires.toISOString() }],
-        application: { id: applicationId, status: 'pending', decision: null, url: `${origin}/dakota/applications/${applicationId}?token=${randomToken(43)}`, expires_at: expires.toISOString() },
+        kyc_links: [{ provider_id: 'persona', link_type: 'persona', url: urls(applicationId).identity, status: 'not_started', created_at: stamp, updated_at: stamp, expires_at: expires.toISOString() }],
+        application: { id: applicationId, status: 'pending', decision: null, url: urls(applicationId).application, expires_at: expires.toISOString() },
       };
       const c = await createCustomerIn(tx, accountId, input, actor(req));
+      // The links carry their token in this answer only (see src/onboarding/links.ts).
+      token = await issueToken(tx, accountId, applicationId, c.id, expires);
       const created = {
         id: c.id,
-        kyb_links: c.kyc_links.map(kybLink),
+        kyb_links: c.kyc_links.map(kybLink).map((l) => ({ ...l, url: withToken(l.url, TOKEN_PLACEHOLDER) })),
         application_id: c.application!.id,
-        application_url: c.application!.url!,
+        application_url: withToken(c.application!.url!, TOKEN_PLACEHOLDER),
         application_expires_at: NANOS_PLACEHOLDER,
       };
       const nanos = BigInt(Date.parse(c.application!.expires_at!)) * 1_000_000n;
       // Stored as the exact JSON text, so a replay is byte-identical.
       return { status: 201, body: JSON.stringify(created).replace(JSON.stringify(NANOS_PLACEHOLDER), nanos.toString()) };
     });
-    const text = res.body as string;
+    const stored = res.body as string;
+    const text = await fillToken(db, accountId, (JSON.parse(stored) as { application_id: string }).application_id, stored, res.replayed ? undefined : token);
     return reply.status(201).type('application/json').send(text);
   });
 

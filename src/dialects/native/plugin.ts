@@ -5,7 +5,7 @@ import { ERROR_CATALOG, RosterError } from '../../core/errors.ts';
 import { encodeCursor } from '../../core/cursor.ts';
 import type { ListQuery } from '../../core/list-query.ts';
 import type { Customer, User, CustomerInput, UserInput } from '../../core/model.ts';
-import { authenticate, needFor } from '../../http/auth.ts';
+import { authenticate, needFor, type Need } from '../../http/auth.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { fieldErrors } from '../../http/validation.ts';
 import { runList, type ListPage } from '../../store/list.ts';
@@ -16,6 +16,8 @@ import { inAccount, type Queryable } from '../../store/db.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';
+import { keysRoutes } from './keys-routes.ts';
+import { customerExtrasRoutes } from './customer-extras-routes.ts';
 
 // Roster's own API under /v1: RFC 9457 problems, keyset pages with ids or opaque cursors.
 
@@ -66,8 +68,9 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
 
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config && (req.routeOptions.config as { public?: boolean }).public) return;
-    req.principal = await authenticate(keys, req, ['bearer', 'x-api-key'], needFor(req.method));
+    const config = req.routeOptions.config as { public?: boolean; need?: Need } | undefined;
+    if (config?.public) return;
+    req.principal = await authenticate(keys, req, ['bearer', 'x-api-key'], config?.need ?? needFor(req.method));
   });
 
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
@@ -127,6 +130,9 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
     },
   }, async (req) =>
     deleteCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, { ...actor(req), children: req.query.detach_children ? 'detach' : 'refuse' }));
+
+  keysRoutes(app, db, keys);
+  customerExtrasRoutes(app, db);
 
   // Users
   f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {

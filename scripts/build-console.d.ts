@@ -1,0 +1,1 @@
+export function buildConsole(opts?: { quiet?: boolean }): Promise<unknown>;
