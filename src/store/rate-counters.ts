@@ -1,0 +1,121 @@
+import type { Db } from './db.ts';
+
+// Fixed one-minute windows of request counts, shared by every Roster process on one database
+// (table rate_limit_windows, migration 122).
+//
+// A check costs no statement: each process counts in memory and flushes its increments every
+// FLUSH_MS in one statement, which adds them up in the table and reads back every process's
+// total for the buckets it touched. Decisions use that total plus what this process counted
+// since, so they are exact in one process (and on the embedded store, which only one process
+// can open) and, across N processes, may let through at most what the others served in the
+// last FLUSH_MS. One upsert per request would be exact everywhere but costs a round trip and a
+// row lock on the same hot row (one per API key) for every request — at the list API's
+// 3–4k requests a second on two cores, a fifth to a third more database work, serialised per
+// key — to tighten a bound that a per-minute limit does not need.
+
+export const WINDOW_MS = 60_000;
+const FLUSH_MS = 250;
+/** Windows older than this are deleted, at most once a minute. */
+const KEEP_WINDOWS = 2;
+
+interface Entry {
+  window: number;
+  /** Hits every process had flushed, as of this process's last flush. */
+  shared: number;
+  /** Hits this process counted and has not flushed yet. */
+  pending: number;
+}
+
+const key = (bucket: string, window: number) => `${window}\u0001${bucket}`;
+
+export class RateCounters {
+  private entries = new Map<string, Entry & { bucket: string }>();
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private lastSweep = 0;
+  private closed = false;
+
+  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {}
+
+  /** The current window's number (minutes since the epoch). */
+  window(): number {
+    return Math.floor(this.now() / WINDOW_MS);
+  }
+
+  /** Counts a hit on `bucket` in the current window; returns the window and the hits counted in it so far. */
+  hit(bucket: string, n = 1): { window: number; count: number } {
+    const window = this.window();
+    const k = key(bucket, window);
+    let e = this.entries.get(k);
+    if (!e) {
+      e = { bucket, window, shared: 0, pending: 0 };
+      this.entries.set(k, e);
+    }
+    e.pending += n;
+    this.schedule();
+    return { window, count: e.shared + e.pending };
+  }
+
+  /** Hits counted on `bucket` in the current window, without counting one. */
+  peek(bucket: string): { window: number; count: number } {
+    const window = this.window();
+    const e = this.entries.get(key(bucket, window));
+    return { window, count: e ? e.shared + e.pending : 0 };
+  }
+
+  private schedule() {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** Sends the pending increments in one statement and reads back the shared totals. */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async flushOnce() {
+    const current = this.window();
+    for (const [k, e] of this.entries) if (e.window < current - 1) this.entries.delete(k);
+    // Sorted, so two processes flushing the same buckets lock their rows in the same order.
+    const batch = [...this.entries.values()].filter((e) => e.pending > 0).sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.window - b.window));
+    if (batch.length === 0) return;
+    const sent = batch.map((e) => e.pending);
+    batch.forEach((e) => (e.pending = 0));
+    try {
+      const rows = await this.db.query<{ bucket: string; window_start: string; hits: number }>(
+        `INSERT INTO rate_limit_windows AS w (bucket, window_start, hits)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[])
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = w.hits + excluded.hits
+         RETURNING bucket, window_start, hits`,
+        [batch.map((e) => e.bucket), batch.map((e) => e.window), sent],
+      );
+      for (const r of rows) {
+        const e = this.entries.get(key(r.bucket, Number(r.window_start)));
+        if (e) e.shared = Math.max(e.shared, Number(r.hits));
+      }
+      if (this.now() - this.lastSweep > WINDOW_MS) {
+        this.lastSweep = this.now();
+        await this.db.query(`DELETE FROM rate_limit_windows WHERE window_start < $1`, [current - KEEP_WINDOWS]);
+      }
+    } catch {
+      // The database is away: keep counting here, and send these hits with the next flush.
+      batch.forEach((e, i) => (e.pending += sent[i]));
+      this.schedule();
+    }
+  }
+
+  /** Stops the timer after one last flush (server shutdown). */
+  async close() {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush().catch(() => {});
+  }
+}
