@@ -6,7 +6,8 @@ import { getCustomer } from '../../store/customers-repo.ts';
 import { runList } from '../../store/list.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { parseWrite } from './body.ts';
-import { asRosterError, errorBody } from './errors.ts';
+import { asRosterError, renderError } from './errors.ts';
+import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { customerListQuery } from './list-params.ts';
 import { customerId, type RawQuery } from './query-values.ts';
 import { CUSTOMER_FIELDS, renderCustomer } from './render.ts';
@@ -19,30 +20,26 @@ import type { Customer } from '../../core/model.ts';
 const HIDDEN = { hide: true };
 const principals = new WeakMap<FastifyRequest, Principal>();
 
-const requestId = (req: FastifyRequest) => String(req.id);
 const credentials = (code: string, message: string) => new RosterError('unauthorized', message, [{ field: 'Authorization', message, code }]);
 
 async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
-  const { db, keys } = opts;
+  const { db, keys, limiter } = opts;
 
   app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-request-id', requestId(req));
-    const key = presentedKey(req, ['bearer']);
-    if (!key) throw credentials('missing_credentials', 'Credentials are missing: send Authorization: Bearer <api key>');
-    const principal = await keys.resolve(key);
-    if (!principal) throw credentials('invalid_credentials', 'The API key is not valid');
     const need = needFor(req.method);
-    if (!hasScope(principal.scopes, need)) throw new RosterError('forbidden', `The API key does not permit this operation (needs ${need} access)`);
-    principals.set(req, principal);
+    const principal = await limiter.admit(req, reply, 'spirii', need === 'read' ? 'read' : 'write', async () => {
+      const key = presentedKey(req, ['bearer']);
+      if (!key) throw credentials('missing_credentials', 'Credentials are missing: send Authorization: Bearer <api key>');
+      const found = await keys.resolve(key);
+      if (!found) throw credentials('invalid_credentials', 'The API key is not valid');
+      return found;
+    });
+    if (!hasScope(principal!.scopes, need)) throw new RosterError('forbidden', `The API key does not permit this operation (needs ${need} access)`);
+    principals.set(req, principal!);
   });
 
-  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const { err, status } = asRosterError(error, req);
-    reply.status(status).type('application/json').send(errorBody(err, requestId(req)));
-  });
-  app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send(errorBody(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), requestId(req)));
-  });
+  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => sendErrorResponse(reply, renderError(asRosterError(error, req), errorContext(req))));
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
 
   const who = (req: FastifyRequest) => principals.get(req)!;
   const ctx = (req: FastifyRequest) => ({ actor: who(req).actor });
@@ -78,4 +75,4 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 }
 
-export const dialect: Dialect = { name: 'spirii', prefix: '/spirii', plugin: spiriiPlugin };
+export const dialect: Dialect = { name: 'spirii', prefix: '/spirii', plugin: spiriiPlugin, renderError };
