@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ERROR_CATALOG } from '../core/errors.ts';
@@ -8,7 +8,7 @@ import { loadDialects } from '../dialects/index.ts';
 import { pendingMigrations } from '../store/migrate.ts';
 import { RosterError } from '../core/errors.ts';
 import { asRosterError } from './error-mapping.ts';
-import { BODY_LIMIT, checkRequestValues, installJsonParser } from './input-guard.ts';
+import { BODY_LIMIT, checkCoercedNumbers, checkRequestValues, installJsonParser } from './input-guard.ts';
 import { logSerializers } from './log-serializers.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { requestIdOf } from './request-id.ts';
@@ -24,14 +24,16 @@ export const MAX_PARAM_LENGTH = 4096;
 
 export interface AppOptions {
   db: Db;
-  logger?: boolean;
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Told of every route as it is registered, with its full URL and schemas (the fuzz test walks them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
-export async function buildApp({ db, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, logger = false, onRoute }: AppOptions): Promise<FastifyInstance> {
   const dialects = await loadDialects();
   const app = Fastify({
-    logger: logger && { level: 'info', serializers: logSerializers as never },
+    logger: logger && { level: 'info', ...(typeof logger === 'object' ? logger : {}), serializers: logSerializers as never },
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -44,6 +46,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   const limiter = new RateLimiter(db);
   app.addHook('onClose', async () => limiter.close());
   installJsonParser(app);
+  if (onRoute) app.addHook('onRoute', onRoute);
 
   // Every response of every surface carries the request id; query and path values a database
   // cannot hold are refused before any surface authenticates or reads them.
@@ -51,6 +54,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     reply.header('x-request-id', req.id);
     checkRequestValues(req);
   });
+  app.addHook('preHandler', async (req) => checkCoercedNumbers(req));
   // Routes outside every surface (the docs, health checks) answer errors as the native API does.
   const native = surfaceOf(dialects, '/v1');
   app.setErrorHandler((error, req, reply) => sendErrorResponse(reply, native.renderError(asRosterError(error, req.log), errorContext(req))));

@@ -14,7 +14,7 @@ export const BODY_LIMIT = 1_048_576;
 
 export { textFault };
 
-const refuse = (field: string, message: string) => new RosterError('invalid_request', `${field}: ${message}`, [{ field, message, code: 'invalid_text' } satisfies FieldError]);
+const refuse = (field: string, message: string, code = 'invalid_text') => new RosterError('invalid_request', `${field}: ${message}`, [{ field, message, code } satisfies FieldError]);
 
 /** Throws when any key or string in `value` cannot be stored. Depth is bounded by the parser. */
 function scan(value: unknown, path: string): void {
@@ -59,18 +59,32 @@ export function checkRequestValues(req: FastifyRequest) {
   scan(req.query, '');
 }
 
+/**
+ * After validation: numbers coerced from query text must be finite. Ajv turns `limit=1e309` (or
+ * `Infinity`) into Infinity and lets it through a `maximum`, and it would reach SQL as such.
+ */
+export function checkCoercedNumbers(req: FastifyRequest) {
+  for (const part of [req.query, req.params] as unknown[]) {
+    if (!part || typeof part !== 'object') continue;
+    for (const [k, v] of Object.entries(part)) {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw refuse(k, 'must be a finite number', 'not_finite');
+      if (Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isFinite(x))) throw refuse(k, 'must be finite numbers', 'not_finite');
+    }
+  }
+}
+
 /** Replaces Fastify's JSON parser: depth and size capped before parsing, values checked after. */
 export function installJsonParser(app: FastifyInstance) {
   app.removeAllContentTypeParsers();
   const parse = (_req: unknown, text: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const body = String(text);
     if (body.trim() === '') return done(null, undefined);
-    if (jsonDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return done(refuse('body', `is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    if (jsonDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return done(refuse('body', `is nested deeper than ${MAX_JSON_DEPTH} levels`, 'too_deep'), undefined);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
-      return done(refuse('body', 'is not valid JSON'), undefined);
+      return done(refuse('body', 'is not valid JSON', 'invalid_json'), undefined);
     }
     try {
       scan(parsed, '');

@@ -34,6 +34,7 @@ export function frameworkErrorHandler(dialects: readonly Dialect[]) {
     const err = frameworkFault(error) ?? new RosterError('invalid_request', 'The request URL is not valid');
     const message = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is longer than any identifier this API takes' : 'The request URL is not valid (a malformed percent-escape?)';
     const shown = new RosterError(err.code, message, [{ field: 'path', message, code: err.code }]);
+    reply.header('x-request-id', req.id);
     return sendErrorResponse(reply, surfaceOf(dialects, req.url.split('?')[0]).renderError(shown, errorContext(req)));
   };
 }
