@@ -1,7 +1,7 @@
 // Instants as the API takes them and as SQL receives them. JavaScript dates reach years that
 // PostgreSQL's ISO input does not read (year 0, years past 9999 written "+010000-…") and cannot
 // represent a leap second, so inputs are held to RFC 3339 within years 1–9999, and a bound that
-// an adjustment (end of day, next millisecond) pushes past that range becomes ±infinity.
+// an adjustment (end of day, next millisecond) pushes past that range is clamped to its edge.
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -51,10 +51,17 @@ export function parseInstant(raw: string): Date | undefined {
   return inRange(at) ? at : undefined;
 }
 
-/** An instant as SQL text: ISO 8601 within years 1–9999, else `infinity` / `-infinity`. */
+const LAST = '9999-12-31T23:59:59.999Z';
+const FIRST = '0001-01-01T00:00:00.000Z';
+
+/**
+ * An instant as SQL text, ISO 8601 clamped to years 1–9999. Not `infinity`: the driver turns
+ * a timestamp parameter into a JavaScript Date first. Clamping loses nothing, as every bound
+ * this is used for compares times the server assigned (created_at, updated_at).
+ */
 export function sqlInstant(d: Date): string {
   if (Number.isNaN(d.getTime())) throw new RangeError('invalid date');
-  if (d.getUTCFullYear() > MAX_YEAR) return 'infinity';
-  if (d.getUTCFullYear() < MIN_YEAR) return '-infinity';
+  if (d.getUTCFullYear() > MAX_YEAR) return LAST;
+  if (d.getUTCFullYear() < MIN_YEAR) return FIRST;
   return d.toISOString();
 }

@@ -55,7 +55,7 @@ function datePart(s: string): Ymd | string {
  */
 function instant(epochMs: number, subMs: boolean): string {
   const ms = Math.max(epochMs + (subMs ? 1 : 0), YEAR_1);
-  // Rounding up 9999-12-31T23:59:59.9999999 passes year 9999: that bound is past every record.
+  // Rounding up 9999-12-31T23:59:59.9999999 passes year 9999: clamped, it is still past every record.
   return sqlInstant(new Date(ms));
 }
 
