@@ -3,12 +3,12 @@ import type { Db } from './db.ts';
 // Fixed one-minute windows of request counts, shared by every Roster process on one database
 // (table rate_limit_windows, migration 122).
 //
-// A check costs no statement: each process counts in memory and flushes its increments every
-// FLUSH_MS in one statement, which adds them up in the table and reads back every process's
-// total for the buckets it touched. Decisions use that total plus what this process counted
-// since, so they are exact in one process (and on the embedded store, which only one process
-// can open) and, across N processes, may let through at most what the others served in the
-// last FLUSH_MS. One upsert per request would be exact everywhere but costs a round trip and a
+// A check costs no statement: each process counts in memory and, every FLUSH_MS while it has
+// counts in the current window, runs one statement that adds its increments up in the table and
+// reads back every process's totals for the buckets it counted. Decisions use that total plus
+// what this process counted since, so they are exact in one process (and on the embedded store,
+// which only one process can open) and, across N processes, may let through at most what the
+// others served in the last FLUSH_MS. One upsert per request would be exact everywhere but costs a round trip and a
 // row lock on the same hot row (one per API key) for every request — at the list API's
 // 3–4k requests a second on two cores, a fifth to a third more database work, serialised per
 // key — to tighten a bound that a per-minute limit does not need.
@@ -83,18 +83,28 @@ export class RateCounters {
   private async flushOnce() {
     const current = this.window();
     for (const [k, e] of this.entries) if (e.window < current - 1) this.entries.delete(k);
+    const live = [...this.entries.values()].filter((e) => e.window === current || e.pending > 0);
+    if (live.length === 0) return;
     // Sorted, so two processes flushing the same buckets lock their rows in the same order.
-    const batch = [...this.entries.values()].filter((e) => e.pending > 0).sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.window - b.window));
-    if (batch.length === 0) return;
+    const batch = live.filter((e) => e.pending > 0).sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.window - b.window));
+    const idle = live.filter((e) => e.pending === 0);
     const sent = batch.map((e) => e.pending);
     batch.forEach((e) => (e.pending = 0));
     try {
+      // One statement: this process's increments added up, and the totals of the buckets it
+      // counted on this window read back (other processes' hits included) even when it has
+      // nothing new to add to them.
       const rows = await this.db.query<{ bucket: string; window_start: string; hits: number }>(
-        `INSERT INTO rate_limit_windows AS w (bucket, window_start, hits)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[])
-         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = w.hits + excluded.hits
-         RETURNING bucket, window_start, hits`,
-        [batch.map((e) => e.bucket), batch.map((e) => e.window), sent],
+        `WITH added AS (
+           INSERT INTO rate_limit_windows AS w (bucket, window_start, hits)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[])
+           ON CONFLICT (bucket, window_start) DO UPDATE SET hits = w.hits + excluded.hits
+           RETURNING bucket, window_start, hits)
+         SELECT bucket, window_start, hits FROM added
+         UNION ALL
+         SELECT w.bucket, w.window_start, w.hits FROM rate_limit_windows w
+           JOIN unnest($4::text[], $5::bigint[]) AS r(bucket, window_start) ON w.bucket = r.bucket AND w.window_start = r.window_start`,
+        [batch.map((e) => e.bucket), batch.map((e) => e.window), sent, idle.map((e) => e.bucket), idle.map((e) => e.window)],
       );
       for (const r of rows) {
         const e = this.entries.get(key(r.bucket, Number(r.window_start)));
@@ -107,8 +117,9 @@ export class RateCounters {
     } catch {
       // The database is away: keep counting here, and send these hits with the next flush.
       batch.forEach((e, i) => (e.pending += sent[i]));
-      this.schedule();
     }
+    // While this window has counts, keep reading the others' totals back.
+    this.schedule();
   }
 
   /** Stops the timer after one last flush (server shutdown). */
