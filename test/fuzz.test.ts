@@ -9,7 +9,7 @@ import { formatTally, runFuzz } from './support/fuzz/runner.ts';
 // here; `npm run fuzz -- --count 100000 [--seed N]` runs the long one. A failure prints the
 // seed, which replays the same requests.
 
-const COUNT = Number(process.env.ROSTER_FUZZ_COUNT ?? 1500);
+const COUNT = Number(process.env.ROSTER_FUZZ_COUNT ?? 3000);
 const SEED = Number(process.env.ROSTER_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 for (const kind of STORES) {

@@ -6,6 +6,7 @@ import { getCustomer } from '../../store/customers-repo.ts';
 import { runList } from '../../store/list.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { parseWrite } from './body.ts';
+import { CustomerWriteDoc, IdParamDoc, ListQueryDoc } from './docs.ts';
 import { asRosterError, renderError } from './errors.ts';
 import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { customerListQuery } from './list-params.ts';
@@ -18,6 +19,11 @@ import type { Customer } from '../../core/model.ts';
 // customer ids, the owner / CPO hierarchy, and Spirii's {"error": {...}} envelope.
 
 const HIDDEN = { hide: true };
+/** Parameters are read by hand (query-values.ts, body.ts); the schemas document them only. */
+const noValidation = () => () => true;
+const LIST = { schema: { ...HIDDEN, querystring: ListQueryDoc }, validatorCompiler: noValidation };
+const ONE = { schema: { ...HIDDEN, params: IdParamDoc }, validatorCompiler: noValidation };
+const WRITE = (params: boolean) => ({ schema: { ...HIDDEN, body: CustomerWriteDoc, ...(params ? { params: IdParamDoc } : {}) }, validatorCompiler: noValidation });
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 const credentials = (code: string, message: string) => new RosterError('unauthorized', message, [{ field: 'Authorization', message, code }]);
@@ -45,31 +51,31 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
   const ctx = (req: FastifyRequest) => ({ actor: who(req).actor });
   const pathId = (req: FastifyRequest) => customerId('id', (req.params as { id: string }).id);
 
-  app.get('/v2/customers', { schema: HIDDEN }, async (req) => {
+  app.get('/v2/customers', LIST, async (req) => {
     const q = customerListQuery(req.query as RawQuery);
     const r = await runList<Customer>(db, who(req).accountId, { ...q, fields: CUSTOMER_FIELDS });
     const page = q.page as { limit: number; offset: number };
     return { data: r.records.map(renderCustomer), count: r.total ?? 0, limit: page.limit, offset: page.offset };
   });
 
-  app.post('/v2/customers', { schema: HIDDEN }, async (req, reply) => {
+  app.post('/v2/customers', WRITE(false), async (req, reply) => {
     const c = await createSpiriiCustomer(db, who(req).accountId, parseWrite(req.body, 'create'), ctx(req));
     return reply.status(201).send(renderCustomer(c));
   });
 
-  app.get('/v2/customers/:id', { schema: HIDDEN }, async (req) => {
+  app.get('/v2/customers/:id', ONE, async (req) => {
     const id = pathId(req);
     const c = await getCustomer(db, who(req).accountId, { by: 'number', value: id });
     if (!c) throw new RosterError('not_found', `Customer ${id} not found`);
     return renderCustomer(c);
   });
 
-  app.put('/v2/customers/:id', { schema: HIDDEN }, async (req) => {
+  app.put('/v2/customers/:id', WRITE(true), async (req) => {
     const id = pathId(req);
     return renderCustomer(await updateSpiriiCustomer(db, who(req).accountId, id, parseWrite(req.body, 'update'), ctx(req)));
   });
 
-  app.delete('/v2/customers/:id', { schema: HIDDEN }, async (req, reply) => {
+  app.delete('/v2/customers/:id', ONE, async (req, reply) => {
     await deleteSpiriiCustomer(db, who(req).accountId, pathId(req), ctx(req));
     return reply.status(202).send();
   });
