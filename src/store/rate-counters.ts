@@ -24,6 +24,8 @@ interface Entry {
   shared: number;
   /** Hits this process counted and has not flushed yet. */
   pending: number;
+  /** Hits being flushed right now: counted until the flush's totals include them. */
+  sending: number;
 }
 
 const key = (bucket: string, window: number) => `${window}\u0001${bucket}`;
@@ -48,19 +50,19 @@ export class RateCounters {
     const k = key(bucket, window);
     let e = this.entries.get(k);
     if (!e) {
-      e = { bucket, window, shared: 0, pending: 0 };
+      e = { bucket, window, shared: 0, pending: 0, sending: 0 };
       this.entries.set(k, e);
     }
     e.pending += n;
     this.schedule();
-    return { window, count: e.shared + e.pending };
+    return { window, count: e.shared + e.sending + e.pending };
   }
 
   /** Hits counted on `bucket` in the current window, without counting one. */
   peek(bucket: string): { window: number; count: number } {
     const window = this.window();
     const e = this.entries.get(key(bucket, window));
-    return { window, count: e ? e.shared + e.pending : 0 };
+    return { window, count: e ? e.shared + e.sending + e.pending : 0 };
   }
 
   private schedule() {
@@ -89,7 +91,10 @@ export class RateCounters {
     const batch = live.filter((e) => e.pending > 0).sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.window - b.window));
     const idle = live.filter((e) => e.pending === 0);
     const sent = batch.map((e) => e.pending);
-    batch.forEach((e) => (e.pending = 0));
+    batch.forEach((e) => {
+      e.sending = e.pending;
+      e.pending = 0;
+    });
     try {
       // One statement: this process's increments added up, and the totals of the buckets it
       // counted on this window read back (other processes' hits included) even when it has
@@ -110,13 +115,17 @@ export class RateCounters {
         const e = this.entries.get(key(r.bucket, Number(r.window_start)));
         if (e) e.shared = Math.max(e.shared, Number(r.hits));
       }
+      batch.forEach((e) => (e.sending = 0));
       if (this.now() - this.lastSweep > WINDOW_MS) {
         this.lastSweep = this.now();
         await this.db.query(`DELETE FROM rate_limit_windows WHERE window_start < $1`, [current - KEEP_WINDOWS]);
       }
     } catch {
       // The database is away: keep counting here, and send these hits with the next flush.
-      batch.forEach((e, i) => (e.pending += sent[i]));
+      batch.forEach((e) => {
+        e.pending += e.sending;
+        e.sending = 0;
+      });
     }
     // While this window has counts, keep reading the others' totals back.
     this.schedule();
