@@ -60,6 +60,10 @@ const constraintOf = (e: unknown): string => {
 export function clientFault(e: unknown): RosterError | undefined {
   const code = codeOf(e);
   if (!code) return undefined;
+  // Repositories turn the unique and foreign keys they expect into precise errors; these are
+  // for any that one did not expect.
+  if (code === '23505') return new RosterError('conflict', 'A record with this value already exists', [], { cause: e });
+  if (code === '23503') return new RosterError('invalid_request', 'A referenced record does not exist', [], { cause: e });
   if (code === '23514') {
     const field = CHECKED_FIELDS[constraintOf(e)];
     if (!field) return new RosterError('invalid_request', 'A value is outside the limits the store accepts', [], { cause: e });
