@@ -8,10 +8,11 @@ import type { Db } from './db.ts';
 // reads back every process's totals for the buckets it counted. Decisions use that total plus
 // what this process counted since, so they are exact in one process (and on the embedded store,
 // which only one process can open) and, across N processes, may let through at most what the
-// others served in the last FLUSH_MS. One upsert per request would be exact everywhere but costs a round trip and a
-// row lock on the same hot row (one per API key) for every request — at the list API's
-// 3–4k requests a second on two cores, a fifth to a third more database work, serialised per
-// key — to tighten a bound that a per-minute limit does not need.
+// others served in the last FLUSH_MS. One upsert per request would be exact everywhere, but
+// measured on this 2-core machine (PostgreSQL 15, four clients, other work running) an upsert of
+// one hot counter row took 200–235 µs against 176 µs for a keyset page of 20: it would about
+// double the database work of every list request, and serialise each key's requests on its
+// row lock, to tighten a bound that a per-minute limit does not need.
 
 export const WINDOW_MS = 60_000;
 const FLUSH_MS = 250;
