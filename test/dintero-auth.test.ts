@@ -98,7 +98,7 @@ for (const kind of STORES) {
 
     test('the signing key lives in the database: a second process accepts the first one\'s tokens', async () => {
       const key = await token(s.base, aid, s.account.client_id, s.account.client_secret);
-      const principal = await new AccessTokens(s.db).verify(key);
+      const principal = await new AccessTokens(s.db).verify(key, aid);
       assert.equal(principal.accountId, aid);
       const [{ n }] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM signing_keys`);
       assert.equal(n, 1);

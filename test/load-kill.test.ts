@@ -16,8 +16,9 @@ import type { Db } from '../src/store/db.ts';
 // the same command then finishes it. On PostgreSQL another account writes all the while, and
 // its unique constraints hold throughout.
 
-const CUSTOMERS = 12_000;
 const BATCH = 2_000;
+/** Enough batches on PostgreSQL that the seed is still running when the other account's writes are done. */
+const CUSTOMERS_OF: Record<StoreKind, number> = { pglite: 12_000, postgres: 40_000 };
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,6 +37,7 @@ const customersOf = async (db: Db, account: string) => (await db.query<{ n: numb
 
 for (const kind of STORES) {
   describe(`a seed killed at any point (${kind})`, { timeout: 300_000 }, () => {
+    const CUSTOMERS = CUSTOMERS_OF[kind];
     let env: Record<string, string>;
     let args: string[];
     let cleanup: () => Promise<void>;

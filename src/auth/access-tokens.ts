@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { RosterError } from '../core/errors.ts';
 import { uuid } from '../core/ids.ts';
-import { oauthClientActive, type Principal } from '../store/accounts-repo.ts';
+import { oauthClientAccount, type Principal } from '../store/accounts-repo.ts';
 import type { Db } from '../store/db.ts';
 import { currentSigningKey, findSigningKey } from '../store/signing-keys-repo.ts';
 
@@ -12,6 +12,15 @@ import { currentSigningKey, findSigningKey } from '../store/signing-keys-repo.ts
 const PURPOSE = 'access-token';
 const ISSUER = 'roster';
 export const ACCESS_TOKEN_LIFETIME = 86_400;
+/** Seconds a token's issue time may lie ahead of this server's clock. */
+const CLOCK_SKEW = 60;
+/** Key ids are random tokens; anything else (e.g. with a NUL) is refused before any lookup. */
+const KID = /^[A-Za-z0-9_-]{1,128}$/;
+const SUBJECT = /^[A-Za-z0-9_-]{1,255}$/;
+const AUDIENCE = /\/accounts\/([PT]\d{8})\/?$/;
+
+/** The account id an audience URL names (…/accounts/T00000042), if any. */
+export const audienceAccount = (audience: unknown): string | undefined => (typeof audience === 'string' ? AUDIENCE.exec(audience)?.[1] : undefined);
 
 export interface AccessTokenClaims {
   /** The account id the token is for, e.g. T00000042. */
@@ -31,18 +40,19 @@ export class AccessTokens {
   private current?: Promise<{ kid: string; secret: Uint8Array }>;
 
   /** Client checks are cached this long: a revoked client's tokens stop working within it. */
-  private readonly clients = new Map<string, { active: boolean; until: number }>();
+  private readonly clients = new Map<string, { account: string | undefined; until: number }>();
 
   constructor(private readonly db: Db, private readonly clientCacheMs = 5_000) {}
 
-  private async clientActive(clientId: string): Promise<boolean> {
+  /** The account of an active client, undefined once it is revoked. */
+  private async clientAccount(clientId: string): Promise<string | undefined> {
     const now = Date.now();
     const hit = this.clients.get(clientId);
-    if (hit && hit.until > now) return hit.active;
-    const active = await oauthClientActive(this.db, clientId);
+    if (hit && hit.until > now) return hit.account;
+    const account = await oauthClientAccount(this.db, clientId);
     if (this.clients.size > 10_000) this.clients.clear();
-    this.clients.set(clientId, { active, until: now + this.clientCacheMs });
-    return active;
+    this.clients.set(clientId, { account, until: now + this.clientCacheMs });
+    return account;
   }
 
   /** A signed token for a principal (an OAuth client), for the given audience. */
@@ -67,23 +77,34 @@ export class AccessTokens {
     return { access_token: token, token_type: 'Bearer', expires_in: lifetime };
   }
 
-  /** The principal a token names; RosterError 'unauthorized' when it is expired, forged or malformed. */
-  async verify(token: string): Promise<Principal> {
+  /**
+   * The principal a token names, for a request to account `forAccount`; RosterError
+   * 'unauthorized' when it is expired, forged or malformed, lives longer than tokens are
+   * issued for, names another audience than the account, or names an account its client does
+   * not belong to.
+   */
+  async verify(token: string, forAccount: string): Promise<Principal> {
+    const invalid = () => new RosterError('unauthorized', 'Access forbidden, invalid JWT token was used');
     try {
       const { payload } = await jwtVerify(token, async (header) => {
-        const secret = header.kid ? await this.secret(header.kid) : undefined;
-        if (!secret) throw new RosterError('unauthorized', 'Access forbidden, invalid JWT token was used');
+        const secret = typeof header.kid === 'string' && KID.test(header.kid) ? await this.secret(header.kid) : undefined;
+        if (!secret) throw invalid();
         return secret;
-      }, { issuer: ISSUER, algorithms: ['HS256'] });
-      const aid = payload.aid;
-      if (typeof aid !== 'string' || typeof payload.sub !== 'string') throw new RosterError('unauthorized', 'Access forbidden, invalid JWT token was used');
-      if (!(await this.clientActive(payload.sub))) throw new RosterError('unauthorized', 'Access forbidden, the client of this JWT token was revoked');
+      }, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'aud'] });
+      const { aid, sub, exp, iat } = payload;
+      if (typeof aid !== 'string' || typeof sub !== 'string' || !SUBJECT.test(sub)) throw invalid();
+      if (exp! - iat! > ACCESS_TOKEN_LIFETIME || iat! > Date.now() / 1000 + CLOCK_SKEW) throw new RosterError('unauthorized', 'Access forbidden, the JWT token lives longer than tokens are issued for');
+      const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (!audiences.some((a) => audienceAccount(a) === forAccount) || aid !== forAccount) throw new RosterError('forbidden', `The token does not grant access to account ${forAccount}`);
+      const account = await this.clientAccount(sub);
+      if (!account) throw new RosterError('unauthorized', 'Access forbidden, the client of this JWT token was revoked');
+      if (account !== aid) throw new RosterError('forbidden', `The token's client has no grant for account ${aid}`);
       const scope = typeof payload.scope === 'string' ? payload.scope : '';
-      return { accountId: aid, scopes: scope.split(' ').filter(Boolean), actor: payload.sub };
+      return { accountId: aid, scopes: scope.split(' ').filter(Boolean), actor: sub };
     } catch (e) {
       if (e instanceof RosterError) throw e;
       if (e instanceof joseErrors.JWTExpired) throw new RosterError('unauthorized', 'Access forbidden, the JWT token has expired');
-      if (e instanceof joseErrors.JOSEError) throw new RosterError('unauthorized', 'Access forbidden, invalid JWT token was used');
+      if (e instanceof joseErrors.JOSEError) throw invalid();
       throw e;
     }
   }

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { RosterError } from '../core/errors.ts';
+import { asRosterError } from '../http/error-mapping.ts';
+import { errorContext, sendErrorResponse } from '../http/surface-errors.ts';
+import { renderConsoleError } from './surface.ts';
 
 // The web console at /console: the files `npm install` built into dist/console (see
 // scripts/build-console.js), served by the API's own process. Every other path under /console
@@ -31,11 +35,12 @@ async function sendFile(reply: FastifyReply, name: string, type: string) {
 }
 
 export async function consolePlugin(app: FastifyInstance) {
+  app.setErrorHandler((error, req, reply) => sendErrorResponse(reply, renderConsoleError(asRosterError(error, req.log), errorContext(req))));
   const page = (_req: unknown, reply: FastifyReply) => sendFile(reply, 'index.html', 'text/html; charset=utf-8');
   app.get('/', { schema: { hide: true } }, page);
   app.get('/assets/:name', { schema: { hide: true } }, async (req, reply) => {
     const name = (req.params as { name: string }).name;
-    if (!ASSETS[name]) return reply.status(404).type('text/plain').send('Not found');
+    if (!ASSETS[name]) return sendErrorResponse(reply, renderConsoleError(new RosterError('not_found', `No file ${name} in the console`)));
     return sendFile(reply, name, ASSETS[name]);
   });
   app.get('/*', { schema: { hide: true } }, page);

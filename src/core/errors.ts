@@ -6,6 +6,14 @@ export const ERROR_CATALOG = {
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
+  /** The request line names a path longer than any route takes (over 4,096 characters). */
+  uri_too_long: { status: 414, title: 'URI too long' },
+  /** The body is over the size limit (1 MiB). */
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  /** The body is not JSON (Content-Type application/json). */
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  /** The request line and headers together are over 16 KiB. */
+  header_fields_too_large: { status: 431, title: 'Request header fields too large' },
   conflict: { status: 409, title: 'Conflict' },
   idempotency_mismatch: { status: 422, title: 'Idempotency key reused with a different request' },
   invalid_operation: { status: 400, title: 'Operation not allowed' },

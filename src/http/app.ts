@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ERROR_CATALOG } from '../core/errors.ts';
@@ -9,30 +9,63 @@ import { pendingMigrations } from '../store/migrate.ts';
 import { onboardingPlugin } from '../onboarding/plugin.ts';
 import { ONBOARDING_PREFIX } from '../onboarding/links.ts';
 import { consolePlugin } from '../console/serve.ts';
+import { consoleSurface } from '../console/surface.ts';
+import { onboardingSurface } from '../onboarding/surface.ts';
+import { RosterError } from '../core/errors.ts';
+import { asRosterError } from './error-mapping.ts';
+import { BODY_LIMIT, checkCoercedNumbers, checkRequestValues, installJsonParser } from './input-guard.ts';
+import { logSerializers } from './log-serializers.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { requestIdOf } from './request-id.ts';
+import { clientErrorHandler, errorContext, frameworkErrorHandler, sendErrorResponse, surfaceOf } from './surface-errors.ts';
+import { buildValidator } from './validators.ts';
 
 const RETRY_AFTER_SECONDS = '2';
+/**
+ * Longest path parameter, as sent (percent-encoded): a 255-character Dintero customer_id of
+ * four-byte characters is 3,060. Each route's schema bounds its own parameters.
+ */
+export const MAX_PARAM_LENGTH = 4096;
 
 export interface AppOptions {
   db: Db;
-  logger?: boolean;
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Told of every route as it is registered, with its full URL and schemas (the fuzz test walks them). */
+  onRoute?: (route: RouteOptions) => void;
   /** The API-key resolver, when the caller needs to reach its cache (revocations elsewhere). */
   keys?: KeyResolver;
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
-export async function buildApp({ db, logger = false, keys = new KeyResolver(db) }: AppOptions): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({
-    logger: logger && {
-      level: 'info',
-      // Requests are logged without query strings or headers: they can carry personal data and keys.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
-        // Driver errors carry the statement's parameters (emails, names): log only what identifies the fault.
-        err: (e: Error & { code?: string }) => ({ type: e.name, message: e.message, code: e.code ?? '', stack: e.stack ?? '' }),
-      },
-    },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
+export async function buildApp({ db, logger = false, onRoute, keys = new KeyResolver(db) }: AppOptions): Promise<FastifyInstance> {
+  const dialects = await loadDialects();
+  const surfaces = [...dialects, onboardingSurface, consoleSurface];
+  const app = Fastify({
+    logger: logger && { level: 'info', ...(typeof logger === 'object' ? logger : {}), serializers: logSerializers as never },
+    genReqId: requestIdOf,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors before routing, in the shape of the surface the path names.
+    frameworkErrors: frameworkErrorHandler(surfaces),
+    clientErrorHandler: clientErrorHandler(surfaces) as never,
+    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+  }) as unknown as FastifyInstance;
+  const limiter = new RateLimiter(db);
+  app.addHook('onClose', async () => limiter.close());
+  installJsonParser(app);
+  if (onRoute) app.addHook('onRoute', onRoute);
+
+  // Every response of every surface carries the request id; query and path values a database
+  // cannot hold are refused before any surface authenticates or reads them.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    checkRequestValues(req);
   });
+  app.addHook('preHandler', async (req) => checkCoercedNumbers(req));
+  // Routes outside every surface (the docs, health checks) answer errors as the native API does.
+  const native = surfaceOf(dialects, '/v1');
+  app.setErrorHandler((error, req, reply) => sendErrorResponse(reply, native.renderError(asRosterError(error, req.log), errorContext(req))));
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, surfaceOf(surfaces, req.url.split('?')[0]).renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
 
   // A 503 means the database is away for now (every surface renders its own body): tell the
   // client when to come back. Hooks on the root apply to every surface registered below.
@@ -49,7 +82,7 @@ export async function buildApp({ db, logger = false, keys = new KeyResolver(db) 
     },
   });
 
-  for (const d of await loadDialects()) await app.register(d.plugin, { prefix: d.prefix, db, keys });
+  for (const d of dialects) await app.register(d.plugin, { prefix: d.prefix, db, keys, limiter });
   await app.register(onboardingPlugin, { prefix: ONBOARDING_PREFIX, db });
   await app.register(consolePlugin, { prefix: '/console' });
 

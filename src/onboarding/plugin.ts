@@ -4,6 +4,9 @@ import type { Customer, CustomerInput } from '../core/model.ts';
 import { getCustomerIn, lockCustomer, updateCustomerIn } from '../store/customers-repo.ts';
 import { inAccount, type Db } from '../store/db.ts';
 import { findLink } from './links.ts';
+import { PAGE_HEADERS, renderOnboardingError } from './surface.ts';
+import { asRosterError } from '../http/error-mapping.ts';
+import { errorContext, sendErrorResponse } from '../http/surface-errors.ts';
 import { OPEN_FOR_CUSTOMER, stepPatch } from './lifecycle.ts';
 import { applicationPage, messagePage, PRODUCTS, valuesOf, type FormErrors, type FormValues } from './page.ts';
 
@@ -11,17 +14,10 @@ import { applicationPage, messagePage, PRODUCTS, valuesOf, type FormErrors, type
 // link): the token in the link is the only credential. The customer fills in the form; a valid
 // submission writes their details and moves the application to `submitted`.
 
-const HEADERS = {
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-};
 
 type Req = FastifyRequest<{ Params: { applicationId: string }; Querystring: { token?: string }; Body?: FormValues }>;
 
-const send = (reply: FastifyReply, status: number, html: string) => reply.status(status).headers(HEADERS).type('text/html; charset=utf-8').send(html);
+const send = (reply: FastifyReply, status: number, html: string) => reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
 
 export function validate(c: Customer, v: FormValues): FormErrors {
   const errors: FormErrors = {};
@@ -68,9 +64,11 @@ export async function onboardingPlugin(app: FastifyInstance, opts: { db: Db }) {
     }
     done(null, out);
   });
+  // Every error here is a page: a form that cannot be read, a database away, or (logged) a bug.
   app.setErrorHandler((error, req, reply) => {
-    req.log.error({ err: error }, 'onboarding page failed');
-    send(reply, 500, messagePage('Something went wrong', 'Please try again in a moment.'));
+    const e = error as { validation?: unknown };
+    const err = e.validation ? new RosterError('invalid_request', 'The request could not be read') : asRosterError(error, req.log);
+    return sendErrorResponse(reply, renderOnboardingError(err, errorContext(req)));
   });
 
   /** The customer a request's link opens, or the page to answer with instead. */

@@ -102,3 +102,9 @@ export async function revokeOAuthClient(db: Db, clientId: string) {
 export async function accountExists(db: Db, accountId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM account_modes WHERE account_id = $1`, [accountId])).length > 0;
 }
+
+/** The account an active OAuth client belongs to; undefined when it is unknown or revoked. */
+export async function oauthClientAccount(db: Db, clientId: string): Promise<string | undefined> {
+  const [row] = await db.query<{ account_id: string }>(`SELECT account_id FROM oauth_clients WHERE client_id = $1 AND revoked_at IS NULL`, [clientId], { prepare: true });
+  return row?.account_id;
+}

@@ -5,7 +5,7 @@ import { openPglite } from '../../src/store/pglite-driver.ts';
 import { openPostgres } from '../../src/store/postgres-driver.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import type { Db } from '../../src/store/db.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp, type AppOptions } from '../../src/http/app.ts';
 import { createAccount, type NewAccount } from '../../src/store/accounts-repo.ts';
 
 // Every integration test runs once per store: the embedded PGlite and a real PostgreSQL
@@ -63,9 +63,9 @@ export interface TestServer extends TestStore {
   account: NewAccount;
 }
 
-export async function startTestServer(kind: StoreKind): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, opts: Partial<Pick<AppOptions, 'onRoute' | 'logger'>> = {}): Promise<TestServer> {
   const store = await openTestStore(kind);
-  const app = await buildApp({ db: store.db, logger: process.env.ROSTER_TEST_LOG === '1' });
+  const app = await buildApp({ db: store.db, logger: process.env.ROSTER_TEST_LOG === '1', ...opts });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const account = await createAccount(store.db, 'Test', 'test');
   return {

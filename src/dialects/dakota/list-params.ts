@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { and, eq, inList, listQuery, type Field, type Filter, type ListQuery, type SortKey, type SortTerm } from '../../core/list-query.ts';
 import { invalid } from '../../core/errors.ts';
+import { parseInstant, sqlInstant } from '../../core/instant.ts';
 import { APPLICATION_STATUSES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
 import type { CustomerListQuery, UserListQuery } from './schemas.ts';
 
@@ -27,9 +28,13 @@ function csv(field: string, value: string | undefined, allowed: readonly string[
  */
 function createdRange(from: string | undefined, to: string | undefined): Filter | undefined {
   if (from === undefined && to === undefined) return undefined;
-  const second = (s: string) => Math.floor(Date.parse(s) / 1000) * 1000;
-  const gte = from !== undefined ? new Date(second(from)).toISOString() : undefined;
-  const lt = to !== undefined ? new Date(second(to) + 1000).toISOString() : undefined;
+  const second = (field: string, s: string) => {
+    const at = parseInstant(s);
+    if (!at) throw invalid(field, 'must be an RFC 3339 date-time in years 0001–9999');
+    return Math.floor(at.getTime() / 1000) * 1000;
+  };
+  const gte = from !== undefined ? sqlInstant(new Date(second('created_at_from', from))) : undefined;
+  const lt = to !== undefined ? sqlInstant(new Date(second('created_at_to', to) + 1000)) : undefined;
   if (gte !== undefined && lt !== undefined && gte >= lt) throw invalid('created_at_from', 'must not be after created_at_to');
   return { kind: 'range', field: 'created_at' as Field, gte, lt };
 }

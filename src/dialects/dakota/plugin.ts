@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
-import rateLimit from '@fastify/rate-limit';
 import { parse as parseYaml } from 'yaml';
 import { RosterError } from '../../core/errors.ts';
 import { ksuid, randomToken } from '../../core/ids.ts';
+import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
@@ -18,7 +18,7 @@ import { runList } from '../../store/list.ts';
 import { createUserIn, deleteUser, getUser, updateUser } from '../../store/users-repo.ts';
 import type { Dialect, DialectOptions } from '../index.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';
-import { asRosterError, customerNotFound, DakotaProblem, problemBody, userNotFound } from './problems.ts';
+import { asRosterError, customerNotFound, DakotaProblem, renderError, userNotFound } from './problems.ts';
 import { CUSTOMER_FIELDS, USER_FIELDS, kybLink, renderCustomer, renderUser } from './render.ts';
 import * as S from './schemas.ts';
 
@@ -28,8 +28,6 @@ import * as S from './schemas.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     dakotaPrincipal: Principal;
-    dakotaRequestId: string;
-    dakotaRateKey: string;
   }
 }
 
@@ -38,66 +36,31 @@ const OPENAPI = (() => {
   return JSON.stringify(doc);
 })();
 
-/** Requests per minute per API key; ROSTER_DAKOTA_RATE_LIMIT overrides. */
-export function rateLimitPerMinute(env = process.env): number {
-  const n = Number(env.ROSTER_DAKOTA_RATE_LIMIT);
-  return Number.isInteger(n) && n > 0 ? n : 6000;
-}
-
 const APPLICATION_DAYS = 30;
 // application_expires_at is nanoseconds: beyond 2^53, so it is written into the JSON text exactly.
 const NANOS_PLACEHOLDER = '__application_expires_at_ns__';
 
 async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
-  const { db, keys } = opts;
+  const { db, keys, limiter } = opts;
   const f = app.withTypeProvider<TypeBoxTypeProvider>();
-  const perMinute = rateLimitPerMinute();
-
-  await app.register(rateLimit, {
-    global: false,
-    max: perMinute,
-    timeWindow: 60_000,
-    keyGenerator: (req) => req.dakotaRateKey,
-  });
-  const limiter = app.createRateLimit();
 
   app.decorateRequest('dakotaPrincipal', null as unknown as Principal);
-  app.decorateRequest('dakotaRequestId', '');
-  app.decorateRequest('dakotaRateKey', '');
 
   app.addHook('onRequest', async (req, reply) => {
-    req.dakotaRequestId = 'req_' + randomToken(26).toLowerCase();
-    reply.header('x-request-id', req.dakotaRequestId);
     // Per valid API key; requests without one, or with an unknown one, share their client
     // address's budget (so inventing keys does not buy more requests).
-    const presented = presentedKey(req, ['x-api-key']);
-    const known = presented ? await keys.resolve(presented) : undefined;
-    req.dakotaRateKey = known ? `key:${presented}` : `ip:${req.ip}`;
-    const limit = await limiter(req);
-    if (!limit.isAllowed) {
-      const resetAt = Math.ceil((Date.now() + limit.ttl) / 1000);
-      reply.header('x-ratelimit-limit', limit.max);
-      reply.header('x-ratelimit-remaining', limit.remaining);
-      reply.header('x-ratelimit-reset', resetAt);
-      if (limit.isExceeded) {
-        reply.header('retry-after', Math.max(1, limit.ttlInSeconds));
-        throw new RosterError('rate_limited', `Rate limit of ${limit.max} requests per minute exceeded; retry after ${limit.ttlInSeconds} s`);
-      }
-    }
-    if ((req.routeOptions.config as { public?: boolean } | undefined)?.public) return;
-    req.dakotaPrincipal = await authenticate(keys, req, ['x-api-key'], needFor(req.method));
+    const open = (req.routeOptions.config as { public?: boolean } | undefined)?.public;
+    const need = needFor(req.method);
+    const principal = await limiter.admit(req, reply, 'dakota', need === 'read' ? 'read' : 'write', async () => {
+      if (!open) return authenticate(keys, req, ['x-api-key'], need);
+      const presented = presentedKey(req, ['x-api-key']);
+      return presented ? keys.resolve(presented) : undefined;
+    });
+    if (principal) req.dakotaPrincipal = principal;
   });
 
-  const instance = (req: FastifyRequest) => `${req.protocol}://${req.host}${req.url.split('?')[0]}`;
-
-  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const err = asRosterError(error, req.log);
-    reply.status(err.status).type('application/problem+json').send(problemBody(err, instance(req), req.dakotaRequestId));
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const err = new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
-    reply.status(404).type('application/problem+json').send(problemBody(err, instance(req), req.dakotaRequestId));
-  });
+  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => sendErrorResponse(reply, renderError(asRosterError(error, req.log), errorContext(req))));
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
 
   const account = (req: FastifyRequest) => req.dakotaPrincipal.accountId;
   const actor = (req: FastifyRequest) => ({ actor: req.dakotaPrincipal.actor });
@@ -232,4 +195,4 @@ async function assertSubClient(target: { is_sub_client: boolean } | undefined, t
   if (!target.is_sub_client) throw badSubClient('must reference a customer that is a sub-client', typeUri);
 }
 
-export const dialect: Dialect = { name: 'dakota', prefix: '/dakota', plugin: dakotaPlugin };
+export const dialect: Dialect = { name: 'dakota', prefix: '/dakota', plugin: dakotaPlugin, renderError };

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { RosterError, type ErrorCode, type FieldError } from '../../core/errors.ts';
 import { fieldErrors } from '../../http/validation.ts';
+import { asRosterError as mapError } from '../../http/error-mapping.ts';
+import type { ErrorContext, ErrorResponse } from '../index.ts';
 
 // Errors in Dakota's RFC 9457 shape, with the `type` URLs of Dakota's error reference.
 
@@ -13,6 +15,10 @@ const KIND: Record<ErrorCode, { fragment: string; title: string }> = {
   unauthorized: { fragment: 'authentication-error', title: 'Unauthorized' },
   forbidden: { fragment: 'forbidden', title: 'Forbidden' },
   not_found: { fragment: 'not-found', title: 'Not found' },
+  uri_too_long: { fragment: 'invalid-request', title: 'URI Too Long' },
+  payload_too_large: { fragment: 'payload-too-large', title: 'Payload Too Large' },
+  unsupported_media_type: { fragment: 'invalid-request', title: 'Unsupported Media Type' },
+  header_fields_too_large: { fragment: 'invalid-request', title: 'Request Header Fields Too Large' },
   conflict: { fragment: 'conflict', title: 'Conflict' },
   idempotency_mismatch: { fragment: 'conflict', title: 'Conflict' },
   rate_limited: { fragment: 'rate-limit-exceeded', title: 'Too Many Requests' },
@@ -35,19 +41,17 @@ export function asRosterError(error: unknown, log: FastifyRequest['log']): Roste
   // Dakota documents no 422: a reused idempotency key with another body is a conflict.
   if (error instanceof RosterError && error.code === 'idempotency_mismatch') return new DakotaProblem('conflict', error.message, 'Idempotency key reused', undefined, error.fields.map((f) => ({ ...f, field: 'x-idempotency-key' })));
   if (error instanceof RosterError) return error;
-  const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
+  const e = error as { validation?: unknown[]; validationContext?: string };
   if (e.validation) {
     const fields = fieldErrors(e.validation as never, e.validationContext);
     return new RosterError('invalid_request', `Invalid ${e.validationContext ?? 'request'}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
   }
-  if (e.statusCode === 404) return new RosterError('not_found', e.message ?? 'Not found');
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    const err = new RosterError('invalid_request', e.message ?? 'Invalid request');
-    (err as { status: number }).status = e.statusCode;
-    return err;
-  }
-  log.error({ err: error }, 'unhandled error');
-  return new RosterError('internal', 'An internal error occurred');
+  return mapError(error, log);
+}
+
+/** A RosterError as Dakota's problem response. */
+export function renderError(err: RosterError, ctx: ErrorContext): ErrorResponse {
+  return { status: err.status, contentType: 'application/problem+json', body: problemBody(err, ctx.origin + ctx.path, ctx.requestId) };
 }
 
 export function problemBody(err: RosterError, instance: string, requestId: string) {

@@ -13,12 +13,12 @@ export const CustomerListQuery = Type.Object({
   starting_after: Type.Optional(Ksuid),
   ending_before: Type.Optional(Ksuid),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  external_id: Type.Optional(Type.String()),
-  search: Type.Optional(Type.String()),
+  external_id: Type.Optional(Type.String({ maxLength: 255 })),
+  search: Type.Optional(Type.String({ maxLength: 200 })),
   kyb_status: Type.Optional(Enum(KYB_STATUSES)),
-  kyb_statuses: Type.Optional(Type.String()),
-  kyc_statuses: Type.Optional(Type.String()),
-  application_statuses: Type.Optional(Type.String()),
+  kyb_statuses: Type.Optional(Type.String({ maxLength: 500 })),
+  kyc_statuses: Type.Optional(Type.String({ maxLength: 500 })),
+  application_statuses: Type.Optional(Type.String({ maxLength: 500 })),
   sub_client_id: Type.Optional(Ksuid),
   is_sub_client: Type.Optional(Type.Boolean()),
   sort_by: Type.Optional(Enum(['application_status', 'created_at', 'customer_type', 'id', 'kyb_status', 'kyc_status', 'name'] as const)),
@@ -31,8 +31,8 @@ export const UserListQuery = Type.Object({
   starting_after: Type.Optional(Ksuid),
   ending_before: Type.Optional(Ksuid),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  search: Type.Optional(Type.String()),
-  roles: Type.Optional(Type.String()),
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+  roles: Type.Optional(Type.String({ maxLength: 100 })),
   sort_by: Type.Optional(Enum(['created_at', 'email', 'name', 'role'] as const)),
   sort_dir: Type.Optional(Enum(['asc', 'desc'] as const)),
   created_at_from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -62,7 +62,7 @@ export const UserUpdate = Type.Object({
   first_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   last_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   role: Type.Optional(Enum(USER_ROLES)),
-});
+}, { additionalProperties: false });
 
 export const CustomerIdParam = Type.Object({ customer_id: Ksuid });
 export const UserIdParam = Type.Object({ user_id: Ksuid });

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { invalid, RosterError } from '../../core/errors.ts';
-import type { AccessTokens } from '../../auth/access-tokens.ts';
+import { audienceAccount, type AccessTokens } from '../../auth/access-tokens.ts';
+import { textFault } from '../../http/input-guard.ts';
+import type { RateLimiter } from '../../http/rate-limiter.ts';
 import { findOAuthClient } from '../../store/accounts-repo.ts';
 import type { Db } from '../../store/db.ts';
 import { AID } from './auth.ts';
@@ -11,17 +13,23 @@ import { AidParams, TokenRequest } from './schemas.ts';
 // HTTP Basic; the audience must name the same account as the path (any host: Roster runs
 // behind whatever base URL the client was given).
 
-const AUDIENCE = /\/accounts\/([PT]\d{8})\/?$/;
+/** Longest client id or secret looked up: Roster's are 27 and 48 characters. */
+const MAX_CREDENTIAL = 255;
 
+/** The Basic credentials, or undefined when absent or not something a client could hold (a NUL, over-long). */
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
   const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!m) return undefined;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon > 0 ? { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } : undefined;
+  if (colon <= 0) return undefined;
+  const id = decoded.slice(0, colon);
+  const secret = decoded.slice(colon + 1);
+  if (id.length > MAX_CREDENTIAL || secret.length > MAX_CREDENTIAL || textFault(id) || textFault(secret)) return undefined;
+  return { id, secret };
 }
 
-export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens) {
+export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens, limiter: RateLimiter) {
   const f = app.withTypeProvider<TypeBoxTypeProvider>();
   f.post('/accounts/:aid/auth/token', {
     config: { access: 'public' },
@@ -29,14 +37,20 @@ export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens) {
   }, async (req, reply) => {
     const creds = basicCredentials(req.headers.authorization);
     if (!creds) throw new RosterError('unauthorized', 'Client credentials are required: Authorization: Basic base64(client_id:client_secret)');
+    // Guessing secrets is throttled per client id and per address: past a few failures a
+    // minute, attempts are refused before the secret is checked.
+    limiter.checkTokenAttempt(reply, creds.id, req.ip);
     const client = await findOAuthClient(db, creds.id, creds.secret);
-    if (!client) throw new RosterError('unauthorized', 'Invalid client credentials');
+    if (!client) {
+      limiter.tokenAttemptFailed(creds.id, req.ip);
+      throw new RosterError('unauthorized', 'Invalid client credentials');
+    }
     const { aid } = req.params;
     if (!AID.test(aid)) throw invalid('aid', 'must match ^[PT]\\d{8}$');
     if (client.accountId !== aid) throw new RosterError('forbidden', `The client has no grant for account ${aid}`);
     if (req.body.grant_type !== 'client_credentials') throw invalid('grant_type', 'only client_credentials is supported');
     if (req.body.audience === undefined) throw invalid('audience', 'is required');
-    const audienceAid = AUDIENCE.exec(req.body.audience)?.[1];
+    const audienceAid = audienceAccount(req.body.audience);
     if (!audienceAid) throw invalid('audience', 'must be the account URL, e.g. https://api.dintero.com/v1/accounts/{aid}');
     if (audienceAid !== aid) throw new RosterError('forbidden', `The audience ${req.body.audience} is not granted to this client`);
     // OAuth 2.0 (RFC 6749 §5.1): token responses must not be cached.

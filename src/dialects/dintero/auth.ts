@@ -19,10 +19,10 @@ export type Access = keyof typeof SCOPES;
 export async function authorize(tokens: AccessTokens, req: FastifyRequest, access: Access): Promise<Principal> {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (!m) throw new RosterError('unauthorized', 'Access forbidden, an Authorization: Bearer JWT token is required');
-  const principal = await tokens.verify(m[1]);
   const aid = (req.params as { aid?: string }).aid ?? '';
   if (!AID.test(aid)) throw invalid('aid', 'must match ^[PT]\\d{8}$');
-  if (principal.accountId !== aid) throw new RosterError('forbidden', `The token does not grant access to account ${aid}`);
+  // The token must name this account as its audience and as its own, and its client must belong to it.
+  const principal = await tokens.verify(m[1], aid);
   const allowed = SCOPES[access];
   if (!allowed.some((s) => principal.scopes.includes(s))) throw new RosterError('forbidden', `The token lacks a required scope: one of ${allowed.join(', ')}`);
   return principal;

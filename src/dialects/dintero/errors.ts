@@ -2,6 +2,9 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RosterError, type FieldError } from '../../core/errors.ts';
 import { fieldErrors } from '../../http/validation.ts';
+import { asRosterError } from '../../http/error-mapping.ts';
+import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
+import type { ErrorContext, ErrorResponse } from '../index.ts';
 
 // Dintero's error body: {"error": {"code", "message", "errors"?}}. The code is the status's
 // reason phrase in capitals, as in the docs' example {"code": "NOT FOUND"}.
@@ -17,21 +20,21 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
   return reply.status(status).type('application/json; charset=utf-8').send(errorBody(status, message, errors));
 }
 
+/** A RosterError as Dintero's error response; the canonical external_id is Dintero's customer_id. */
+export function renderError(error: RosterError, _ctx?: ErrorContext): ErrorResponse {
+  const fields = error.fields.map((f) => (f.field === 'external_id' ? { ...f, field: 'customer_id' } : f));
+  const status = statusOf(error);
+  return { status, contentType: 'application/json; charset=utf-8', body: errorBody(status, error.message.replace(/\bexternal_id\b/g, 'customer_id'), fields) };
+}
+
 export function errorHandler(error: unknown, req: FastifyRequest, reply: FastifyReply) {
-  const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
-  if (error instanceof RosterError) {
-    // The canonical external_id is Dintero's customer_id.
-    const fields = error.fields.map((f) => (f.field === 'external_id' ? { ...f, field: 'customer_id' } : f));
-    return sendError(reply, statusOf(error), error.message.replace(/\bexternal_id\b/g, 'customer_id'), fields);
-  }
+  const e = error as { validation?: unknown[]; validationContext?: string };
   if (e.validation) {
     const fields = fieldErrors(e.validation as never, e.validationContext);
     const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     return sendError(reply, 400, `Invalid ${e.validationContext ?? 'request'}: ${message}`, fields);
   }
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return sendError(reply, e.statusCode, e.message ?? 'Bad request');
-  req.log.error({ err: error }, 'unhandled error');
-  return sendError(reply, 500, 'An internal error occurred');
+  return sendErrorResponse(reply, renderError(asRosterError(error, req.log), errorContext(req)));
 }
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {

@@ -5,7 +5,7 @@ import type { Dialect, DialectOptions } from '../index.ts';
 import { authorize, type Access } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, notFoundHandler, renderError } from './errors.ts';
 import { tagRoutes } from './tag-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
 
@@ -20,20 +20,21 @@ declare module 'fastify' {
 }
 
 async function dinteroPlugin(app: FastifyInstance, opts: DialectOptions) {
-  const { db } = opts;
+  const { db, limiter } = opts;
   const tokens = new AccessTokens(db);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('dintero', null as unknown as Principal);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const access = (req.routeOptions.config as { access?: Access | 'public' } | undefined)?.access;
-    if (access === undefined || access === 'public') return;
-    req.dintero = await authorize(tokens, req, access);
+    const open = access === undefined || access === 'public';
+    const principal = await limiter.admit(req, reply, 'dintero', access === 'read' ? 'read' : 'write', async () => (open ? undefined : authorize(tokens, req, access)));
+    if (principal) req.dintero = principal;
   });
-  authRoutes(app, db, tokens);
+  authRoutes(app, db, tokens, limiter);
   customerRoutes(app, db);
   tagRoutes(app, db);
   tokenRoutes(app, db);
 }
 
-export const dialect: Dialect = { name: 'dintero', prefix: '/dintero/v1', plugin: dinteroPlugin };
+export const dialect: Dialect = { name: 'dintero', prefix: '/dintero/v1', plugin: dinteroPlugin, renderError };

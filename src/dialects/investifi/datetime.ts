@@ -5,6 +5,8 @@
 // pydantic reports the error of its last attempt, parsing the input as a date. A parsed value is
 // an ISO instant in UTC.
 
+import { sqlInstant } from '../../core/instant.ts';
+
 export type ParsedDatetime = { ok: true; value: string } | { ok: false; error: string };
 
 const MS_WATERSHED = 20_000_000_000;
@@ -53,7 +55,8 @@ function datePart(s: string): Ymd | string {
  */
 function instant(epochMs: number, subMs: boolean): string {
   const ms = Math.max(epochMs + (subMs ? 1 : 0), YEAR_1);
-  return new Date(ms).toISOString();
+  // Rounding up 9999-12-31T23:59:59.9999999 passes year 9999: clamped, it is still past every record.
+  return sqlInstant(new Date(ms));
 }
 
 function epochOf(date: Ymd, hh: number, mi: number, ss: number, ms: number, offsetMinutes: number): number {

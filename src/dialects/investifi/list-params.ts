@@ -9,6 +9,10 @@ export const SORT_KEYS = ['created_at', 'user_account_id'] as const;
 /** Products with their own `<product>_kyc_status` filter, in the vendor's order. */
 export const KYC_PRODUCTS = ['crypto', 'securities', 'roth_ira', 'robo'] as const;
 
+/** The longest external id Roster stores, and the longest product or KYC status name. */
+const MAX_TEXT = 255;
+const MAX_PRODUCT = 40;
+
 const SORT: Record<(typeof SORT_KEYS)[number], SortKey> = { created_at: 'created_at', user_account_id: 'external_id' };
 
 export interface UserListParams {
@@ -39,9 +43,9 @@ export const userAccountIs = (value: string): Filter => ({
 export function parseUserListParams(raw: Record<string, unknown>): UserListParams {
   const q = (name: string) => last(raw[name]);
   const check = new Checker('query');
-  const userAccountId = q('user_account_id');
-  const product = q('product');
-  const kyc = KYC_PRODUCTS.map((p) => ({ product: p, status: q(`${p}_kyc_status`) }));
+  const userAccountId = check.text('user_account_id', q('user_account_id'), MAX_TEXT);
+  const product = check.text('product', q('product'), MAX_PRODUCT);
+  const kyc = KYC_PRODUCTS.map((p) => ({ product: p, status: check.text(`${p}_kyc_status`, q(`${p}_kyc_status`), MAX_PRODUCT) }));
   const start = check.datetime('created_at_start', q('created_at_start'));
   const end = check.datetime('created_at_end', q('created_at_end'));
   const perPage = check.int('per_page', q('per_page'), 25, { ge: 1, le: 100 });

@@ -5,10 +5,12 @@ import { and, listQuery } from '../../core/list-query.ts';
 import { hasScope, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import { runList } from '../../store/list.ts';
-import type { Dialect, DialectOptions } from '../index.ts';
+import type { Dialect, DialectOptions, ErrorContext, ErrorResponse } from '../index.ts';
+import { asRosterError } from '../../http/error-mapping.ts';
+import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { IS_USER, KYC_PRODUCTS, parseUserListParams, SORT_KEYS, SORT_ORDERS, userAccountIs, userListQuery } from './list-params.ts';
 import { USER_FIELDS, toPartnerUser } from './render.ts';
-import { RequestValidationError, valueError } from './validation.ts';
+import { Checker, RequestValidationError, valueError } from './validation.ts';
 import type { Customer } from '../../core/model.ts';
 
 // InvestiFi's (formerly CryptoFi's) read-only Partner API under /investifi/v1: users are the
@@ -44,16 +46,29 @@ const listDocs = {
 const detailDocs = { tags: ['investifi'], summary: 'Get User Detail', security: [{ apiKey: [] }], params: Type.Object({ user_account_id: Type.String() }) };
 const noValidation = () => () => true;
 
+/** The longest user_account_id looked up, the longest external id Roster stores. */
+export const MAX_USER_ACCOUNT_ID = 255;
+
+/** A RosterError in FastAPI's shape: its status and {"detail": message}. */
+function renderError(err: RosterError, _ctx?: ErrorContext): ErrorResponse {
+  return { status: err.status, contentType: 'application/json', body: { detail: err.status === 500 ? 'Internal Server Error' : err.message } };
+}
+
 async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
-  const { db, keys } = opts;
+  const { db, keys, limiter } = opts;
   app.decorateRequest('principal', null as unknown as Principal);
 
-  app.addHook('onRequest', async (req) => {
-    if (!req.routeOptions.url || (req.routeOptions.config as { public?: boolean }).public) return;
-    const key = presentedKey(req, ['x-api-key']);
-    if (!key) throw new HttpError(401, 'Not authenticated', { 'www-authenticate': 'APIKey' });
-    const principal = await keys.resolve(key);
-    if (!principal) throw new HttpError(401, 'Invalid API key', { 'www-authenticate': 'APIKey' });
+  app.addHook('onRequest', async (req, reply) => {
+    const open = !req.routeOptions.url || (req.routeOptions.config as { public?: boolean }).public;
+    const principal = await limiter.admit(req, reply, 'investifi', 'read', async () => {
+      if (open) return undefined;
+      const key = presentedKey(req, ['x-api-key']);
+      if (!key) throw new HttpError(401, 'Not authenticated', { 'www-authenticate': 'APIKey' });
+      const found = await keys.resolve(key);
+      if (!found) throw new HttpError(401, 'Invalid API key', { 'www-authenticate': 'APIKey' });
+      return found;
+    });
+    if (!principal) return;
     if (!hasScope(principal.scopes, 'read')) throw new HttpError(403, 'Not enough permissions');
     req.principal = principal;
   });
@@ -61,11 +76,7 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof RequestValidationError) return reply.status(422).send({ detail: error.entries });
     if (error instanceof HttpError) return reply.status(error.status).headers(error.headers).send({ detail: error.detail });
-    if (error instanceof RosterError && (error.status < 500 || error.code === 'unavailable')) return reply.status(error.status).send({ detail: error.message });
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) return reply.status(status).send({ detail: (error as Error).message });
-    req.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ detail: 'Internal Server Error' });
+    return sendErrorResponse(reply, renderError(asRosterError(error, req.log), errorContext(req)));
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ detail: 'Not Found' }));
 
@@ -88,6 +99,9 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
   };
 
   const getUser = async (req: FastifyRequest<{ Params: { user_account_id: string } }>) => {
+    const check = new Checker('path');
+    check.text('user_account_id', req.params.user_account_id, MAX_USER_ACCOUNT_ID);
+    check.done();
     const q = listQuery({ resource: 'customers', filter: and(IS_USER, userAccountIs(req.params.user_account_id)), page: { kind: 'keyset', limit: 1 } });
     const [user] = (await runList<Customer>(db, req.principal.accountId, { ...q, fields: USER_FIELDS })).records;
     if (!user) throw new HttpError(404, 'User not found');
@@ -107,4 +121,4 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
   }
 }
 
-export const dialect: Dialect = { name: 'investifi', prefix: '/investifi/v1', plugin: investifiPlugin };
+export const dialect: Dialect = { name: 'investifi', prefix: '/investifi/v1', plugin: investifiPlugin, renderError };

@@ -49,6 +49,13 @@ export class Checker {
     return this.fail(name, type, `Input should be ${expected}`, input, { expected });
   }
 
+  /** A string of at most `max` characters, as pydantic's max_length checks it. */
+  text(name: string, input: string | undefined, max: number): string | undefined {
+    if (input === undefined) return undefined;
+    if ([...input].length > max) return this.fail(name, 'string_too_long', `String should have at most ${max} characters`, input, { max_length: max });
+    return input;
+  }
+
   /** A datetime, as an ISO instant Postgres reads exactly. */
   datetime(name: string, input: string | undefined): string | undefined {
     if (input === undefined) return undefined;

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { and, eq, inList, listQuery, type Filter, type ListQuery, type SortKey, type SortTerm } from '../../core/list-query.ts';
 import { decodeCursor } from '../../core/cursor.ts';
 import { invalid } from '../../core/errors.ts';
-import { CUSTOMER_TYPES } from '../../core/model.ts';
+import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
 import type { CustomerListQuery, UserListQuery, pageParams } from './schemas.ts';
 
 // The native list parameters, parsed into one ListQuery. No SQL here: only meaning.
@@ -10,6 +10,13 @@ import type { CustomerListQuery, UserListQuery, pageParams } from './schemas.ts'
 type PageParams = Static<ReturnType<typeof import('@sinclair/typebox').Type.Object<typeof pageParams>>>;
 
 const split = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((v) => v.trim()).filter(Boolean));
+
+/** A comma-separated filter over an enumerated field: an unknown value is an error, not an empty page. */
+function enumerated(field: string, s: string | undefined, allowed: readonly string[]): string[] | undefined {
+  const values = split(s);
+  for (const v of values ?? []) if (!allowed.includes(v)) throw invalid(field, `unknown value "${v}"; use one of ${allowed.join(', ')}`);
+  return values;
+}
 
 const CUSTOMER_SORT: Record<string, SortKey> = {
   id: 'id', number: 'number', name: 'name', type: 'type', kyb_status: 'kyb_status', kyc_status: 'kyc_status',
@@ -59,8 +66,7 @@ const defaultSort = (p: PageParams): SortTerm[] => (p.updated_since ? [{ key: 'u
 
 export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuery {
   const sort = parseSort(p.sort, CUSTOMER_SORT, defaultSort(p));
-  const types = split(p.type);
-  for (const t of types ?? []) if (!(CUSTOMER_TYPES as readonly string[]).includes(t)) throw invalid('type', `unknown type "${t}"`);
+  const types = enumerated('type', p.type, CUSTOMER_TYPES);
   const numbers = split(p.number)?.map((n) => {
     if (!/^\d{1,15}$/.test(n)) throw invalid('number', `"${n}" is not an integer`);
     return Number(n);
@@ -75,9 +81,9 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
     p.phone_number !== undefined ? eq('phone_number', p.phone_number) : undefined,
     list('country', split(p.country)),
     list('status', split(p.status)),
-    list('kyb_status', split(p.kyb_status)),
-    list('kyc_status', split(p.kyc_status)),
-    list('application_status', split(p.application_status)),
+    list('kyb_status', enumerated('kyb_status', p.kyb_status, KYB_STATUSES)),
+    list('kyc_status', enumerated('kyc_status', p.kyc_status, KYC_STATUSES)),
+    list('application_status', enumerated('application_status', p.application_status, APPLICATION_STATUSES)),
     p.has_application !== undefined ? { kind: 'null', field: 'application_status', isNull: !p.has_application } : undefined,
     p.parent_id !== undefined ? { kind: 'childOf', parent: { by: 'id', value: p.parent_id } } : undefined,
     p.ancestor_id !== undefined ? { kind: 'descendantOf', ancestor: { by: 'id', value: p.ancestor_id } } : undefined,
@@ -102,7 +108,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
 
 export function userListQuery(p: Static<typeof UserListQuery>): ListQuery {
   const sort = parseSort(p.sort, USER_SORT, defaultSort(p));
-  const roles = split(p.role);
+  const roles = enumerated('role', p.role, USER_ROLES);
   const filter = and(roles ? inList('role', roles) : undefined, p.email !== undefined ? eq('email', p.email) : undefined, ...timeFilters(p));
   return listQuery({
     resource: 'users',

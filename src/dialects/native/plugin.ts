@@ -6,8 +6,10 @@ import { encodeCursor } from '../../core/cursor.ts';
 import type { ListQuery } from '../../core/list-query.ts';
 import type { Customer, User, CustomerInput, UserInput } from '../../core/model.ts';
 import { authenticate, needFor, type Need } from '../../http/auth.ts';
-import type { Dialect, DialectOptions } from '../index.ts';
+import type { Dialect, DialectOptions, ErrorContext } from '../index.ts';
 import { fieldErrors } from '../../http/validation.ts';
+import { asRosterError } from '../../http/error-mapping.ts';
+import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { runList, type ListPage } from '../../store/list.ts';
 import { createCustomerIn, deleteCustomer, getCustomer, updateCustomer } from '../../store/customers-repo.ts';
 import { createUserIn, deleteUser, getUser, updateUser, type NewUser } from '../../store/users-repo.ts';
@@ -59,32 +61,33 @@ function listBody(q: ListQuery, r: ListPage<unknown>): string {
   return `{"object":"list","data":${r.json},"has_more_after":${r.hasMoreAfter},"has_more_before":${r.hasMoreBefore},"next_cursor":${JSON.stringify(next)},"prev_cursor":${JSON.stringify(prev)}${total}}`;
 }
 
+function renderError(err: RosterError, ctx: ErrorContext) {
+  return { status: err.status, contentType: 'application/problem+json', body: problemBody(err, ctx.path) };
+}
+
 async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
-  const { db, keys } = opts;
+  const { db, keys, limiter } = opts;
   const f = app.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(S.Customer);
   app.addSchema(S.User);
   app.addSchema(S.Problem);
 
   app.decorateRequest('principal', null as unknown as Principal);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const config = req.routeOptions.config as { public?: boolean; need?: Need } | undefined;
-    if (config?.public) return;
-    req.principal = await authenticate(keys, req, ['bearer', 'x-api-key'], config?.need ?? needFor(req.method));
+    const need = config?.need ?? needFor(req.method);
+    const principal = await limiter.admit(req, reply, 'v1', need === 'read' ? 'read' : 'write', async () => (config?.public ? undefined : authenticate(keys, req, ['bearer', 'x-api-key'], need)));
+    if (principal) req.principal = principal;
   });
 
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
-    let err: RosterError;
-    if (error instanceof RosterError) err = error;
-    else if (e.validation) err = new RosterError('invalid_request', `Invalid ${e.validationContext ?? 'request'}: ${e.message}`, fieldErrors(e.validation as never, e.validationContext));
-    else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) err = new RosterError(e.statusCode === 404 ? 'not_found' : 'invalid_request', e.message ?? 'Bad request');
-    else {
-      req.log.error({ err: error }, 'unhandled error');
-      err = new RosterError('internal', 'An internal error occurred');
-    }
-    reply.status(err.status).type('application/problem+json').send(problemBody(err, req.url.split('?')[0]));
+    const e = error as { validation?: unknown[]; validationContext?: string; message?: string };
+    const err = e.validation
+      ? new RosterError('invalid_request', `Invalid ${e.validationContext ?? 'request'}: ${e.message}`, fieldErrors(e.validation as never, e.validationContext))
+      : asRosterError(error, req.log);
+    return sendErrorResponse(reply, renderError(err, errorContext(req)));
   });
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
 
   const actor = (req: FastifyRequest) => ({ actor: req.principal.actor });
 
@@ -159,6 +162,6 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 }
 
-export const dialect: Dialect = { name: 'native', prefix: '/v1', plugin: nativePlugin };
+export const dialect: Dialect = { name: 'native', prefix: '/v1', plugin: nativePlugin, renderError };
 
 export type { Customer, User };

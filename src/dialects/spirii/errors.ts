@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { RosterError, type ErrorCode } from '../../core/errors.ts';
 import { fieldErrors } from '../../http/validation.ts';
+import { asRosterError as mapError } from '../../http/error-mapping.ts';
+import type { ErrorContext, ErrorResponse } from '../index.ts';
 
 // Errors in Spirii's envelope {"error": {type, code, message, param?, request_id}}. Statuses
 // follow Spirii's reference wording: 403 when credentials are missing or not valid, 401 when
@@ -13,6 +15,10 @@ const SHAPE: Record<ErrorCode, { status: number; type: string }> = {
   unauthorized: { status: 403, type: 'authentication_error' },
   forbidden: { status: 401, type: 'permission_error' },
   not_found: { status: 404, type: 'not_found' },
+  uri_too_long: { status: 414, type: 'invalid_request' },
+  payload_too_large: { status: 413, type: 'invalid_request' },
+  unsupported_media_type: { status: 415, type: 'invalid_request' },
+  header_fields_too_large: { status: 431, type: 'invalid_request' },
   conflict: { status: 409, type: 'conflict' },
   idempotency_mismatch: { status: 422, type: 'invalid_request' },
   rate_limited: { status: 429, type: 'rate_limited' },
@@ -30,6 +36,10 @@ const DEFAULT_CODE: Record<ErrorCode, string> = {
   unauthorized: 'invalid_credentials',
   forbidden: 'insufficient_permissions',
   not_found: 'not_found',
+  uri_too_long: 'uri_too_long',
+  payload_too_large: 'payload_too_large',
+  unsupported_media_type: 'unsupported_media_type',
+  header_fields_too_large: 'header_fields_too_large',
   conflict: 'duplicate',
   idempotency_mismatch: 'idempotency_mismatch',
   rate_limited: 'rate_limit_exceeded',
@@ -56,20 +66,14 @@ export function errorBody(err: RosterError, requestId: string) {
 
 export const statusOf = (err: RosterError) => SHAPE[err.code].status;
 
-/** Any thrown value as a RosterError: the dialect's own, Fastify's client errors, else internal. */
-export function asRosterError(error: unknown, req: FastifyRequest): { err: RosterError; status: number } {
-  if (error instanceof RosterError) return { err: error, status: statusOf(error) };
-  const e = error as { validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
-  if (e.validation) {
-    const err = new RosterError('invalid_request', e.message ?? 'Invalid request', fieldErrors(e.validation as never, e.validationContext));
-    return { err, status: 400 };
-  }
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    // Fastify's own client errors (malformed JSON, wrong content type, body too large) keep their status.
-    const err = new RosterError(e.statusCode === 404 ? 'not_found' : 'invalid_request', e.message ?? 'Bad request');
-    return { err, status: e.statusCode };
-  }
-  req.log.error({ err: error }, 'unhandled error');
-  const err = new RosterError('internal', 'An unexpected error occurred');
-  return { err, status: 500 };
+/** Any thrown value as a RosterError: the dialect's own, validation errors, else the server's mapping. */
+export function asRosterError(error: unknown, req: FastifyRequest): RosterError {
+  const e = error as { validation?: unknown[]; validationContext?: string; message?: string };
+  if (e.validation) return new RosterError('invalid_request', e.message ?? 'Invalid request', fieldErrors(e.validation as never, e.validationContext));
+  return mapError(error, req.log);
+}
+
+/** A RosterError as Spirii's {"error": {...}} response. */
+export function renderError(err: RosterError, ctx: ErrorContext): ErrorResponse {
+  return { status: statusOf(err), contentType: 'application/json; charset=utf-8', body: errorBody(err, ctx.requestId) };
 }

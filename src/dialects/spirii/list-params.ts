@@ -1,6 +1,7 @@
 import { and, inList, listQuery, type Field, type Filter, type ListQuery, type SortKey } from '../../core/list-query.ts';
 import { bad, customerId, integer, isoTime, many, nextDay, single, type ParsedTime, type RawQuery } from './query-values.ts';
 import { CANONICAL_TYPES_OF, SPIRII_TYPES, matchEnum } from './types.ts';
+import { sqlInstant } from '../../core/instant.ts';
 
 // GET /v2/customers parameters, parsed into one ListQuery. No SQL here: only meaning.
 
@@ -36,12 +37,12 @@ function timeFilters(q: RawQuery, prefix: 'createdAt' | 'updatedAt', field: Fiel
   const filters: Filter[] = [];
   if (at !== undefined) {
     const t = isoTime(prefix, at);
-    filters.push({ kind: 'range', field, gte: t.at.toISOString(), lt: end(t).toISOString() });
+    filters.push({ kind: 'range', field, gte: sqlInstant(t.at), lt: sqlInstant(end(t)) });
   }
-  if (from !== undefined) filters.push({ kind: 'range', field, gte: isoTime(`${prefix}From`, from).at.toISOString() });
+  if (from !== undefined) filters.push({ kind: 'range', field, gte: sqlInstant(isoTime(`${prefix}From`, from).at) });
   if (to !== undefined) {
     const t = isoTime(`${prefix}To`, to);
-    filters.push({ kind: 'range', field, lt: end(t).toISOString() });
+    filters.push({ kind: 'range', field, lt: sqlInstant(end(t)) });
   }
   return { filters, given: filters.length > 0, from: from !== undefined };
 }

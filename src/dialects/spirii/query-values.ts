@@ -1,4 +1,5 @@
 import { RosterError } from '../../core/errors.ts';
+import { MAX_YEAR, MIN_YEAR, utc } from '../../core/instant.ts';
 
 // Reading raw query and body values with errors that name the parameter. Empty values count
 // as absent, as Spirii's model binding treats them.
@@ -61,8 +62,8 @@ export function isoTime(param: string, raw: string): ParsedTime {
   if (!m) throw fail();
   const [year, month, day, hour = '0', minute = '0', second = '0'] = m.slice(1, 7).map((x) => x ?? undefined) as string[];
   const y = Number(year), mo = Number(month), da = Number(day), h = Number(hour), mi = Number(minute), s = Number(second);
-  const probe = new Date(Date.UTC(y, mo - 1, da));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== da || h > 23 || mi > 59 || s > 59) throw fail();
+  const probe = utc(y, mo, da);
+  if (y < MIN_YEAR || y > MAX_YEAR || probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== da || h > 23 || mi > 59 || s > 59) throw fail();
   if (d) return { at: probe, dayOnly: true };
   const ms = Number(((m[7] ?? '') + '000').slice(0, 3));
   let offsetMin = 0;
@@ -74,7 +75,9 @@ export function isoTime(param: string, raw: string): ParsedTime {
     if (oh > 23 || om > 59) throw fail();
     offsetMin = sign * (oh * 60 + om);
   }
-  return { at: new Date(Date.UTC(y, mo - 1, da, h, mi, s, ms) - offsetMin * 60_000), dayOnly: false };
+  const at = new Date(utc(y, mo, da, h, mi, s, ms).getTime() - offsetMin * 60_000);
+  if (at.getUTCFullYear() < MIN_YEAR || at.getUTCFullYear() > MAX_YEAR) throw fail();
+  return { at, dayOnly: false };
 }
 
 export const nextDay = (d: Date) => new Date(d.getTime() + 86_400_000);

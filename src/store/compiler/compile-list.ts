@@ -1,4 +1,5 @@
 import type { Anchor, CustomerRef, Filter, Scalar, SortTerm } from '../../core/list-query.ts';
+import { fitsSortType } from './cursor-values.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
 import { RosterError } from '../../core/errors.ts';
 import { RESOURCES, type ResourceDef, type SqlType } from './resources.ts';
@@ -318,7 +319,9 @@ class ListCompiler {
   private anchorValues(anchor: Anchor, keys: SortTerm[]): string[] {
     if ('values' in anchor) {
       if (anchor.values.length !== keys.length) throw new RosterError('invalid_cursor', 'The cursor does not match the sort order');
-      return keys.map((k, i) => this.p.add(anchor.values[i], this.def.sortKeys[k.key]!.type));
+      const types = keys.map((k) => this.def.sortKeys[k.key]!.type);
+      if (types.some((t, i) => !fitsSortType(t, anchor.values[i]))) throw new RosterError('invalid_cursor', 'The cursor is not one this API issued');
+      return keys.map((_, i) => this.p.add(anchor.values[i], types[i]));
     }
     return keys.map((_, i) => `(SELECT k${i} FROM anchor)`);
   }

@@ -1,0 +1,16 @@
+import type { IncomingMessage } from 'node:http';
+import { randomToken } from '../core/ids.ts';
+
+// Every request has an id, logged with it and returned as `x-request-id` on every response of
+// every surface. A caller's own id is kept when it is well-formed (so a trace spans systems);
+// anything else is replaced, so no header value of the caller's choosing reaches the logs.
+
+const WELL_FORMED = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** `req_` and 26 lowercase base62 characters, the form Dakota's request ids take. */
+export const newRequestId = () => 'req_' + randomToken(26).toLowerCase();
+
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && WELL_FORMED.test(given) ? given : newRequestId();
+}

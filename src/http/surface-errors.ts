@@ -1,0 +1,71 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RosterError } from '../core/errors.ts';
+import type { ErrorContext, ErrorResponse, Surface } from '../dialects/index.ts';
+import { frameworkFault } from './error-mapping.ts';
+import { newRequestId } from './request-id.ts';
+
+// Errors met before a route is found — a malformed percent-escape, a path parameter too long,
+// a request line or headers too large — answered in the shape of the surface whose prefix the
+// path starts with, so no client ever sees the framework's own error body.
+
+/** The surface a path belongs to: the longest matching prefix, else the native API's. */
+export function surfaceOf(surfaces: readonly Surface[], path: string): Surface {
+  let best: Surface | undefined;
+  for (const d of surfaces) {
+    if ((path === d.prefix || path.startsWith(d.prefix + '/')) && (!best || d.prefix.length > best.prefix.length)) best = d;
+  }
+  return best ?? surfaces.find((d) => d.name === 'native') ?? surfaces[0];
+}
+
+export function errorContext(req: FastifyRequest): ErrorContext {
+  return { method: req.method, path: req.url.split('?')[0], requestId: String(req.id), origin: `${req.protocol}://${req.host}` };
+}
+
+export function sendErrorResponse(reply: FastifyReply, r: ErrorResponse) {
+  if (r.headers) reply.headers(r.headers);
+  return reply.status(r.status).type(r.contentType).send(r.body);
+}
+
+/** Fastify's `frameworkErrors`: a bad URL or an over-long path parameter, before routing. */
+export function frameworkErrorHandler(dialects: readonly Surface[]) {
+  return (error: Error, req: FastifyRequest, reply: FastifyReply) => {
+    const err = frameworkFault(error) ?? new RosterError('invalid_request', 'The request URL is not valid');
+    const message = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is longer than any identifier this API takes' : 'The request URL is not valid (a malformed percent-escape?)';
+    const shown = new RosterError(err.code, message, [{ field: 'path', message, code: err.code }]);
+    reply.header('x-request-id', req.id);
+    return sendErrorResponse(reply, surfaceOf(dialects, req.url.split('?')[0]).renderError(shown, errorContext(req)));
+  };
+}
+
+const CLIENT_ERRORS: Record<string, () => RosterError> = {
+  HPE_HEADER_OVERFLOW: () => new RosterError('header_fields_too_large', 'The request line and headers are over 16 KiB'),
+};
+
+/**
+ * Node's `clientError`: requests the HTTP parser refused (headers over 16 KiB, malformed
+ * requests). Written to the socket by hand, as Node has no response object for them; the
+ * surface is read from the start of the request line when it got that far. A HEAD request gets
+ * no body, or the connection would be out of step.
+ */
+export function clientErrorHandler(dialects: readonly Surface[]) {
+  return (err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const line = err.rawPacket ? err.rawPacket.subarray(0, 4096).toString('latin1').split('\r\n')[0] : '';
+    const [method = 'GET', target = '/'] = line.split(' ');
+    const path = target.split('?')[0];
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const rosterErr = CLIENT_ERRORS[err.code ?? '']?.() ?? new RosterError('invalid_request', timeout ? 'The request took too long to arrive' : 'The request is not valid HTTP');
+    const requestId = newRequestId();
+    const r = surfaceOf(dialects, path).renderError(rosterErr, { method, path, requestId, origin: '' });
+    const status = timeout ? 408 : r.status;
+    const body = method === 'HEAD' ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    const headers = { ...r.headers, 'content-type': r.contentType, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' };
+    if (socket.writable) {
+      const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+    }
+    socket.destroy(err);
+  };
+}
