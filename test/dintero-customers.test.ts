@@ -138,7 +138,7 @@ for (const kind of STORES) {
       const c = (await post({ customer_id: 'del-1', email: 'del@example.no' })).body;
       const r = await call(s.base, 'DELETE', `${users()}/del-1?delete_tokens=true`, { key });
       assert.equal(r.status, 200);
-      assert.deepEqual(Object.keys(r.body).sort(), ['created_at', 'created_by', 'customer_id', 'deleted_at', 'deleted_by', 'id']);
+      assert.deepEqual(Object.keys(r.body).sort(), ['created_at', 'created_by', 'customer_id', 'deleted_at', 'deleted_by', 'id', 'type']);
       assert.equal(r.body.id, c.id);
       assert.equal(r.body.deleted_by, s.account.client_id);
       const gone = await call(s.base, 'GET', `${users()}/del-1`, { key });

@@ -171,10 +171,10 @@ for (const kind of STORES) {
       assert.ok(seededDeleted.length > 0);
       for (const c of got.filter((r) => r.deleted_at)) {
         const keys = Object.keys(c).sort();
-        for (const k of keys) assert.ok(['id', 'customer_id', 'created_at', 'created_by', 'deleted_at', 'deleted_by'].includes(k), `${k} leaked`);
+        for (const k of keys) assert.ok(['type', 'id', 'customer_id', 'created_at', 'created_by', 'deleted_at', 'deleted_by'].includes(k), `${k} leaked`);
       }
       const mine = got.find((c) => c.id === victim.uuid)!;
-      assert.deepEqual(mine, { id: victim.uuid, customer_id: victim.external_id, created_at: victim.created_at, created_by: 'seed', deleted_at: mine.deleted_at, deleted_by: s.account.client_id });
+      assert.deepEqual(mine, { type: 'customer', id: victim.uuid, customer_id: victim.external_id, created_at: victim.created_at, created_by: 'seed', deleted_at: mine.deleted_at, deleted_by: s.account.client_id });
       assert.ok(!(await listAll(s.base, key, aid, { limit: 100 })).some((c) => c.id === victim.uuid));
     });
 
@@ -184,10 +184,11 @@ for (const kind of STORES) {
       const state = new Map<string, any>();
       let since = '1970-01-01T00:00:00Z';
       const limit = 100;
+      // Deletions come with include_deleted, as the docs say: a sync that wants them asks.
       const sync = async () => {
         const seen: any[] = [];
         for (let round = 0; round < 1000; round++) {
-          const r = await get({ since_datetime: since, limit });
+          const r = await get({ since_datetime: since, limit, include_deleted: true });
           assert.equal(r.status, 200);
           assert.equal(r.headers.get('paging-token'), null);
           for (const c of r.body) {
@@ -197,7 +198,7 @@ for (const kind of STORES) {
           }
           const stamps = r.body.map((c: any) => c.updated_at ?? c.deleted_at);
           assert.deepEqual(stamps, [...stamps].sort(), 'oldest change first');
-          // The next call starts at the newest change seen (inclusive, so ties are not lost).
+          // The next call starts after the newest change seen (a page never ends inside a group sharing one).
           const next = stamps.at(-1) ?? since;
           if (r.body.length < limit) {
             since = next;
@@ -235,7 +236,7 @@ for (const kind of STORES) {
       assert.equal(state.get(native.body.uuid).customer_id, 'native-1');
       assert.ok(!state.has(deletedTarget.uuid));
       const tombstone = changes.find((c) => c.id === deletedTarget.uuid);
-      assert.deepEqual(Object.keys(tombstone).sort(), ['created_at', 'created_by', 'customer_id', 'deleted_at', 'deleted_by', 'id']);
+      assert.deepEqual(Object.keys(tombstone).sort(), ['created_at', 'created_by', 'customer_id', 'deleted_at', 'deleted_by', 'id', 'type']);
     });
   });
 }

@@ -4,9 +4,11 @@ import { STORES, startTestServer, call, type TestServer } from './support/stores
 import { seed } from '../src/seed/load.ts';
 import { createdRecord, isUser, oracleOrder, render, seededRecords, type OracleRecord } from './support/investifi-oracle.ts';
 
-// The last_record_number walk under concurrent writes: from 0 until a short page, every user
-// that existed throughout comes back exactly once and in order, whatever is inserted (or
-// deleted behind the cursor) between pages.
+// The last_record_number walk, in both styles partner code uses: passing back what the previous
+// response said, and reading it as a position that reaches total_records on the last page. It
+// is a position (an offset) in the requested order, like the vendor's: a walk over a quiet
+// account returns every user once; users written in front of the position during a walk shift
+// the pages after it (README, "Pagination").
 
 const P = '/investifi/v1';
 const PER_PAGE = 8;
@@ -28,18 +30,18 @@ for (const kind of STORES) {
       return r;
     };
 
-    /** Walks from 0, calling `between` after every full page. */
-    async function walk(query: string, between: (page: number, cursor: number) => Promise<void>) {
+    /** Walks from 0 until a short page, calling `between` after every full page. */
+    async function walk(query: string, between: (page: number, position: number) => Promise<void> = async () => {}) {
       const items: any[] = [];
-      let cursor = 0;
+      let position = 0;
       for (let page = 0; page < 500; page++) {
-        const res = await call(s.base, 'GET', `${P}/users/?${query}&per_page=${PER_PAGE}&last_record_number=${cursor}`, { headers: { 'x-api-key': s.account.api_key } });
+        const res = await call(s.base, 'GET', `${P}/users/?${query}&per_page=${PER_PAGE}&last_record_number=${position}`, { headers: { 'x-api-key': s.account.api_key } });
         assert.equal(res.status, 200, JSON.stringify(res.body));
         items.push(...res.body.items);
-        if (res.body.items.length < PER_PAGE) return items;
-        assert.notEqual(res.body.last_record_number, cursor, 'a full page moves the cursor');
-        cursor = res.body.last_record_number;
-        await between(page, cursor);
+        assert.equal(res.body.last_record_number, position + res.body.items.length, 'the position of the page\'s last record');
+        if (res.body.items.length < PER_PAGE) return { items, total: res.body.total_records };
+        position = res.body.last_record_number;
+        await between(page, position);
       }
       throw new Error('walk did not end');
     }
@@ -54,49 +56,38 @@ for (const kind of STORES) {
     });
     after(() => s.close());
 
-    test('newest first: inserts land before the cursor and never shift a page', async () => {
-      const snapshot = oracleOrder(records.filter(isUser), 'created_at', 'desc');
-      const items = await walk('sort_order=desc', async (page, cursor) => {
-        await addUser(`new-desc-${page}`);
-        await addUser(`new-desc-${page}-b`);
-        // The record the cursor names is deleted: it still marks the position.
-        if (page === 2) {
-          const anchor = records.find((r) => r.number === cursor)!;
-          assert.equal((await call(s.base, 'DELETE', `/v1/customers/${anchor.id}`, { key: s.account.api_key })).status, 200);
-          anchor.deleted = true;
+    test('a quiet walk, either style: every user once, in order, and the position reaches total_records', async () => {
+      for (const [query, key, dir] of [['sort_order=desc', 'created_at', 'desc'], ['sort_order=asc', 'created_at', 'asc'], ['sort_key=user_account_id&sort_order=asc', 'user_account_id', 'asc']] as const) {
+        const want = oracleOrder(records.filter(isUser), key, dir).map(render);
+        const { items } = await walk(query);
+        noRepeats(items);
+        assert.deepEqual(items, want, query);
+        // The other style: `while last_record_number < total_records`.
+        const seen: any[] = [];
+        let position = 0;
+        for (let total = Infinity; position < total; ) {
+          const res = await call(s.base, 'GET', `${P}/users/?${query}&per_page=${PER_PAGE}&last_record_number=${position}`, { headers: { 'x-api-key': s.account.api_key } });
+          seen.push(...res.body.items);
+          total = res.body.total_records;
+          assert.ok(res.body.last_record_number > position || res.body.items.length === 0, 'the loop advances');
+          position = res.body.last_record_number;
         }
-      });
-      noRepeats(items);
-      assert.deepEqual(items, snapshot.map(render));
+        assert.deepEqual(seen, want, `${query}, read as a position`);
+        assert.equal(position, want.length);
+      }
     });
 
-    test('oldest first: inserts land ahead of the cursor and each comes back once', async () => {
-      const snapshot = oracleOrder(records.filter(isUser), 'created_at', 'asc');
-      const added: OracleRecord[] = [];
-      const items = await walk('sort_order=asc', async (page) => {
-        added.push(await addUser(`new-asc-${page}`));
+    test('newest first: users created during the walk shift it by as many, and no user that existed is lost', async () => {
+      const snapshot = oracleOrder(records.filter(isUser), 'created_at', 'desc');
+      let inserted = 0;
+      const { items } = await walk('sort_order=desc', async (page) => {
+        await addUser(`new-desc-${page}`);
+        inserted++;
       });
-      noRepeats(items);
-      assert.deepEqual(items, [...snapshot, ...added].map(render));
-    });
-
-    test('by user_account_id: inserts behind the cursor are skipped, ahead are returned once', async () => {
-      const snapshot = oracleOrder(records.filter(isUser), 'user_account_id', 'asc');
-      const ahead: OracleRecord[] = [];
-      const items = await walk('sort_key=user_account_id&sort_order=asc', async (page) => {
-        await addUser(`aaa-behind-${page}`);
-        ahead.push(await addUser(`zzz-ahead-${String(page).padStart(3, '0')}`));
-        // Between existing ids: ahead of the cursor until the walk passes it.
-        await addUser(`ext-0000075-${page}`);
-      });
-      noRepeats(items);
       const got = ids(items);
-      assert.ok(!got.some((id) => id.startsWith('aaa-behind-')), 'inserted behind the cursor');
-      // Every user that existed throughout, in order, and every insert ahead of the cursor.
-      const existing = new Set(snapshot.map((r) => r.external_id));
-      assert.deepEqual(got.filter((id) => existing.has(id)), snapshot.map((r) => r.external_id));
-      assert.deepEqual(got.filter((id) => id.startsWith('zzz-ahead-')), ahead.map((r) => r.external_id));
-      assert.deepEqual(got, [...got].sort(), 'in order');
+      for (const r of snapshot) assert.ok(got.includes(r.external_id), `${r.external_id} returned`);
+      // Each insert in front of the position returns one user a second time, as an offset does.
+      assert.equal(items.length, snapshot.length + inserted);
     });
   });
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import { registerCheck } from './check.ts';
-import { buildApp } from '../http/app.ts';
+import { buildApp, serveOrigins } from '../http/app.ts';
+import { parseListen, type Listen } from '../http/origins.ts';
 import { KeyResolver } from '../http/auth.ts';
 import { registerAccountCommands } from './accounts.ts';
 import { registerKeyCommands } from './keys.ts';
@@ -39,8 +40,11 @@ program
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .option('--demo-customers <n>', 'customers in the demo account created on first start', int, 10_000)
   .option('--no-demo', 'start without creating a demo account in an empty store (env ROSTER_DEMO=off)')
+  .option('--listen <surface=host:port>', 'also serve one dialect at the root of an origin of its own, e.g. dakota=127.0.0.1:8081; repeatable (env ROSTER_LISTEN, comma-separated)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--host-routing', 'pick a dialect by the Host header too, e.g. dakota.localhost (env ROSTER_HOST_ROUTING=on)')
   .action(async (opts) => {
     const cfg = storeConfig(opts.dataDir);
+    const listenSpecs: string[] = opts.listen.length ? opts.listen : (process.env.ROSTER_LISTEN ?? '').split(',').filter(Boolean);
     const port = opts.port ?? Number(process.env.PORT ?? 8080);
     const { db, release } = await openConfigured(cfg, 'roster serve').catch(fail);
     const credentialsFile = join(cfg.dataDir, 'demo-credentials.json');
@@ -48,14 +52,25 @@ program
     if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
     const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail) : undefined;
     const keys = new KeyResolver(db);
-    const app = await buildApp({ db, keys, logger: process.env.ROSTER_LOG !== 'off' });
+    const hostRouting = Boolean(opts.hostRouting) || process.env.ROSTER_HOST_ROUTING === 'on';
+    const app = await buildApp({ db, keys, logger: process.env.ROSTER_LOG !== 'off', hostRouting });
+    let listens: Listen[] = [];
+    try {
+      listens = parseListen(listenSpecs, app.origins.surfaces);
+    } catch (e) {
+      await db.close();
+      release();
+      fail(e);
+    }
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
     // The operator's commands reach the embedded store through this server while it runs.
     const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
     if (control && 'skipped' in control) console.error(`roster: no control socket: ${control.skipped}; stop the server to run key and account commands`);
+    let closeOrigins = async () => {};
     const shutdown = async () => {
       stopSampling();
       if (control && 'close' in control) await control.close();
+      await closeOrigins();
       await app.close();
       await db.close();
       release();
@@ -64,8 +79,11 @@ program
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
     await app.listen({ port, host: opts.host });
+    closeOrigins = await serveOrigins(app, listens).catch(fail);
     const base = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
     console.log(`Roster listening on ${base} (${cfg.databaseUrl ? 'PostgreSQL' : `embedded store in ${cfg.dataDir}`})`);
+    for (const l of listens) console.log(`  ${l.surface} at the root of http://${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`);
+    if (hostRouting) console.log(`  and by Host: ${app.origins.surfaces.map((s) => `${s}.localhost`).join(', ')}`);
     if (demo) {
       console.log(`\nDemo account ${demo.account_id} created with demo data. Its credentials (a copy is in ${credentialsFile}):`);
       console.log(`  api_key:       ${demo.api_key}`);

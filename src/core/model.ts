@@ -49,6 +49,8 @@ export interface Customer {
   external_id: string | null;
   type: CustomerType;
   name: string | null;
+  /** The name to show, derived by the store: `name`, else first and last name (migration 105). */
+  display_name: string | null;
   first_name: string | null;
   last_name: string | null;
   email: string | null;

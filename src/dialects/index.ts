@@ -46,6 +46,12 @@ export interface Surface {
 /** A dialect folder exports `dialect` from its plugin.ts: a surface and the Fastify plugin that serves it. */
 export interface Dialect extends Surface {
   plugin: FastifyPluginAsync<DialectOptions>;
+  /**
+   * What stands in front of the vendor's own paths in Roster's: on an origin of its own the
+   * dialect serves the vendor's paths at `/` (Dintero's `/v1/accounts/…` is Roster's
+   * `/dintero/v1/accounts/…`: root `/dintero`). The prefix when absent.
+   */
+  originRoot?: string;
 }
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));

@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ERROR_CATALOG } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
 import { KeyResolver } from './auth.ts';
-import { loadDialects } from '../dialects/index.ts';
+import { loadDialects, type Surface } from '../dialects/index.ts';
 import { pendingMigrations } from '../store/migrate.ts';
 import { onboardingPlugin } from '../onboarding/plugin.ts';
 import { ONBOARDING_PREFIX } from '../onboarding/links.ts';
@@ -17,7 +17,8 @@ import { BODY_LIMIT, checkCoercedNumbers, checkRequestValues, installJsonParser 
 import { logSerializers } from './log-serializers.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { requestIdOf } from './request-id.ts';
-import { clientErrorHandler, errorContext, frameworkErrorHandler, sendErrorResponse, surfaceOf } from './surface-errors.ts';
+import { clientErrorHandler, clientPath, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse, surfaceOf } from './surface-errors.ts';
+import { Origins, type Listen } from './origins.ts';
 import { buildValidator } from './validators.ts';
 
 const RETRY_AFTER_SECONDS = '2';
@@ -34,22 +35,48 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void;
   /** The API-key resolver, when the caller needs to reach its cache (revocations elsewhere). */
   keys?: KeyResolver;
+  /** Pick a dialect by the Host header's first label too (`dakota.localhost`): see origins.ts. */
+  hostRouting?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The dialects' own origins: `roster serve --listen` adds listeners through it. */
+    origins: Origins;
+    /** Every surface, for errors met before routing. */
+    surfaces: readonly Surface[];
+  }
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
-export async function buildApp({ db, logger = false, onRoute, keys = new KeyResolver(db) }: AppOptions): Promise<FastifyInstance> {
+/**
+ * Serves each listed dialect at the root of an origin of its own, beside the main listener;
+ * resolves with what closes them.
+ */
+export function serveOrigins(app: FastifyInstance, listens: readonly Listen[]) {
+  return app.origins.serve(app, listens, (root) => clientErrorHandler(app.surfaces, root) as never);
+}
+
+export async function buildApp({ db, logger = false, onRoute, keys = new KeyResolver(db), hostRouting = false }: AppOptions): Promise<FastifyInstance> {
   const dialects = await loadDialects();
   const surfaces = [...dialects, onboardingSurface, consoleSurface];
+  const origins = new Origins(dialects, hostRouting);
   const app = Fastify({
+    // A request to a dialect's own origin, to the path the routes know (origins.ts).
+    rewriteUrl: (req) => origins.rewrite(req),
     logger: logger && { level: 'info', ...(typeof logger === 'object' ? logger : {}), serializers: logSerializers as never },
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A trailing slash names the same resource on every surface (`/users/` is InvestiFi's own
+    // spelling; a client that adds one to a Dintero collection must not meet "not found").
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     // Errors before routing, in the shape of the surface the path names.
-    frameworkErrors: frameworkErrorHandler(surfaces),
+    frameworkErrors: frameworkErrorHandler(surfaces, (raw) => origins.dialectOf(raw)),
     clientErrorHandler: clientErrorHandler(surfaces) as never,
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
   }) as unknown as FastifyInstance;
+  app.decorate('origins', origins);
+  app.decorate('surfaces', surfaces);
   const limiter = new RateLimiter(db);
   app.addHook('onClose', async () => limiter.close());
   installJsonParser(app);
@@ -65,7 +92,7 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
   // Routes outside every surface (the docs, health checks) answer errors as the native API does.
   const native = surfaceOf(dialects, '/v1');
   app.setErrorHandler((error, req, reply) => sendErrorResponse(reply, native.renderError(asRosterError(error, req.log), errorContext(req))));
-  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, surfaceOf(surfaces, req.url.split('?')[0]).renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(new RosterError('not_found', `No route ${req.method} ${clientPath(req)}`), errorContext(req))));
 
   // A 503 means the database is away for now (every surface renders its own body): tell the
   // client when to come back. Hooks on the root apply to every surface registered below.

@@ -49,13 +49,23 @@ export class KeyResolver {
 }
 
 /** The key a request presents: `x-api-key`, or `Authorization: Bearer` where the dialect allows it. */
-export function presentedKey(req: FastifyRequest, sources: ('x-api-key' | 'bearer')[]): string | undefined {
+/**
+ * Where a surface reads a key from: `x-api-key`; `Authorization: Bearer <key>`; or `bare`, the
+ * whole Authorization header when it is a single token with no scheme (`Authorization: <key>`,
+ * as Spirii's cURL samples send it).
+ */
+export type KeySource = 'x-api-key' | 'bearer' | 'bare';
+
+export function presentedKey(req: FastifyRequest, sources: KeySource[]): string | undefined {
   for (const source of sources) {
     if (source === 'x-api-key') {
       const v = req.headers['x-api-key'];
       if (typeof v === 'string' && v.length > 0) return v;
-    } else {
+    } else if (source === 'bearer') {
       const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      if (m) return m[1];
+    } else {
+      const m = /^(\S+)$/.exec(req.headers.authorization ?? '');
       if (m) return m[1];
     }
   }
@@ -71,7 +81,7 @@ export function hasScope(scopes: readonly string[], need: Need): boolean {
   return scopes.includes(need);
 }
 
-export async function authenticate(resolver: KeyResolver, req: FastifyRequest, sources: ('x-api-key' | 'bearer')[], need: Need): Promise<Principal> {
+export async function authenticate(resolver: KeyResolver, req: FastifyRequest, sources: KeySource[], need: Need): Promise<Principal> {
   const key = presentedKey(req, sources);
   if (!key) throw new RosterError('unauthorized', 'An API key is required');
   const principal = await resolver.resolve(key);

@@ -19,8 +19,20 @@ export function surfaceOf(surfaces: readonly Surface[], path: string): Surface {
   return best ?? surfaces.find((d) => d.name === 'native') ?? surfaces[0];
 }
 
+/**
+ * The surface a request belongs to: the dialect whose own origin it came to (origins.ts), else
+ * the one its path names.
+ */
+export function requestSurface(surfaces: readonly Surface[], req: FastifyRequest, dialectOf?: (raw: FastifyRequest['raw']) => string | undefined): Surface {
+  const named = dialectOf?.(req.raw);
+  return (named !== undefined && surfaces.find((s) => s.name === named)) || surfaceOf(surfaces, req.url.split('?')[0]);
+}
+
+/** The path as the client sent it (a dialect's own origin serves its paths under its root: origins.ts). */
+export const clientPath = (req: FastifyRequest) => (req.originalUrl ?? req.url).split('?')[0];
+
 export function errorContext(req: FastifyRequest): ErrorContext {
-  return { method: req.method, path: req.url.split('?')[0], requestId: String(req.id), origin: `${req.protocol}://${req.host}` };
+  return { method: req.method, path: clientPath(req), requestId: String(req.id), origin: `${req.protocol}://${req.host}` };
 }
 
 export function sendErrorResponse(reply: FastifyReply, r: ErrorResponse) {
@@ -29,13 +41,13 @@ export function sendErrorResponse(reply: FastifyReply, r: ErrorResponse) {
 }
 
 /** Fastify's `frameworkErrors`: a bad URL or an over-long path parameter, before routing. */
-export function frameworkErrorHandler(dialects: readonly Surface[]) {
+export function frameworkErrorHandler(dialects: readonly Surface[], dialectOf?: (raw: FastifyRequest['raw']) => string | undefined) {
   return (error: Error, req: FastifyRequest, reply: FastifyReply) => {
     const err = frameworkFault(error) ?? new RosterError('invalid_request', 'The request URL is not valid');
     const message = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is longer than any identifier this API takes' : 'The request URL is not valid (a malformed percent-escape?)';
     const shown = new RosterError(err.code, message, [{ field: 'path', message, code: err.code }]);
     reply.header('x-request-id', req.id);
-    return sendErrorResponse(reply, surfaceOf(dialects, req.url.split('?')[0]).renderError(shown, errorContext(req)));
+    return sendErrorResponse(reply, requestSurface(dialects, req, dialectOf).renderError(shown, errorContext(req)));
   };
 }
 
@@ -49,12 +61,13 @@ const CLIENT_ERRORS: Record<string, () => RosterError> = {
  * surface is read from the start of the request line when it got that far. A HEAD request gets
  * no body, or the connection would be out of step.
  */
-export function clientErrorHandler(dialects: readonly Surface[]) {
+export function clientErrorHandler(dialects: readonly Surface[], root = '') {
   return (err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     const line = err.rawPacket ? err.rawPacket.subarray(0, 4096).toString('latin1').split('\r\n')[0] : '';
     const [method = 'GET', target = '/'] = line.split(' ');
-    const path = target.split('?')[0];
+    // On a dialect's own origin (origins.ts) its paths start at `/`: the surface is its.
+    const path = root + target.split('?')[0];
     const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const rosterErr = CLIENT_ERRORS[err.code ?? '']?.() ?? new RosterError('invalid_request', timeout ? 'The request took too long to arrive' : 'The request is not valid HTTP');
     const requestId = newRequestId();

@@ -93,25 +93,44 @@ export async function lockCustomer(tx: Queryable, accountId: string, ref: Custom
   return getCustomerIn(tx, accountId, { by: 'id', value: found.id });
 }
 
-/** Whether a patch may change what the records below a customer carry of it: its name, type or place. */
-export const touchesTree = (patch: CustomerInput) => patch.name !== undefined || patch.type !== undefined || patch.parent_id !== undefined;
+/** Whether a patch may change what the records below a customer carry of it: its display name, type or place. */
+export const touchesTree = (patch: CustomerInput) =>
+  patch.name !== undefined || patch.first_name !== undefined || patch.last_name !== undefined || patch.type !== undefined || patch.parent_id !== undefined;
 
 export interface WriteContext {
   /** Who made the change (an API key or OAuth client id), recorded in created_by / deleted_by. */
   actor?: string;
+  /** The time the change is made at: it moves to a millisecond past the account's last change if it is not later. */
   now?: Date;
+}
+
+/**
+ * Times for `count` changes of an account's customers, one millisecond apart, each later than
+ * any change before it (migration 106): the first is returned. Takes the account's row (step 3
+ * of the lock order), so the times follow the order changes commit in.
+ */
+export async function changeTimes(tx: Queryable, accountId: string, count = 1, at?: Date): Promise<Date> {
+  const [row] = await tx.query<{ first: Date | string }>(
+    `UPDATE account_modes SET last_change_at = greatest(date_trunc('milliseconds', coalesce($2::timestamptz, clock_timestamp())), last_change_at + interval '1 millisecond')
+                                               + ($3::int - 1) * interval '1 millisecond'
+      WHERE account_id = $1 RETURNING last_change_at - ($3::int - 1) * interval '1 millisecond' AS first`,
+    [accountId, at ?? null, count],
+  );
+  return new Date(row.first);
 }
 
 export async function createCustomerIn(tx: Queryable, accountId: string, input: CustomerInput, ctx: WriteContext = {}): Promise<Customer> {
   checkInput(input);
-  const now = ctx.now ?? new Date();
   // The parent is checked (and share-locked) before the account row is: every write takes
   // customer rows before account_modes, so concurrent writes cannot deadlock.
   if (input.parent_id) await assertParent(tx, accountId, input.parent_id, undefined);
-  const [{ n }] = await tx.query<{ n: string }>(
-    `UPDATE account_modes SET next_customer_number = next_customer_number + 1 WHERE account_id = $1 RETURNING next_customer_number - 1 AS n`,
-    [accountId],
+  const [{ n, at }] = await tx.query<{ n: string; at: Date | string }>(
+    `UPDATE account_modes SET next_customer_number = next_customer_number + 1,
+            last_change_at = greatest(date_trunc('milliseconds', coalesce($2::timestamptz, clock_timestamp())), last_change_at + interval '1 millisecond')
+      WHERE account_id = $1 RETURNING next_customer_number - 1 AS n, last_change_at AS at`,
+    [accountId, ctx.now ?? null],
   );
+  const now = new Date(at);
   const id = ksuid(now);
   const cols = ['account_id', 'id', 'number', 'uuid', 'created_at', 'updated_at', 'created_by'];
   const values: unknown[] = [accountId, id, n, uuid(), now, now, ctx.actor ?? null];
@@ -144,11 +163,12 @@ export async function updateCustomerIn(tx: Queryable, accountId: string, ref: Cu
   checkInput(patch);
   const current = await lockCustomer(tx, accountId, ref, { tree: touchesTree(patch), also: patch.parent_id });
   if (!current) throw notFound('Customer');
-  const now = ctx.now ?? new Date();
   const moved = patch.parent_id !== undefined && patch.parent_id !== current.parent_id;
-  const renamed = patch.name !== undefined && patch.name !== current.name;
+  // The display name is the name, else the first and last name (migration 105).
+  const renamed = (['name', 'first_name', 'last_name'] as const).some((f) => patch[f] !== undefined && patch[f] !== current[f]);
   const retyped = patch.type !== undefined && patch.type !== current.type;
   if (moved && patch.parent_id !== null && patch.parent_id !== undefined) await assertParent(tx, accountId, patch.parent_id, current.id);
+  const now = await changeTimes(tx, accountId, 1, ctx.now);
   const sets = ['updated_at = $3'];
   const values: unknown[] = [accountId, current.id, now];
   for (const col of WRITABLE) {
@@ -198,14 +218,20 @@ export async function deleteCustomerIn(tx: Queryable, accountId: string, ref: Cu
   // Detaching rewrites everything below it: the whole tree is locked at once, in id order.
   const current = await lockCustomer(tx, accountId, ref, { tree: detach });
   if (!current) throw notFound('Customer');
-  const now = opts.now ?? new Date();
   const children = await liveChildren(tx, accountId, current.id);
+  if (children.length > 0 && !detach) {
+    const message = `The customer owns ${children.length} other customer${children.length === 1 ? '' : 's'}; move or delete them first`;
+    throw new RosterError('conflict', message, [{ field: 'id', message: 'owns other customers', code: 'has_children' }]);
+  }
+  // The detached children change first, each at a time of its own, then the record itself.
+  const first = await changeTimes(tx, accountId, children.length + 1, opts.now);
+  const now = new Date(first.getTime() + children.length);
   if (children.length > 0) {
-    if (!detach) {
-      const message = `The customer owns ${children.length} other customer${children.length === 1 ? '' : 's'}; move or delete them first`;
-      throw new RosterError('conflict', message, [{ field: 'id', message: 'owns other customers', code: 'has_children' }]);
-    }
-    await tx.query(`UPDATE customers SET parent_id = NULL, updated_at = $3 WHERE account_id = $1 AND id = ANY($2::text[])`, [accountId, children, now]);
+    await tx.query(
+      `UPDATE customers c SET parent_id = NULL, updated_at = $3::timestamptz + (k.i - 1) * interval '1 millisecond'
+         FROM unnest($2::text[]) WITH ORDINALITY AS k (id, i) WHERE c.account_id = $1 AND c.id = k.id`,
+      [accountId, children, first],
+    );
     for (const child of children) await refreshHierarchy(tx, accountId, child);
   }
   await tx.query(`UPDATE customers SET deleted_at = $3, updated_at = $3, deleted_by = $4 WHERE account_id = $1 AND id = $2`, [accountId, current.id, now, opts.actor ?? null]);
@@ -254,22 +280,22 @@ async function writeChildren(tx: Queryable, accountId: string, id: string, input
 }
 
 /**
- * Recomputes the derived hierarchy (ancestors, owner name and number, nearest operator) of a customer
+ * Recomputes the derived hierarchy (ancestors, owner display name and number, nearest operator) of a customer
  * and everything below it, in one statement: a move, rename or retype changes them all.
  */
 export async function refreshHierarchy(tx: Queryable, accountId: string, rootId: string) {
   await tx.query(
     `WITH RECURSIVE tree AS (
-       SELECT c.id, c.type, c.name, c.number,
+       SELECT c.id, c.type, c.display_name AS name, c.number,
               CASE WHEN p.id IS NULL THEN '{}'::text[] ELSE p.ancestors || p.id END AS ancestors,
-              p.name AS parent_name, p.number AS parent_number,
+              p.display_name AS parent_name, p.number AS parent_number,
               CASE WHEN p.type = 'operator' THEN p.id ELSE p.operator_id END AS operator_id,
-              CASE WHEN p.type = 'operator' THEN p.name ELSE p.operator_name END AS operator_name,
+              CASE WHEN p.type = 'operator' THEN p.display_name ELSE p.operator_name END AS operator_name,
               CASE WHEN p.type = 'operator' THEN p.number ELSE p.operator_number END AS operator_number
          FROM customers c LEFT JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
         WHERE c.account_id = $1 AND c.id = $2
        UNION ALL
-       SELECT k.id, k.type, k.name, k.number, t.ancestors || t.id, t.name, t.number,
+       SELECT k.id, k.type, k.display_name, k.number, t.ancestors || t.id, t.name, t.number,
               CASE WHEN t.type = 'operator' THEN t.id ELSE t.operator_id END,
               CASE WHEN t.type = 'operator' THEN t.name ELSE t.operator_name END,
               CASE WHEN t.type = 'operator' THEN t.number ELSE t.operator_number END

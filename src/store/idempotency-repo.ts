@@ -10,7 +10,25 @@ export interface StoredResponse {
   body: unknown;
 }
 
-export const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+/**
+ * A body's JSON with every object's keys in order: the same request sent with its keys in
+ * another order is the same request. (Bodies are at most 32 levels deep: the input guard.)
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export const requestHash = (body: unknown) => sha256(canonicalJson(body));
+
+/** The hash records stored before bodies were compared in canonical form: still honoured. */
+const bytesHash = (body: unknown) => sha256(JSON.stringify(body ?? null));
 
 /**
  * Runs `write` once per (account, scope, key). The same key with the same body replays the
@@ -33,7 +51,7 @@ export async function idempotent(
       [accountId, scope, key],
     );
     if (prior) {
-      if (prior.request_hash !== hash) {
+      if (prior.request_hash !== hash && prior.request_hash !== bytesHash(body)) {
         throw new RosterError('idempotency_mismatch', 'This idempotency key was already used with a different request body', [{ field: 'Idempotency-Key', message: 'reused with a different body' }]);
       }
       return { status: prior.status, body: prior.response, replayed: true };

@@ -1,7 +1,7 @@
 import { notFound } from '../core/errors.ts';
 import { uuid } from '../core/ids.ts';
 import type { Queryable } from './db.ts';
-import type { WriteContext } from './customers-repo.ts';
+import { changeTimes, type WriteContext } from './customers-repo.ts';
 
 // Tags (groups) of an account and the tags a customer carries. Callers run these inside
 // inAccount, so row-level security applies. Tag ids are UUIDs.
@@ -49,11 +49,19 @@ export async function getTag(tx: Queryable, accountId: string, id: string): Prom
  */
 export async function deleteTag(tx: Queryable, accountId: string, id: string, ctx: WriteContext = {}): Promise<Tag> {
   if (!(await getTag(tx, accountId, id))) throw notFound('Tag');
-  const now = ctx.now ?? new Date();
+  // The customers that carry it, locked in id order (the lock order of customers-repo.ts), each
+  // changed at a time of its own from the account's clock.
+  const carriers = (await tx.query<{ id: string }>(
+    `SELECT c.id FROM customers c JOIN customer_tags ct ON ct.account_id = c.account_id AND ct.customer_id = c.id
+      WHERE ct.account_id = $1 AND ct.tag_id = $2::uuid ORDER BY c.id FOR UPDATE OF c`,
+    [accountId, id],
+  )).map((r) => r.id);
+  const first = await changeTimes(tx, accountId, carriers.length + 1, ctx.now);
+  const now = new Date(first.getTime() + carriers.length);
   await tx.query(
-    `UPDATE customers c SET updated_at = $3 FROM customer_tags ct
-      WHERE ct.account_id = $1 AND ct.tag_id = $2::uuid AND c.account_id = ct.account_id AND c.id = ct.customer_id`,
-    [accountId, id, now],
+    `UPDATE customers c SET updated_at = $3::timestamptz + (k.i - 1) * interval '1 millisecond'
+       FROM unnest($2::text[]) WITH ORDINALITY AS k (id, i) WHERE c.account_id = $1 AND c.id = k.id`,
+    [accountId, carriers, first],
   );
   await tx.query(`DELETE FROM customer_tags WHERE account_id = $1 AND tag_id = $2::uuid`, [accountId, id]);
   // Of concurrent deletes one wins; the others find the tag gone.

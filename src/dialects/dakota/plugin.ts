@@ -5,7 +5,7 @@ import type { Static } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import { RosterError } from '../../core/errors.ts';
 import { ksuid, randomToken } from '../../core/ids.ts';
-import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
+import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
@@ -60,7 +60,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => sendErrorResponse(reply, renderError(asRosterError(error, req.log), errorContext(req))));
-  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${clientPath(req)}`), errorContext(req))));
 
   const account = (req: FastifyRequest) => req.dakotaPrincipal.accountId;
   const actor = (req: FastifyRequest) => ({ actor: req.dakotaPrincipal.actor });

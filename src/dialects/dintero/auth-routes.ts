@@ -10,8 +10,9 @@ import { AID } from './auth.ts';
 import { AidParams, TokenRequest } from './schemas.ts';
 
 // POST /accounts/{aid}/auth/token: the client-credentials grant. The client authenticates with
-// HTTP Basic; the audience must name the same account as the path (any host: Roster runs
-// behind whatever base URL the client was given).
+// HTTP Basic, or (RFC 6749 §2.3.1) with client_id and client_secret in the body; the body is
+// JSON, as Dintero documents, or a form, as OAuth clients send it. The audience must name the
+// same account as the path (any host: Roster runs behind whatever base URL the client was given).
 
 /** Longest client id or secret looked up: Roster's are 27 and 48 characters. */
 const MAX_CREDENTIAL = 255;
@@ -29,14 +30,36 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   return { id, secret };
 }
 
+/** Credentials in the body, as RFC 6749 allows; held to the same rules as Basic ones. */
+function bodyCredentials(body: { client_id?: unknown; client_secret?: unknown }): { id: string; secret: string } | undefined {
+  const { client_id: id, client_secret: secret } = body;
+  if (typeof id !== 'string' || typeof secret !== 'string' || id === '') return undefined;
+  if (id.length > MAX_CREDENTIAL || secret.length > MAX_CREDENTIAL || textFault(id) || textFault(secret)) return undefined;
+  return { id, secret };
+}
+
+const TOKEN_PATH = /\/auth\/token\/?$/;
+
 export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens, limiter: RateLimiter) {
   const f = app.withTypeProvider<TypeBoxTypeProvider>();
+  // A form body, for the token endpoint alone: each field once, as text a database can hold.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (req, text, done) => {
+    if (!TOKEN_PATH.test(req.url.split('?')[0])) return done(new RosterError('unsupported_media_type', 'Send a JSON body (application/json)'), undefined);
+    const out: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(text as string)) {
+      const fault = textFault(k) ?? textFault(v);
+      if (fault) return done(invalid(k, fault), undefined);
+      if (k in out) return done(invalid(k, 'is given more than once'), undefined);
+      out[k] = v;
+    }
+    done(null, out);
+  });
   f.post('/accounts/:aid/auth/token', {
     config: { access: 'public' },
     schema: { tags: ['dintero'], summary: 'Get an access token (client credentials)', params: AidParams, body: TokenRequest },
   }, async (req, reply) => {
-    const creds = basicCredentials(req.headers.authorization);
-    if (!creds) throw new RosterError('unauthorized', 'Client credentials are required: Authorization: Basic base64(client_id:client_secret)');
+    const creds = basicCredentials(req.headers.authorization) ?? (req.headers.authorization ? undefined : bodyCredentials(req.body));
+    if (!creds) throw new RosterError('unauthorized', 'Client credentials are required: Authorization: Basic base64(client_id:client_secret), or client_id and client_secret in the body');
     // Guessing secrets is throttled per client id and per address: past a few failures a
     // minute, attempts are refused before the secret is checked.
     limiter.checkTokenAttempt(reply, creds.id, req.ip);

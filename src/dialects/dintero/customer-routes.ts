@@ -11,6 +11,7 @@ import { isUuid } from '../../store/tags-repo.ts';
 import { customerIn } from './customer-lookup.ts';
 import { createInput, updateInput } from './customer-input.ts';
 import { customerListQuery } from './list-params.ts';
+import { syncPage } from './sync-page.ts';
 import { CUSTOMER_FIELDS, renderCustomer, renderDeleted } from './render.ts';
 import * as S from './schemas.ts';
 import type { Customer } from '../../core/model.ts';
@@ -44,9 +45,15 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     const q: ListQuery = p.starting_after !== undefined
       ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: anchorFor(base.sort, p.starting_after) } })
       : base;
+    if (p.since_datetime !== undefined) {
+      // since_datetime pages by its own timestamp, so no paging token; total-count as asked.
+      const { records, total } = await syncPage(db, aid, { ...q, fields: CUSTOMER_FIELDS }, p.limit);
+      if (total !== undefined) reply.header('total-count', String(total));
+      exposeHeaders(reply, ['paging-token', 'total-count']);
+      return records.map(renderCustomer);
+    }
     const r = await runList<Customer>(db, aid, { ...q, fields: CUSTOMER_FIELDS });
-    // since_datetime pages by its own timestamp; only the cursor walk gets a paging token.
-    if (p.since_datetime === undefined && r.hasMoreAfter && r.lastValues && r.lastId) reply.header('paging-token', encodeCursor(q.sort, r.lastValues, r.lastId));
+    if (r.hasMoreAfter && r.lastValues && r.lastId) reply.header('paging-token', encodeCursor(q.sort, r.lastValues, r.lastId));
     if (r.total !== undefined) reply.header('total-count', String(r.total));
     exposeHeaders(reply, ['paging-token', 'total-count']);
     return r.records.map(renderCustomer);

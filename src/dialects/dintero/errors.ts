@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RosterError, type FieldError } from '../../core/errors.ts';
 import { fieldErrors } from '../../http/validation.ts';
+import { clientPath } from '../../http/surface-errors.ts';
 import { asRosterError } from '../../http/error-mapping.ts';
 import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import type { ErrorContext, ErrorResponse } from '../index.ts';
@@ -38,5 +39,5 @@ export function errorHandler(error: unknown, req: FastifyRequest, reply: Fastify
 }
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
-  return sendError(reply, 404, `No route ${req.method} ${req.url.split('?')[0]}`);
+  return sendError(reply, 404, `No route ${req.method} ${clientPath(req)}`);
 }

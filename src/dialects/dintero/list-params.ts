@@ -54,8 +54,9 @@ export function customerListQuery(p: CustomerListQuery, page: ListQuery['page'])
     p.phone_number !== undefined ? eq('phone_number', p.phone_number) : undefined,
     p.tag_id !== undefined ? { kind: 'hasTag', tagId: p.tag_id } : undefined,
     attributesFilter(p.attributes_keys, p.attributes_values),
-    // Inclusive: a client that sends the last updated_at it saw never misses a record sharing it.
-    sync ? { kind: 'range', field: 'updated_at', gte: p.since_datetime } : undefined,
+    // After it: the documented loop sends back the latest updated_at it received, and no two
+    // changes share one (a page never ends inside a group that does: sync-page.ts).
+    sync ? { kind: 'range', field: 'updated_at', gt: p.since_datetime } : undefined,
   );
   return listQuery({
     resource: 'customers',
@@ -64,7 +65,7 @@ export function customerListQuery(p: CustomerListQuery, page: ListQuery['page'])
     sort: sync ? SYNC_SORT : DEFAULT_SORT,
     page,
     count: p.total,
-    // A sync must see deletions, so deleted records come with it (projected when rendered).
-    deleted: p.include_deleted || sync ? 'include' : 'exclude',
+    // Deleted customers only with include_deleted, as the docs say, in a sync too (projected when rendered).
+    deleted: p.include_deleted ? 'include' : 'exclude',
   });
 }

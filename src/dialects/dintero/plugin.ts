@@ -31,10 +31,30 @@ async function dinteroPlugin(app: FastifyInstance, opts: DialectOptions) {
     const principal = await limiter.admit(req, reply, 'dintero', access === 'read' ? 'read' : 'write', async () => (open ? undefined : authorize(tokens, req, access)));
     if (principal) req.dintero = principal;
   });
+  app.addHook('preValidation', async (req) => {
+    req.query = arrayStyles(req.query as Record<string, unknown>);
+  });
   authRoutes(app, db, tokens, limiter);
   customerRoutes(app, db);
   tagRoutes(app, db);
   tokenRoutes(app, db);
 }
 
-export const dialect: Dialect = { name: 'dintero', prefix: '/dintero/v1', plugin: dinteroPlugin, renderError };
+/**
+ * Array parameters as clients send them: repeated (`attributes_keys=a&attributes_keys=b`, the
+ * documented form), with brackets (`attributes_keys[]=a`, `attributes_keys[0]=a`, as PHP and
+ * many HTTP libraries write arrays) or comma-separated (`attributes_keys=a,b`). A bracketed
+ * name would otherwise be an unknown parameter, ignored, and the list silently unfiltered.
+ */
+export function arrayStyles(query: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    const name = key.replace(/\[\d*\]$/, '');
+    const values = ([] as unknown[]).concat(value).flatMap((v) => (name === 'attributes_keys' && typeof v === 'string' ? v.split(',') : [v]));
+    const prior = out[name];
+    out[name] = prior === undefined && name === key && values.length === 1 ? values[0] : ([] as unknown[]).concat(prior ?? [], values);
+  }
+  return out;
+}
+
+export const dialect: Dialect = { name: 'dintero', prefix: '/dintero/v1', originRoot: '/dintero', plugin: dinteroPlugin, renderError };

@@ -46,6 +46,8 @@ function company(c: Customer): Record<string, unknown> | undefined {
 /** A deleted customer keeps only its ids and its created and deleted fields (the docs' projection). */
 export function renderDeleted(c: Customer) {
   return defined({
+    // `type` is required in every customer of the collection, deleted ones too.
+    type: dinteroType(c.type),
     id: c.uuid,
     customer_id: customerIdOf(c),
     created_at: c.created_at,

@@ -23,6 +23,8 @@ export const TokenParams = Type.Object({ aid: Aid, customer_id: PathId, tid: Pat
 export const TokenRequest = Type.Object({
   grant_type: Type.String({ minLength: 1, maxLength: 64 }),
   audience: Type.Optional(Type.String({ maxLength: 2048 })),
+  client_id: Type.Optional(Type.String({ maxLength: 255 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 255 })),
 }, { additionalProperties: true });
 
 const Strings4 = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 4 });

@@ -19,10 +19,8 @@ export interface UserListParams {
   filter: Filter;
   sort: ListQuery['sort'];
   perPage: number;
-  /** The canonical number of the record the previous page ended on; 0 starts at the beginning. */
+  /** How many records earlier pages held: the position of the previous page's last record; 0 starts at the beginning. */
   lastRecordNumber: number;
-  /** As sent, for error messages. */
-  lastRecordNumberInput: string | undefined;
 }
 
 /** FastAPI reads the last value of a repeated scalar parameter. */
@@ -66,17 +64,20 @@ export function parseUserListParams(raw: Record<string, unknown>): UserListParam
     sort: [{ key: SORT[sortKey!], dir: sortOrder! }],
     perPage: perPage!,
     lastRecordNumber: lastRecordNumber!,
-    lastRecordNumberInput: q('last_record_number'),
   };
 }
 
-/** The list after the record numbered `last_record_number`, or from the start when it is 0. */
+/**
+ * The page after the first `last_record_number` records in the requested order: the value is a
+ * position, so a client may pass back what the previous response said, or compare it with
+ * `total_records` (README, "Pagination").
+ */
 export function userListQuery(p: UserListParams): ListQuery {
   return listQuery({
     resource: 'customers',
     filter: p.filter,
     sort: p.sort,
-    page: p.lastRecordNumber > 0 ? { kind: 'keyset', limit: p.perPage, after: { number: p.lastRecordNumber } } : { kind: 'keyset', limit: p.perPage },
+    page: { kind: 'offset', limit: p.perPage, offset: p.lastRecordNumber },
     count: true,
   });
 }

@@ -10,7 +10,7 @@ import { asRosterError } from '../../http/error-mapping.ts';
 import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { IS_USER, KYC_PRODUCTS, parseUserListParams, SORT_KEYS, SORT_ORDERS, userAccountIs, userListQuery } from './list-params.ts';
 import { USER_FIELDS, toPartnerUser } from './render.ts';
-import { Checker, RequestValidationError, valueError } from './validation.ts';
+import { Checker, RequestValidationError } from './validation.ts';
 import type { Customer } from '../../core/model.ts';
 
 // InvestiFi's (formerly CryptoFi's) read-only Partner API under /investifi/v1: users are the
@@ -83,17 +83,13 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
   const listUsers = async (req: FastifyRequest) => {
     const accountId = req.principal.accountId;
     const params = parseUserListParams(req.query as Record<string, unknown>);
-    // The cursor is the record the previous page ended on, found by its number inside the page's
-    // statement; it stays a valid position even if that record was deleted or stopped matching.
-    const result = await runList<Customer>(db, accountId, { ...userListQuery(params), fields: USER_FIELDS }).catch((e) => {
-      if (e instanceof RosterError && e.code === 'invalid_cursor') throw valueError('query', 'last_record_number', params.lastRecordNumberInput, 'not a cursor returned by this API');
-      throw e;
-    });
+    const result = await runList<Customer>(db, accountId, { ...userListQuery(params), fields: USER_FIELDS });
     return {
       items: result.records.map(toPartnerUser),
       total_records: result.total ?? 0,
-      // An empty page keeps the cursor, so a later call resumes where this walk stopped.
-      last_record_number: result.records.at(-1)?.number ?? params.lastRecordNumber,
+      // The position of this page's last record: what the next request passes back, and equal
+      // to total_records on the last page. An empty page past the end keeps the position sent.
+      last_record_number: params.lastRecordNumber + result.records.length,
       per_page: params.perPage,
     };
   };
@@ -108,17 +104,15 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
     return toPartnerUser(user);
   };
 
-  // The vendor's paths end in a slash; the bare form is served too rather than redirected.
+  // The vendor's paths end in a slash; the router serves them with or without it.
   app.get('/users/', { schema: listDocs, validatorCompiler: noValidation }, listUsers);
-  app.get('/users', { schema: { ...listDocs, hide: true }, validatorCompiler: noValidation }, listUsers);
   app.get('/users/:user_account_id/', { schema: detailDocs, validatorCompiler: noValidation }, getUser);
-  app.get('/users/:user_account_id', { schema: { ...detailDocs, hide: true }, validatorCompiler: noValidation }, getUser);
 
   // The API is read-only: other methods on its paths are 405, as FastAPI answers them.
   const notAllowed = async (_req: FastifyRequest, reply: FastifyReply) => reply.status(405).header('allow', 'GET').send({ detail: 'Method Not Allowed' });
-  for (const url of ['/users/', '/users', '/users/:user_account_id/', '/users/:user_account_id']) {
+  for (const url of ['/users/', '/users/:user_account_id/']) {
     app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, config: { public: true } as object, schema: { hide: true }, handler: notAllowed });
   }
 }
 
-export const dialect: Dialect = { name: 'investifi', prefix: '/investifi/v1', plugin: investifiPlugin, renderError };
+export const dialect: Dialect = { name: 'investifi', prefix: '/investifi/v1', originRoot: '/investifi', plugin: investifiPlugin, renderError };

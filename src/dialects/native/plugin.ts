@@ -9,7 +9,7 @@ import { authenticate, needFor, type Need } from '../../http/auth.ts';
 import type { Dialect, DialectOptions, ErrorContext } from '../index.ts';
 import { fieldErrors } from '../../http/validation.ts';
 import { asRosterError } from '../../http/error-mapping.ts';
-import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
+import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { runList, type ListPage } from '../../store/list.ts';
 import { createCustomerIn, deleteCustomer, getCustomer, updateCustomer } from '../../store/customers-repo.ts';
 import { createUserIn, deleteUser, getUser, updateUser, type NewUser } from '../../store/users-repo.ts';
@@ -87,7 +87,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
       : asRosterError(error, req.log);
     return sendErrorResponse(reply, renderError(err, errorContext(req)));
   });
-  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${clientPath(req)}`), errorContext(req))));
 
   const actor = (req: FastifyRequest) => ({ actor: req.principal.actor });
 
@@ -162,6 +162,6 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 }
 
-export const dialect: Dialect = { name: 'native', prefix: '/v1', plugin: nativePlugin, renderError };
+export const dialect: Dialect = { name: 'native', prefix: '/v1', originRoot: '', plugin: nativePlugin, renderError };
 
 export type { Customer, User };

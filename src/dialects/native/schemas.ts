@@ -79,6 +79,7 @@ export const Customer = Type.Object({
   external_id: NStr,
   type: Enum(CUSTOMER_TYPES),
   name: NStr,
+  display_name: Type.Union([Type.String(), Type.Null()], { description: 'The name to show: `name`, else `first_name` and `last_name`. Lists sort and search by it (read-only)' }),
   first_name: NStr,
   last_name: NStr,
   email: NStr,
@@ -156,7 +157,7 @@ const listMeta = {
   has_more_after: Type.Boolean(),
   has_more_before: Type.Boolean(),
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page' }),
-  prev_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` with `direction=before` for the previous page' }),
+  prev_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the previous page (the cursor itself says which way to read)' }),
   total_count: Type.Optional(Type.Integer()),
 };
 

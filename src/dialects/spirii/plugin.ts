@@ -8,7 +8,7 @@ import type { Dialect, DialectOptions } from '../index.ts';
 import { parseWrite } from './body.ts';
 import { CustomerWriteDoc, IdParamDoc, ListQueryDoc } from './docs.ts';
 import { asRosterError, renderError } from './errors.ts';
-import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
+import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { customerListQuery } from './list-params.ts';
 import { customerId, type RawQuery } from './query-values.ts';
 import { CUSTOMER_FIELDS, renderCustomer } from './render.ts';
@@ -34,7 +34,8 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
   app.addHook('onRequest', async (req, reply) => {
     const need = needFor(req.method);
     const principal = await limiter.admit(req, reply, 'spirii', need === 'read' ? 'read' : 'write', async () => {
-      const key = presentedKey(req, ['bearer']);
+      // Bearer, as the reference says, or the bare key, as its cURL samples send it.
+      const key = presentedKey(req, ['bearer', 'bare']);
       if (!key) throw credentials('missing_credentials', 'Credentials are missing: send Authorization: Bearer <api key>');
       const found = await keys.resolve(key);
       if (!found) throw credentials('invalid_credentials', 'The API key is not valid');
@@ -45,7 +46,7 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => sendErrorResponse(reply, renderError(asRosterError(error, req), errorContext(req))));
-  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), errorContext(req))));
+  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, renderError(new RosterError('not_found', `No route ${req.method} ${clientPath(req)}`), errorContext(req))));
 
   const who = (req: FastifyRequest) => principals.get(req)!;
   const ctx = (req: FastifyRequest) => ({ actor: who(req).actor });

@@ -499,6 +499,9 @@ class ListCompiler {
         // code point, in bytewise ("C") order.
         hi ??= this.p.add(term + '\u{10FFFF}', 'text');
         arms.push(`(${col} >= ${lo} AND ${col} < ${hi})`);
+      } else if (this.def.search.casedPrefix?.[name]) {
+        const cased = this.def.search.casedPrefix[name];
+        for (const spelling of caseSpellings(term)) arms.push(`(${cased} >= ${this.p.add(spelling, 'text')} AND ${cased} < ${this.p.add(spelling + '\u{10FFFF}', 'text')})`);
       } else if (name === 'number' && /^[0-9]+$/.test(term) && this.def.fields.number) {
         arms.push(`c.number = ${this.p.add(Number(term), 'bigint')}`);
       }
@@ -508,6 +511,16 @@ class ListCompiler {
 }
 
 const SHORT_TERM = 3;
+
+/** Every spelling of a short term in upper and lower case: "ab" → ab, aB, Ab, AB. */
+function caseSpellings(term: string): string[] {
+  let out = [''];
+  for (const ch of term) {
+    const forms = [...new Set([ch.toLowerCase(), ch.toUpperCase()])];
+    out = out.flatMap((prefix) => forms.map((f) => prefix + f));
+  }
+  return out;
+}
 
 /**
  * Record select lists per resource, built once per declared field list (each dialect declares

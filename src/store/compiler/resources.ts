@@ -27,6 +27,11 @@ export interface ResourceDef {
      * b-tree columns whose start the term is matched against, through a range an index serves.
      */
     prefix: Partial<Record<SearchField, string>>;
+    /**
+     * The same for columns kept as written, not lower-cased (an external id): the term is
+     * matched in each of its case spellings, at most four for two letters, each a range.
+     */
+    casedPrefix?: Partial<Record<SearchField, string>>;
   };
   /** One record's JSON fields and the SQL of each, built in Postgres from the row aliased `c`. */
   record: Readonly<Record<string, string>>;
@@ -47,7 +52,7 @@ const iso = (col: string) => `roster_iso(${col})`;
 const TIMES = new Set(['created_at', 'updated_at', 'deleted_at']);
 const columns = (cols: string[]) => Object.fromEntries(cols.map((col) => [col, TIMES.has(col) ? iso(`c.${col}`) : `c.${col}`]));
 const CUSTOMER_COLUMNS = [
-  'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number',
+  'id', 'number', 'uuid', 'external_id', 'type', 'name', 'display_name', 'first_name', 'last_name', 'email', 'phone_number',
   'country', 'gender', 'date_of_birth', 'addresses', 'company', 'status', 'metadata', 'attributes',
   'marketing_consent', 'enrolled_by', 'term', 'favorite_store', 'contact_for', 'kyb_status', 'kyc_status',
   'kyc_links', 'provider_statuses', 'application', 'application_status', 'parent_id', 'ancestors', 'operator_id',
@@ -112,13 +117,16 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
         id: 'lower(c.id)',
         number: 'c.number::text',
         external_id: 'lower(c.external_id)',
-        name: 'lower(c.name)',
+        // The display name (migration 105): the name, else the first and last name.
+        name: 'lower(c.display_name)',
         first_name: 'lower(c.first_name)',
         last_name: 'lower(c.last_name)',
         email: 'lower(c.email)',
         phone_number: 'c.phone_number',
       },
       prefix: { name: 'c.sort_name', email: 'c.email_key' },
+      // customers_external_id_key (live records with an external id) serves these ranges.
+      casedPrefix: { external_id: 'c.external_id' },
     },
     record: customerRecord,
     counts: { table: 'customer_counts', fields: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'], pairs: true },
