@@ -12,6 +12,8 @@ import { registerKeyCommands } from './keys.ts';
 import { directOps } from './admin-ops.ts';
 import { serveControl } from './control-socket.ts';
 import { keepSearchSampled } from '../store/search-sample.ts';
+import { keepPurging } from '../store/idempotency-repo.ts';
+import { startSandboxWorker } from '../sandbox/worker.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -63,12 +65,17 @@ program
       fail(e);
     }
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
+    // Test-mode customers' own transitions (sandbox), and keys past their idempotency window.
+    const stopSandbox = startSandboxWorker(db, { name: String(process.pid), onError: (e) => console.error(`roster: the sandbox worker: ${(e as Error).message}`) });
+    const stopPurging = keepPurging(db, (e) => console.error(`roster: forgetting expired idempotency keys failed: ${(e as Error).message}`));
     // The operator's commands reach the embedded store through this server while it runs.
     const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
     if (control && 'skipped' in control) console.error(`roster: no control socket: ${control.skipped}; stop the server to run key and account commands`);
     let closeOrigins = async () => {};
     const shutdown = async () => {
       stopSampling();
+      stopPurging();
+      await stopSandbox();
       if (control && 'close' in control) await control.close();
       await closeOrigins();
       await app.close();

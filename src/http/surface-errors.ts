@@ -75,10 +75,11 @@ export function clientErrorHandler(dialects: readonly Surface[], root = '') {
     const status = timeout ? 408 : r.status;
     const body = method === 'HEAD' ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     const headers = { ...r.headers, 'content-type': r.contentType, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' };
-    if (socket.writable) {
-      const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
-    }
-    socket.destroy(err);
+    if (!socket.writable) return void socket.destroy(err);
+    const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    // end() rather than destroy(): the answer is flushed before the connection closes (a
+    // destroy can drop it, and the client sees a closed connection instead of the status).
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+    socket.setTimeout(5_000, () => socket.destroy());
   };
 }

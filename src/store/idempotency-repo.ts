@@ -31,8 +31,28 @@ export const requestHash = (body: unknown) => sha256(canonicalJson(body));
 const bytesHash = (body: unknown) => sha256(JSON.stringify(body ?? null));
 
 /**
- * Runs `write` once per (account, scope, key). The same key with the same body replays the
- * stored response; with another body it is refused.
+ * How long a key is remembered: a key used again within it replays the first response; after
+ * it the key is forgotten and the request runs as new. 24 hours, or ROSTER_IDEMPOTENCY_WINDOW
+ * seconds.
+ */
+export function idempotencyWindowMs(env = process.env): number {
+  const s = Number(env.ROSTER_IDEMPOTENCY_WINDOW);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 86_400_000;
+}
+
+export interface IdempotencyRule {
+  /**
+   * A key used again with another body: `refuse` it (the native API's 422), or `replay` the
+   * first response (Dakota: "if the same key is used within a certain time window, the original
+   * response will be returned instead of executing the request again").
+   */
+  otherBody: 'refuse' | 'replay';
+}
+
+/**
+ * Runs `write` once per (account, scope, key) within the window. The same key with the same
+ * body replays the stored response; with another body it is refused or replayed, as the
+ * surface's rule says.
  */
 export async function idempotent(
   db: Db,
@@ -41,17 +61,23 @@ export async function idempotent(
   key: string,
   body: unknown,
   write: (tx: Queryable) => Promise<StoredResponse>,
+  rule: IdempotencyRule = { otherBody: 'refuse' },
 ): Promise<StoredResponse & { replayed: boolean }> {
   const hash = requestHash(body);
   return inAccount(db, accountId, async (tx) => {
     // Lock the key for concurrent duplicates: the second waits, then replays.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2 || ':' || $3))`, [accountId, scope, key]);
+    // A key past its window is forgotten: the request runs as a new one.
+    await tx.query(
+      `DELETE FROM idempotency_records WHERE account_id = $1 AND scope = $2 AND key = $3 AND created_at < now() - $4 * interval '1 millisecond'`,
+      [accountId, scope, key, idempotencyWindowMs()],
+    );
     const [prior] = await tx.query<{ request_hash: string; status: number; response: unknown }>(
       `SELECT request_hash, status, response FROM idempotency_records WHERE account_id = $1 AND scope = $2 AND key = $3`,
       [accountId, scope, key],
     );
     if (prior) {
-      if (prior.request_hash !== hash && prior.request_hash !== bytesHash(body)) {
+      if (rule.otherBody === 'refuse' && prior.request_hash !== hash && prior.request_hash !== bytesHash(body)) {
         throw new RosterError('idempotency_mismatch', 'This idempotency key was already used with a different request body', [{ field: 'Idempotency-Key', message: 'reused with a different body' }]);
       }
       return { status: prior.status, body: prior.response, replayed: true };
@@ -63,4 +89,24 @@ export async function idempotent(
     );
     return { ...res, replayed: false };
   });
+}
+
+/** Forgets keys past the window, a batch at a time: a running server calls it now and then. */
+export async function purgeExpiredKeys(db: Db): Promise<number> {
+  const rows = await db.query(
+    `DELETE FROM idempotency_records WHERE ctid IN (SELECT ctid FROM idempotency_records WHERE created_at < now() - $1 * interval '1 millisecond' LIMIT 10000) RETURNING 1`,
+    [idempotencyWindowMs()],
+  );
+  return rows.length;
+}
+
+const PURGE_EVERY = 10 * 60 * 1000;
+
+/** Purges expired keys now and every few minutes until the returned function is called. */
+export function keepPurging(db: Db, onError: (e: unknown) => void): () => void {
+  const run = () => purgeExpiredKeys(db).catch(onError);
+  void run();
+  const timer = setInterval(run, PURGE_EVERY);
+  timer.unref();
+  return () => clearInterval(timer);
 }

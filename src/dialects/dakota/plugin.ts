@@ -13,6 +13,9 @@ import { childCounts } from '../../store/child-counts.ts';
 import { fillToken, issueToken, onboardingUrls, TOKEN_PLACEHOLDER, withToken } from '../../onboarding/links.ts';
 import { createCustomerIn, getCustomer, getCustomerIn, lockCustomer, updateCustomerIn } from '../../store/customers-repo.ts';
 import { idempotent } from '../../store/idempotency-repo.ts';
+import { sandboxRequest } from '../../sandbox/headers.ts';
+import { scheduleFor } from '../../sandbox/transitions.ts';
+import { failBeforeCreate, scenarioList } from './sandbox.ts';
 import { inAccount } from '../../store/db.ts';
 import { runList } from '../../store/list.ts';
 import { createUserIn, deleteUser, getUser, updateUser } from '../../store/users-repo.ts';
@@ -37,6 +40,12 @@ const OPENAPI = (() => {
 })();
 
 const APPLICATION_DAYS = 30;
+/**
+ * Dakota's idempotency: "if the same key is used within a certain time window, the original
+ * response will be returned instead of executing the request again" — whatever the body. The
+ * window is Roster's, 24 hours (ROSTER_IDEMPOTENCY_WINDOW).
+ */
+const REPLAY = { otherBody: 'replay' } as const;
 // application_expires_at is nanoseconds: beyond 2^53, so it is written into the JSON text exactly.
 const NANOS_PLACEHOLDER = '__application_expires_at_ns__';
 
@@ -81,6 +90,9 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
     }
     const accountId = account(req);
     const urls = (applicationId: string) => onboardingUrls(`${req.protocol}://${req.host}`, applicationId);
+    // Test mode is Dakota's sandbox: its headers may fail the create here, before any write.
+    const sandbox = sandboxRequest(req.headers, accountId);
+    if (sandbox) await failBeforeCreate(sandbox);
     let token: string | undefined;
     const res = await idempotent(db, accountId, 'POST /dakota/customers', req.headers['x-idempotency-key'], body, async (tx) => {
       if (body.sub_client_id !== undefined) await assertSubClient(await getCustomerIn(tx, accountId, { by: 'id', value: body.sub_client_id }), undefined);
@@ -99,6 +111,8 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
         application: { id: applicationId, status: 'pending', decision: null, url: urls(applicationId).application, expires_at: expires.toISOString() },
       };
       const c = await createCustomerIn(tx, accountId, input, actor(req));
+      // What the sandbox will do to it later (approve its KYB in 5 s by default) commits with it.
+      if (sandbox) await scheduleFor(tx, accountId, c.id, sandbox);
       // The links carry their token in this answer only (see src/onboarding/links.ts).
       token = await issueToken(tx, accountId, applicationId, c.id, expires);
       const created = {
@@ -111,11 +125,13 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
       const nanos = BigInt(Date.parse(c.application!.expires_at!)) * 1_000_000n;
       // Stored as the exact JSON text, so a replay is byte-identical.
       return { status: 201, body: JSON.stringify(created).replace(JSON.stringify(NANOS_PLACEHOLDER), nanos.toString()) };
-    });
+    }, REPLAY);
     const stored = res.body as string;
     const text = await fillToken(db, accountId, (JSON.parse(stored) as { application_id: string }).application_id, stored, res.replayed ? undefined : token);
     return reply.status(201).type('application/json').send(text);
   });
+
+  f.get('/sandbox/scenarios', { schema: hide }, async () => scenarioList());
 
   f.get('/customers/sub-client-summary', { schema: hide }, async (req) => {
     const rows = await childCounts(db, account(req), 'sub_clients');
@@ -162,7 +178,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
         if (e instanceof RosterError && e.code === 'conflict') throw new DakotaProblem('conflict', `A user with email ${req.body.email} already exists`, 'User already exists', undefined, e.fields);
         throw e;
       }
-    });
+    }, REPLAY);
     return reply.status(201).type('application/json').send(res.body as string);
   });
 

@@ -20,6 +20,7 @@ import * as S from './schemas.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
+import { sandboxRoutes } from './sandbox-routes.ts';
 
 // Roster's own API under /v1: RFC 9457 problems, keyset pages with ids or opaque cursors.
 
@@ -136,6 +137,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
 
   keysRoutes(app, db, keys);
   customerExtrasRoutes(app, db);
+  sandboxRoutes(app, db);
 
   // Users
   f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
