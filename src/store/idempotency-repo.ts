@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RosterError } from '../core/errors.ts';
 import { inAccount, type Db, type Queryable } from './db.ts';
+import { repeat } from './repeat.ts';
 
 // Idempotent POSTs: the stored response is written in the same transaction as the record it
 // describes, so a replay can never see a response whose write did not land.
@@ -103,10 +104,4 @@ export async function purgeExpiredKeys(db: Db): Promise<number> {
 const PURGE_EVERY = 10 * 60 * 1000;
 
 /** Purges expired keys now and every few minutes until the returned function is called. */
-export function keepPurging(db: Db, onError: (e: unknown) => void): () => void {
-  const run = () => purgeExpiredKeys(db).catch(onError);
-  void run();
-  const timer = setInterval(run, PURGE_EVERY);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+export const keepPurging = (db: Db, onError: (e: unknown) => void) => repeat(() => purgeExpiredKeys(db), PURGE_EVERY, onError);

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { repeat } from './repeat.ts';
 
 // How common each trigram is, sampled from the searchable tables (migration 090): search asks
 // the trigram index with a term's rarest trigrams only. A stale sample only costs speed, never
@@ -11,10 +12,4 @@ export async function sampleSearch(db: Db): Promise<void> {
 const EVERY = 6 * 60 * 60 * 1000;
 
 /** Samples now and then every few hours until the returned function is called. */
-export function keepSearchSampled(db: Db, onError: (e: unknown) => void): () => void {
-  const run = () => sampleSearch(db).catch(onError);
-  void run();
-  const timer = setInterval(run, EVERY);
-  timer.unref();
-  return () => clearInterval(timer);
-}
+export const keepSearchSampled = (db: Db, onError: (e: unknown) => void) => repeat(() => sampleSearch(db), EVERY, onError);
