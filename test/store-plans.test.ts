@@ -5,6 +5,7 @@ import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
 import { inAccount } from '../src/store/db.ts';
 import { compileCount, compileList, type SearchTuning, type Statement } from '../src/store/compiler/compile-list.ts';
+import { SEARCH_STEP, searchSteps } from '../src/store/compiler/search-ways.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type SortTerm } from '../src/core/list-query.ts';
 
@@ -168,8 +169,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     }
   });
 
-  // Which ways a trigram search took (see `adaptive` in compile-list.ts), read from EXPLAIN
-  // ANALYZE: each CTE of the statement, and whether it ran.
+  // Which ways a trigram search took (see `adaptive` in search-ways.ts), read from EXPLAIN
+  // ANALYZE: each step (CTE) of the statement, by the names the compiler gives them, and whether it ran.
+  const CAND = SEARCH_STEP.candidates;
+  const PAGE = searchSteps('walk');
   const analyze = async (q: ListQuery, opts: { generic?: boolean; tuning?: Partial<SearchTuning> } = {}) => {
     const stmt = compileList(scopeQuery(q, account), { search: opts.tuning });
     const lines = await inAccount(s.db, account, async (tx) => {
@@ -213,10 +216,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     for (const [sort, index] of [[[{ key: 'name', dir: 'asc' }], 'customers_sort_name_idx'], [[{ key: 'created_at', dir: 'desc' }], 'customers_created_at_idx']] as const) {
       test(`a common term walks the ${sort[0].key} index and never gathers its candidates${how}`, async () => {
         const { plan, ctes, ran, gatheredAll } = await analyze(search('example', [...sort]), { generic });
-        assert.ok(ran('walk_short'), plan);
-        assert.match(ctes.get('walk_short')!, new RegExp(`Index Scan( Backward)? using ${index}`), plan);
-        assert.ok(!ran('cand'), plan);
-        assert.ok(!ran('walk_long'), plan);
+        assert.ok(ran(PAGE.shortWalk), plan);
+        assert.match(ctes.get(PAGE.shortWalk)!, new RegExp(`Index Scan( Backward)? using ${index}`), plan);
+        assert.ok(!ran(CAND), plan);
+        assert.ok(!ran(PAGE.longWalk), plan);
         assert.ok(!gatheredAll, plan);
         assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
       });
@@ -225,14 +228,14 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     test(`a selective term sorts the candidates the trigram index found${how}`, async () => {
       const term = (await someId()).email.split('@')[0];
       const { plan, ran, gatheredAll } = await analyze(search(term, [{ key: 'created_at', dir: 'asc' }]), { generic });
-      assert.ok(ran('cand'), plan);
+      assert.ok(ran(CAND), plan);
       // The seed sampled the trigrams: the term is known to be rare, so no walk is tried first.
-      assert.ok(!ran('walk_short'), plan);
+      assert.ok(!ran(PAGE.shortWalk), plan);
       // Asked with the term's rarest trigrams, the index returns a few hundred candidates at most
       // (its one match among them), not the thousands a common term would.
-      const found = Number(/CTE cand\n\s+->\s+ProjectSet \(actual rows=(\d+) loops=1\)/.exec(plan)?.[1]);
+      const found = Number(new RegExp(`CTE ${CAND}\\n\\s+->\\s+ProjectSet \\(actual rows=(\\d+) loops=1\\)`).exec(plan)?.[1]);
       assert.ok(found >= 1 && found <= 300, plan);
-      assert.ok(!ran('walk_long'), plan);
+      assert.ok(!ran(PAGE.longWalk), plan);
       assert.ok(!gatheredAll, plan);
       assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
     });
@@ -243,11 +246,11 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       const page = search(term, [{ key: 'created_at', dir: 'asc' }], { kind: 'keyset', limit: 20, after: { id: (await someId()).id } });
       for (const sample of [true, false]) {
         const { plan, ctes, ran, gatheredAll } = await analyze(page, { generic, tuning: { cap: 50, sample } });
-        assert.ok(ran('walk_short') && ran('walk_long'), plan);
+        assert.ok(ran(PAGE.shortWalk) && ran(PAGE.longWalk), plan);
         // The trigram sample knows the term is in more rows than the bound: its candidates are
         // not gathered. Without the sample they are, and found to be too many.
-        assert.equal(ran('cand'), !sample, plan);
-        assert.match(ctes.get('walk_long')!, /Index Scan using customers_created_at_idx/, plan);
+        assert.equal(ran(CAND), !sample, plan);
+        assert.match(ctes.get(PAGE.longWalk)!, /Index Scan using customers_created_at_idx/, plan);
         assert.ok(!gatheredAll, plan);
         assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
       }

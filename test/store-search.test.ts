@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { STORES, openTestStore, type TestStore } from './support/stores.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
-import { compileList, probePattern, type ListRow, type SearchTuning } from '../src/store/compiler/compile-list.ts';
+import { compileList, type ListRow, type SearchTuning } from '../src/store/compiler/compile-list.ts';
+import { probePattern } from '../src/store/compiler/search.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, eq, type Anchor, type ListQuery, type SortTerm } from '../src/core/list-query.ts';
 
@@ -22,7 +23,7 @@ const SORTS: SortTerm[][] = [
   [{ key: 'kyb_status', dir: 'asc' }, { key: 'created_at', dir: 'desc' }],
   [{ key: 'number', dir: 'desc' }],
 ];
-/** Each forces one way on an account this small (see `adaptive` in compile-list.ts). */
+/** Each forces one way on an account this small (see `adaptive` in search-ways.ts). */
 const TUNINGS: [string, Partial<SearchTuning> | undefined][] = [
   ['as shipped', undefined],
   ['without the trigram sample', { sample: false }],

@@ -1,0 +1,28 @@
+import type { ScopedQuery } from '../../core/scope.ts';
+import { RosterError } from '../../core/errors.ts';
+import { RESOURCES, type FieldDef, type ResourceDef } from './resources.ts';
+import { Params } from './params.ts';
+
+/** What every part of one statement shares: the query, its resource's SQL and the parameters. */
+export interface ListContext {
+  readonly q: ScopedQuery;
+  readonly def: ResourceDef;
+  readonly p: Params;
+  /** The account's parameter: always the first, so every statement is scoped by $1. */
+  readonly account: string;
+}
+
+export function listContext(q: ScopedQuery): ListContext {
+  const p = new Params();
+  return { q, def: RESOURCES[q.resource], p, account: p.add(q.accountId, 'text') };
+}
+
+/** A field a filter names, or a clear error when this resource has no such field. */
+export function field(ctx: ListContext, name: string): FieldDef {
+  const f = ctx.def.fields[name as keyof ResourceDef['fields']];
+  if (!f) throw new RosterError('invalid_request', `${ctx.q.resource} cannot be filtered by ${name}`);
+  return f;
+}
+
+/** Conditions joined by AND, leaving out those that are always true. */
+export const conjoin = (conds: string[]): string[] => conds.filter((s) => s !== 'TRUE');
