@@ -9,7 +9,7 @@ import { inAccount, isUniqueViolation } from '../src/store/db.ts';
 import { runList } from '../src/store/list.ts';
 import { countIsKept } from '../src/store/compiler/compile-list.ts';
 import { scopeQuery } from '../src/core/scope.ts';
-import { eq, inList, listQuery, type Field, type ListQuery, type Scalar } from '../src/core/list-query.ts';
+import { eq, inList, listQuery, type CustomerField, type Field, type FieldTest, type ListQuery, type Scalar, type UserField } from '../src/core/list-query.ts';
 import { APPLICATION_DECISIONS, APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, USER_ROLES, type CustomerInput } from '../src/core/model.ts';
 import { seed } from '../src/seed/load.ts';
 import { prng } from '../src/seed/random.ts';
@@ -139,7 +139,11 @@ for (const kind of STORES) {
         for (const deleted of DELETED) {
           const counted = (by: By[]): ListQuery => {
             const filters = by.map((b) => (b.values.length === 1 && rnd() < 0.5 ? eq(b.field, b.values[0]) : inList(b.field, b.values)));
-            return listQuery({ resource: table, filter: { kind: 'and', filters }, count: true, deleted, fields: ['id'], page: { kind: 'keyset', limit: 1 } });
+            const rest = { count: true, deleted, fields: ['id'], page: { kind: 'keyset', limit: 1 } } as const;
+            // The counted fields are each table's own (COUNTED), so the filter fits its resource.
+            return table === 'customers'
+              ? listQuery({ resource: table, filter: { kind: 'and', filters: filters as FieldTest<CustomerField>[] }, ...rest })
+              : listQuery({ resource: table, filter: { kind: 'and', filters: filters as FieldTest<UserField>[] }, ...rest });
           };
           // Values present in the account, and one that is not.
           const draw = async (field: string): Promise<Scalar[]> => {

@@ -22,7 +22,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     const rows = await inAccount(s.db, account, (tx) => tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${stmt.text}`, stmt.params));
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   };
-  const explain = (q: ReturnType<typeof listQuery>) => explainStatement(compileList(scopeQuery(q, account)));
+  const explain = (q: ListQuery) => explainStatement(compileList(scopeQuery(q, account)));
 
   before(async () => {
     s = await openTestStore('postgres');
@@ -51,7 +51,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
 
   // Every single filter a dialect offers, each with the sort orders the dialects default to: the
   // account is never read row by row; the filter is index-backed or the sort index is walked.
-  const FILTERS: [string, (ref: { id: string; number: string; email: string }) => Filter][] = [
+  const FILTERS: [string, (ref: { id: string; number: string; email: string }) => Filter<'customers'>][] = [
     ['type', () => eq('type', 'business')],
     ['party_type', () => eq('party_type', 'individual')],
     ['kyb_status', () => inList('kyb_status', ['active', 'frozen'])],
@@ -108,8 +108,9 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   }
 
   test('a page formats its timestamps inline, not through a function call per value', async () => {
-    for (const resource of ['customers', 'users'] as const) {
-      const stmt = compileList(scopeQuery(listQuery({ resource, page: { kind: 'keyset', limit: 20 } }), account));
+    const page = { kind: 'keyset', limit: 20 } as const;
+    for (const q of [listQuery({ resource: 'customers', page }), listQuery({ resource: 'users', page })]) {
+      const stmt = compileList(scopeQuery(q, account));
       const verbose = await explainStatement({ ...stmt, text: `(VERBOSE) ${stmt.text}` });
       assert.match(verbose, /to_char\(\(c\.created_at AT TIME ZONE 'UTC'::text\)/, verbose);
       assert.doesNotMatch(verbose, /roster_iso\(/, verbose);

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { and, eq, inList, listQuery, type Filter, type ListQuery, type SortKey, type SortTerm } from '../../core/list-query.ts';
+import { and, eq, inList, listQuery, type CustomerField, type FieldTest, type ListQuery, type ListQueryOf, type SortKey, type SortTerm } from '../../core/list-query.ts';
 import { decodeCursor } from '../../core/cursor.ts';
 import { invalid } from '../../core/errors.ts';
 import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
@@ -39,8 +39,8 @@ export function parseSort(value: string | undefined, keys: Record<string, SortKe
   return terms;
 }
 
-function timeFilters(p: PageParams): Filter[] {
-  const f: Filter[] = [];
+function timeFilters(p: PageParams): FieldTest<'created_at' | 'updated_at'>[] {
+  const f: FieldTest<'created_at' | 'updated_at'>[] = [];
   const created = { gte: p.created_at_gte, gt: p.created_at_gt, lte: p.created_at_lte, lt: p.created_at_lt };
   if (Object.values(created).some((v) => v !== undefined)) f.push({ kind: 'range', field: 'created_at', ...created });
   if (p.created_at) f.push(eq('created_at', p.created_at));
@@ -64,14 +64,14 @@ function page(p: PageParams, sort: SortTerm[]): ListQuery['page'] {
 
 const defaultSort = (p: PageParams): SortTerm[] => (p.updated_since ? [{ key: 'updated_at', dir: 'asc' }] : [{ key: 'created_at', dir: 'asc' }]);
 
-export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuery {
+export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQueryOf<'customers'> {
   const sort = parseSort(p.sort, CUSTOMER_SORT, defaultSort(p));
   const types = enumerated('type', p.type, CUSTOMER_TYPES);
   const numbers = split(p.number)?.map((n) => {
     if (!/^\d{1,15}$/.test(n)) throw invalid('number', `"${n}" is not an integer`);
     return Number(n);
   });
-  const list = (field: Parameters<typeof inList>[0], values: string[] | number[] | undefined) => (values ? inList(field, values) : undefined);
+  const list = (field: CustomerField, values: string[] | number[] | undefined) => (values ? inList(field, values) : undefined);
   const filter = and(
     list('id', split(p.id)),
     list('number', numbers),
@@ -106,7 +106,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
   });
 }
 
-export function userListQuery(p: Static<typeof UserListQuery>): ListQuery {
+export function userListQuery(p: Static<typeof UserListQuery>): ListQueryOf<'users'> {
   const sort = parseSort(p.sort, USER_SORT, defaultSort(p));
   const roles = enumerated('role', p.role, USER_ROLES);
   const filter = and(roles ? inList('role', roles) : undefined, p.email !== undefined ? eq('email', p.email) : undefined, ...timeFilters(p));

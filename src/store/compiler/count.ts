@@ -1,7 +1,7 @@
 import type { ScopedQuery } from '../../core/scope.ts';
 import { keptCount, type KeptCount } from './kept-count.ts';
 import { field, type ListContext } from './context.ts';
-import { RESOURCES } from './resources.ts';
+import { RESOURCES, writeVersion } from './resources.ts';
 
 // Counting: from the counters kept on write where they answer the query, else count(*) of the
 // matches, with the account's write version the count cache keys it by.
@@ -36,10 +36,8 @@ export function keptTotal(ctx: ListContext, k: KeptCount): string {
   return `(SELECT coalesce(sum(k.n), 0)::bigint FROM ${k.table} k WHERE ${conds.join(' AND ')})`;
 }
 
-/** The account's write version, which every write moves on (migration 003). */
-export function version(ctx: ListContext): string {
-  return `(SELECT v.write_version FROM account_modes v WHERE v.account_id = ${ctx.account})`;
-}
+/** The account's write version, which every write moves on. */
+export const version = (ctx: ListContext): string => writeVersion(ctx.account);
 
 /** Whether the query's count comes from the counters, and so costs the same after any write. */
 export function countIsKept(q: ScopedQuery): boolean {

@@ -1,7 +1,8 @@
-import type { Field, Resource, SearchField, SortKey } from '../../core/list-query.ts';
+import type { CustomerRef, CustomerTest, FieldTest, FieldsOf, Resource, SearchField, SortKey, TestsOf } from '../../core/list-query.ts';
+import type { Params } from './params.ts';
 
-// What each resource's fields, sort keys and search fields are in SQL. The compiler walks the
-// query tree; this table is the only place that knows column names.
+// What each resource's fields, sort keys, search fields, records and tests are in SQL. The
+// compiler walks the query tree; this file is the only place that knows table and column names.
 
 export type SqlType = 'text' | 'bigint' | 'boolean' | 'timestamptz' | 'uuid';
 
@@ -12,15 +13,18 @@ export interface FieldDef {
   ci?: boolean;
 }
 
-export interface ResourceDef {
+export interface ResourceDef<R extends Resource = Resource> {
   table: string;
-  fields: Partial<Record<Field, FieldDef>>;
+  /** Every field a filter of this resource may name (FieldsOf in the query tree). */
+  fields: Record<FieldsOf[R], FieldDef>;
   /** Every sort expression is a NOT NULL plain column, so keyset comparisons never meet a
    * NULL, and stay index conditions under row-level security (migration 050). */
   /** `unique`: the key alone orders records totally (per account), so no id tiebreak is added. */
   sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType; unique?: boolean }>>;
-  /** Per-field search expressions; candidates come from the table's trigram-indexed search_text. */
+  /** Per-field search expressions; candidates come from the table's trigram-indexed `text`. */
   search: {
+    /** The lower-cased text of every searched field, which the trigram index covers. */
+    text: string;
     fields: Partial<Record<SearchField, string>>;
     /**
      * For terms too short for trigrams (one or two characters): the lower-cased, "C"-collated
@@ -31,12 +35,20 @@ export interface ResourceDef {
   /** One record's JSON fields and the SQL of each, built in Postgres from the row aliased `c`. */
   record: Readonly<Record<string, string>>;
   /**
-   * The counters kept on write (migration 070): their table, and the fields counted per value,
-   * which must be the ones the table's count-keys function lists.
+   * The counters kept on write (migration 070): their table, the fields counted per value, and
+   * whether pairs of them are counted too (096). This is the one list of counted fields: the
+   * functions that list a record's counters (sql/functions/roster_*_count_keys.sql) are made from
+   * it, and the tests' oracle reads it.
    */
-  /** Counted fields (migration 070), and whether pairs of them are counted too (096). */
-  counts: { table: string; fields: readonly Field[]; pairs: boolean };
+  counts: { table: string; fields: readonly FieldsOf[R][]; pairs: boolean };
+  /** The tests only this resource has (beyond tests of its fields) in SQL; none for users. */
+  tests: [OwnTest<R>] extends [never] ? undefined : (node: OwnTest<R>, p: Params, account: string) => string;
 }
+
+type OwnTest<R extends Resource> = Exclude<TestsOf[R], FieldTest>;
+
+/** The account's write version, which every write moves on (triggers/roster_bump_write_version.sql). */
+export const writeVersion = (account: string) => `(SELECT v.write_version FROM account_modes v WHERE v.account_id = ${account})`;
 
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
 // response needs is several times cheaper than converting every column of a wide row to jsonb.
@@ -65,7 +77,55 @@ const customerRecord = {
       FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json)`,
 };
 
-export const RESOURCES: Record<Resource, ResourceDef> = {
+/**
+ * The tests only customers have, for the row aliased `c`: a walker keyed by the test's kind, so
+ * a new kind is a type error here until it has its SQL. Rows of their own (product accounts,
+ * tags, tokens) are asked for with EXISTS, which their (account_id, customer_id) keys serve.
+ */
+function customerTest(node: CustomerTest, p: Params, account: string): string {
+  const ref = (r: CustomerRef) => customerRef(r, p, account);
+  switch (node.kind) {
+    case 'jsonHasKeys':
+      return `c.${node.field} ?& ${p.add(node.keys, 'text[]')}`;
+    case 'jsonContains':
+      return `c.${node.field} @> ${p.add(JSON.stringify(node.value), 'text') + '::jsonb'}`;
+    case 'childOf':
+      return `c.parent_id = ${ref(node.parent)}`;
+    case 'descendantOf':
+      return `c.ancestors @> ARRAY[${ref(node.ancestor)}]::text[]`;
+    case 'underOperator':
+      return `c.operator_id = ${ref(node.operator)}`;
+    case 'hasProductAccount': {
+      const conds = [`pa.account_id = c.account_id`, `pa.customer_id = c.id`];
+      if (node.product !== undefined) conds.push(`pa.product = ${p.add(node.product, 'text')}`);
+      if (node.kycStatuses !== undefined) conds.push(`pa.kyc_status = ANY(${p.add(node.kycStatuses, 'text[]')})`);
+      return `EXISTS (SELECT 1 FROM product_accounts pa WHERE ${conds.join(' AND ')})`;
+    }
+    case 'hasTag':
+      return `EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.account_id = c.account_id AND ct.customer_id = c.id AND ct.tag_id = ${p.add(node.tagId, 'uuid')})`;
+    case 'hasToken': {
+      const value = node.value !== undefined ? ` AND tk.value = ${p.add(node.value, 'text')}` : '';
+      const type = node.type !== undefined ? ` AND tk.type = ${p.add(node.type, 'text')}` : '';
+      return `EXISTS (SELECT 1 FROM customer_tokens tk WHERE tk.account_id = c.account_id AND tk.customer_id = c.id AND tk.deleted_at IS NULL${value}${type})`;
+    }
+    default: {
+      const unhandled: never = node;
+      throw new Error(`unhandled filter ${(unhandled as CustomerTest).kind}`);
+    }
+  }
+}
+
+/** A customer named by one of its identifiers, resolved inside the statement within the account. */
+function customerRef(r: CustomerRef, p: Params, account: string): string {
+  if (r.by === 'id') return p.add(r.value, 'text');
+  const [col, type] = r.by === 'number' ? (['number', 'bigint'] as const) : (['external_id', 'text'] as const);
+  return `(SELECT r.id FROM customers r WHERE r.account_id = ${account} AND r.${col} = ${p.add(r.value, type)} LIMIT 1)`;
+}
+
+/** Either resource's definition, as the compiler sees the one a query names. */
+export type AnyResourceDef = { [R in Resource]: ResourceDef<R> }[Resource];
+
+export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
   customers: {
     table: 'customers',
     fields: {
@@ -108,6 +168,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       external_id: { sql: 'c.external_sort', type: 'text' },
     },
     search: {
+      text: 'c.search_text',
       fields: {
         id: 'lower(c.id)',
         number: 'c.number::text',
@@ -122,6 +183,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
     },
     record: customerRecord,
     counts: { table: 'customer_counts', fields: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'], pairs: true },
+    tests: customerTest,
   },
   users: {
     table: 'users',
@@ -144,6 +206,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
     },
     search: {
+      text: 'c.search_text',
       fields: {
         id: 'lower(c.id)',
         name: "lower(c.first_name || ' ' || c.last_name)",
@@ -155,5 +218,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
     },
     record: columns(['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at']),
     counts: { table: 'user_counts', fields: ['role'], pairs: false },
+    tests: undefined,
   },
 };

@@ -1,6 +1,6 @@
 import type { Search } from '../../core/list-query.ts';
 import { RosterError } from '../../core/errors.ts';
-import type { ListContext } from './context.ts';
+import { fieldIfAny, type ListContext } from './context.ts';
 
 // What a search term matches, and how its candidates are found. A term of three characters or
 // more goes through the trigram index (search-ways.ts decides how a page of it is read); a
@@ -46,7 +46,7 @@ export function trigramSearch(ctx: ListContext): TrigramSearch | undefined {
   });
   const wide = probePattern(term);
   const probe = wide === `%${likeEscape(term)}%` ? anywhere : ctx.p.add(wide, 'text');
-  return { match: `c.search_text LIKE ${anywhere} AND (${checks.join(' OR ')})`, probe };
+  return { match: `${ctx.def.search.text} LIKE ${anywhere} AND (${checks.join(' OR ')})`, probe };
 }
 
 /**
@@ -63,6 +63,7 @@ export function shortSearch(ctx: ListContext): string {
   const arms: string[] = [];
   let lo: string | undefined;
   let hi: string | undefined;
+  const number = fieldIfAny(ctx, 'number');
   for (const name of s.fields) {
     const col = ctx.def.search.prefix[name];
     if (col) {
@@ -71,8 +72,8 @@ export function shortSearch(ctx: ListContext): string {
       // code point, in bytewise ("C") order.
       hi ??= ctx.p.add(term + '\u{10FFFF}', 'text');
       arms.push(`(${col} >= ${lo} AND ${col} < ${hi})`);
-    } else if (name === 'number' && /^[0-9]+$/.test(term) && ctx.def.fields.number) {
-      arms.push(`c.number = ${ctx.p.add(Number(term), 'bigint')}`);
+    } else if (name === 'number' && /^[0-9]+$/.test(term) && number) {
+      arms.push(`${number.sql} = ${ctx.p.value(number, Number(term))}`);
     }
   }
   return arms.length ? `(${arms.join(' OR ')})` : 'FALSE';
