@@ -3,7 +3,7 @@ import type { ScopedQuery } from '../../core/scope.ts';
 import type { AnyResourceDef } from './resources.ts';
 
 /**
- * A count the counters table answers (migrations 070 and 096): an account's live records,
+ * A count the counters table answers (the counters of migration 070, and their pairs, 096): an account's live records,
  * deleted records or both, optionally narrowed by an equality (or `in`) filter on one counted
  * field, or on two where the resource keeps pairs.
  */

@@ -53,8 +53,8 @@ export const writeVersion = (account: string) => `(SELECT v.write_version FROM a
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
 // response needs is several times cheaper than converting every column of a wide row to jsonb.
 
-/** Timestamps in the form every API returns (roster_iso, migrations 045 and 097), so records built
- * here need no reworking in Node. */
+/** Timestamps in the form every API returns (roster_iso, sql/functions/roster_iso.sql), so records
+ * built here need no reworking in Node. */
 const iso = (col: string) => `roster_iso(${col})`;
 const TIMES = new Set(['created_at', 'updated_at', 'deleted_at']);
 const columns = (cols: string[]) => Object.fromEntries(cols.map((col) => [col, TIMES.has(col) ? iso(`c.${col}`) : `c.${col}`]));
