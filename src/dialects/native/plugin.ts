@@ -111,7 +111,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
 
   f.post('/customers', {
     schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: idempotencyHeader, response: { 201: Type.Ref('Customer'), ...problems } },
-  }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body as CustomerInput, actor(req))));
+  }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body, actor(req))));
 
   f.get('/customers/:id', { schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) => {
     const c = await getCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id });
@@ -120,7 +120,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   f.patch('/customers/:id', { schema: { tags: ['customers'], summary: 'Update a customer (partial)', params: S.IdParam, body: S.CustomerUpdate, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
-    updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body as CustomerInput, actor(req)));
+    updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body, actor(req)));
 
   f.delete('/customers/:id', {
     schema: {
@@ -145,7 +145,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
 
   f.post('/users', {
     schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: idempotencyHeader, response: { 201: Type.Ref('User'), ...problems } },
-  }, (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body as NewUser)));
+  }, (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body)));
 
   f.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, response: { 200: Type.Ref('User'), ...problems } } }, async (req) => {
     const u = await getUser(db, req.principal.accountId, req.params.id);
@@ -154,7 +154,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   f.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a team user (partial)', params: S.IdParam, body: S.UserUpdate, response: { 200: Type.Ref('User'), ...problems } } }, async (req) =>
-    updateUser(db, req.principal.accountId, req.params.id, req.body as UserInput));
+    updateUser(db, req.principal.accountId, req.params.id, req.body));
 
   f.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete a team user (soft)', params: S.IdParam, response: { 204: Type.Null(), ...problems } } }, async (req, reply) => {
     await deleteUser(db, req.principal.accountId, req.params.id);

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../../http/string-enum.ts';
 import { APPLICATION_DECISIONS, APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
 
 // One schema per shape: it validates requests, types the handlers, filters and serializes
@@ -6,7 +7,7 @@ import { APPLICATION_DECISIONS, APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUS
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Obj = Type.Object({}, { additionalProperties: true });
-const Enum = <T extends readonly string[]>(values: T, opts = {}) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+const Enum = StringEnum;
 const Time = Type.String({ format: 'date-time' });
 
 export const KycLink = Type.Object({
