@@ -17,7 +17,7 @@ import { idempotent } from '../../store/idempotency-repo.ts';
 import { inAccount, type Queryable } from '../../store/db.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
-import { customerListQuery, userListQuery } from './list-params.ts';
+import { CustomerListQuery, customerListQuery, UserListQuery, userListQuery } from './list-params.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
 
@@ -104,7 +104,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   const idempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
   // Customers
-  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', querystring: S.CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
+  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', querystring: CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
     const q = customerListQuery(req.query);
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });
@@ -138,7 +138,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   customerExtrasRoutes(app, db);
 
   // Users
-  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
+  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
     const q = userListQuery(req.query);
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });
