@@ -12,7 +12,7 @@ import { createToken, deleteToken } from '../src/store/tokens-repo.ts';
 
 // The /v1 list filters through HTTP, each against the in-memory oracle over the records read
 // from the tables: updated_since, tag_id, token_value, attributes_keys, product and
-// product_kyc_status, country, status and has_application. Every value is drawn from the data,
+// product_kyc_status, country, status, has_application and has_children. Every value is drawn from the data,
 // and every check is of the whole list, in order, with its exact count.
 
 type C = StoredCustomer;
@@ -138,6 +138,14 @@ for (const kind of STORES) {
       await check({ attributes_keys: one }, (c) => has(c, one));
       const pair = [one, ...keys.filter((k) => k !== one && all.some((c) => has(c, one) && has(c, k)))].slice(0, 2);
       await check({ attributes_keys: pair.join(',') }, (c) => pair.every((k) => has(c, k)));
+    });
+
+    test('has_children: owners of a live customer, or not', async () => {
+      const owners = new Set(all.filter((c) => !c.deleted_at && c.parent_id).map((c) => c.parent_id));
+      assert.ok(all.some((c) => !c.deleted_at && c.parent_id && all.some((k) => k.parent_id === c.parent_id && k.deleted_at)), 'some owners have deleted customers too');
+      await check({ has_children: 'true' }, (c) => owners.has(c.id));
+      await check({ has_children: 'false' }, (c) => !owners.has(c.id));
+      await check({ has_children: 'true', type: 'operator' }, (c) => owners.has(c.id) && c.type === 'operator');
     });
 
     test('updated_since: changed at or after the instant, deleted ones too, by updated_at', async () => {

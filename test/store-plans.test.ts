@@ -78,6 +78,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     ['childOf', (r) => ({ kind: 'childOf', parent: { by: 'id', value: r.id } })],
     ['descendantOf', (r) => ({ kind: 'descendantOf', ancestor: { by: 'number', value: Number(r.number) } })],
     ['underOperator', (r) => ({ kind: 'underOperator', operator: { by: 'id', value: r.id } })],
+    ['hasChildren', () => ({ kind: 'hasChildren' })],
     ['hasProductAccount', () => ({ kind: 'hasProductAccount', product: 'crypto', kycStatuses: ['approved'] })],
   ];
   for (const [name, make] of FILTERS) {

@@ -39,6 +39,8 @@ export type CustomerTest =
   | { readonly kind: 'childOf'; readonly parent: CustomerRef }
   | { readonly kind: 'descendantOf'; readonly ancestor: CustomerRef }
   | { readonly kind: 'underOperator'; readonly operator: CustomerRef }
+  /** Owns at least one live customer: is the parent of one. */
+  | { readonly kind: 'hasChildren' }
   | { readonly kind: 'hasProductAccount'; readonly product?: string; readonly kycStatuses?: readonly string[] }
   | { readonly kind: 'hasTag'; readonly tagId: string }
   /** A live token with this value and/or type; at least one of them is given. */

@@ -95,6 +95,9 @@ function customerTest(node: CustomerTest, p: Params, account: string): string {
       return `c.ancestors @> ARRAY[${ref(node.ancestor)}]::text[]`;
     case 'underOperator':
       return `c.operator_id = ${ref(node.operator)}`;
+    case 'hasChildren':
+      // One probe of (account_id, parent_id, id) per record tested.
+      return `EXISTS (SELECT 1 FROM customers ch WHERE ch.account_id = c.account_id AND ch.parent_id = c.id AND ch.deleted_at IS NULL)`;
     case 'hasProductAccount': {
       const conds = [`pa.account_id = c.account_id`, `pa.customer_id = c.id`];
       if (node.product !== undefined) conds.push(`pa.product = ${p.add(node.product, 'text')}`);
