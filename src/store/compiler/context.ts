@@ -1,6 +1,7 @@
 import type { ScopedQuery } from '../../core/scope.ts';
 import { RosterError } from '../../core/errors.ts';
-import { RESOURCES, type AnyResourceDef, type FieldDef } from './resources.ts';
+import { RESOURCES } from './resources.ts';
+import type { AnyResourceDef, FieldDef } from './resource-def.ts';
 import { Params } from './params.ts';
 
 /** What every part of one statement shares: the query, its resource's SQL and the parameters. */

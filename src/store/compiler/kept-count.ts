@@ -1,6 +1,6 @@
 import type { Field, Filter, Scalar } from '../../core/list-query.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
-import type { AnyResourceDef } from './resources.ts';
+import type { AnyResourceDef } from './resource-def.ts';
 
 /**
  * A count the counters table answers (the counters of migration 070, and their pairs, 096): an account's live records,

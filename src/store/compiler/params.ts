@@ -1,5 +1,5 @@
 import type { Scalar } from '../../core/list-query.ts';
-import type { SqlType } from './resources.ts';
+import type { SqlType } from './resource-def.ts';
 
 /** A field's SQL type, and whether it compares case-insensitively (see `FieldDef`). */
 export interface Typed {
