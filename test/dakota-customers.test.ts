@@ -4,21 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
 import { DakotaClient } from './support/dakota-contract.ts';
 import { seed } from '../src/seed/load.ts';
-import { runList } from '../src/store/list.ts';
-import { listQuery } from '../src/core/list-query.ts';
+import { storedCustomers } from './support/records.ts';
+import { customersBy } from './support/order.ts';
 import { createApiKey, createAccount } from '../src/store/accounts-repo.ts';
 import type { Customer } from '../src/core/model.ts';
 
 // Dakota's customers endpoints through real HTTP, every parameter and error path, each result
-// compared with the same computation done in memory over the records the store holds.
+// compared with the same computation done in memory over the records read from the tables.
 
 const BUSINESS = new Set(['business', 'operator', 'operator_subsidiary']);
 const secs = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-const byName = (a: Customer, b: Customer) => {
-  const x = (a.name ?? '').toLowerCase();
-  const y = (b.name ?? '').toLowerCase();
-  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-};
+/** Dakota's default order: name, then id, ascending. */
+const byName = (cs: Customer[]) => customersBy(cs, { key: 'name', dir: 'asc' });
 
 /** What Dakota shows for a canonical customer, written out independently of the dialect. */
 function expectedView(c: Customer): Record<string, unknown> {
@@ -56,7 +53,7 @@ for (const kind of STORES) {
     const acct = () => s.account.account_id;
 
     const reload = async () => {
-      all = (await runList<Customer>(s.db, acct(), listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 10_000 } }))).records;
+      all = (await storedCustomers(s.db, acct())).filter((c) => !c.deleted_at);
     };
 
     /** Every record a query matches, read page by page at limit=100 (default order: name asc). */
@@ -75,7 +72,7 @@ for (const kind of STORES) {
       return { ids: data.map((d) => d.id), total, data };
     }
 
-    const expectIds = (pred: (c: Customer) => boolean) => all.filter(pred).sort(byName).map((c) => c.id);
+    const expectIds = (pred: (c: Customer) => boolean) => byName(all.filter(pred)).map((c) => c.id);
 
     async function check(params: string, pred: (c: Customer) => boolean, nonEmpty = true) {
       const want = expectIds(pred);
@@ -96,7 +93,7 @@ for (const kind of STORES) {
     test('default list: name ascending, 20 per page, exact total, records in Dakota shape', async () => {
       const res = await api.call('GET', '/customers');
       assert.equal(res.status, 200);
-      const want = [...all].sort(byName);
+      const want = byName(all);
       assert.deepEqual(res.body.data, want.slice(0, 20).map(expectedView));
       assert.deepEqual(res.body.meta, { total_count: all.length, has_more_after: true, has_more_before: false });
     });
@@ -161,7 +158,7 @@ for (const kind of STORES) {
     });
 
     test('limit bounds and cursors on the sides they name', async () => {
-      const want = [...all].sort(byName).map((c) => c.id);
+      const want = byName(all).map((c) => c.id);
       const one = await api.call('GET', '/customers?limit=1');
       assert.deepEqual(one.body.data.map((c: any) => c.id), want.slice(0, 1));
       const hundred = await api.call('GET', '/customers?limit=100');
@@ -176,10 +173,10 @@ for (const kind of STORES) {
       assert.deepEqual(last.body.data, []);
       assert.deepEqual(last.body.meta, { total_count: want.length, has_more_after: false, has_more_before: true });
       // a cursor outside the filtered set still names a place in the order
-      const frozen = all.filter((c) => c.kyb_status === 'frozen').sort(byName);
-      const outside = all.filter((c) => c.kyb_status !== 'frozen').sort(byName)[30];
+      const order = byName(all);
+      const outside = order.filter((c) => c.kyb_status !== 'frozen')[30];
       const page = await api.call('GET', `/customers?kyb_status=frozen&limit=100&starting_after=${outside.id}`);
-      assert.deepEqual(page.body.data.map((c: any) => c.id), frozen.filter((c) => byName(c, outside) > 0).map((c) => c.id));
+      assert.deepEqual(page.body.data.map((c: any) => c.id), order.slice(order.indexOf(outside) + 1).filter((c) => c.kyb_status === 'frozen').map((c) => c.id));
     });
 
     test('400 for every malformed parameter, naming it', async () => {
@@ -206,7 +203,7 @@ for (const kind of STORES) {
 
     test('a cursor id that does not exist in the account is a 400, not an empty page', async () => {
       const other = await createAccount(s.db, 'Other', 'test');
-      const [foreign] = (await runList<Customer>(s.db, acct(), listQuery({ resource: 'customers', page: { kind: 'keyset', limit: 1 } }))).records;
+      const [foreign] = all;
       const otherApi = await DakotaClient.connect(s.base, other.api_key);
       for (const q of ['starting_after=1NFHrqBHb3cTfLVkFSGmHZqdDPi', 'ending_before=1NFHrqBHb3cTfLVkFSGmHZqdDPi']) {
         const res = await api.call('GET', `/customers?${q}`);
@@ -354,7 +351,7 @@ for (const kind of STORES) {
       await reload();
       const summary = await api.call('GET', '/customers/sub-client-summary');
       assert.equal(summary.status, 200);
-      const want = all.filter((c) => c.is_sub_client).sort(byName).map((c) => ({ sub_client_id: c.id, sub_client_name: c.name, customer_count: all.filter((k) => k.parent_id === c.id).length }));
+      const want = byName(all.filter((c) => c.is_sub_client)).map((c) => ({ sub_client_id: c.id, sub_client_name: c.name, customer_count: all.filter((k) => k.parent_id === c.id).length }));
       assert.deepEqual(summary.body.data, want);
       assert.deepEqual(summary.body.data.find((r: any) => r.sub_client_id === pid), { sub_client_id: pid, sub_client_name: 'Partner Corp', customer_count: 2 });
 

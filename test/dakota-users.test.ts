@@ -4,24 +4,19 @@ import { randomUUID } from 'node:crypto';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
 import { DakotaClient } from './support/dakota-contract.ts';
 import { seed } from '../src/seed/load.ts';
-import { runList } from '../src/store/list.ts';
-import { listQuery } from '../src/core/list-query.ts';
+import { storedUsers } from './support/records.ts';
+import { cmp, usersBy } from './support/order.ts';
 import { createApiKey } from '../src/store/accounts-repo.ts';
 import type { User } from '../src/core/model.ts';
 
-// Dakota's users endpoints through real HTTP, compared with an in-memory oracle.
+// Dakota's users endpoints through real HTTP, compared with an in-memory oracle over the users
+// read from the table.
 
 const secs = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const view = (u: User) => ({ id: u.id, first_name: u.first_name, last_name: u.last_name, email: u.email, role: u.role, swift_enabled: u.swift_enabled, created_at: secs(u.created_at) });
-const SORT_VALUE: Record<string, (u: User) => string> = {
-  created_at: (u) => u.created_at,
-  email: (u) => u.email.toLowerCase(),
-  name: (u) => `${u.first_name} ${u.last_name}`.toLowerCase(),
-  role: (u) => u.role,
-};
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sorted = (users: User[], key = 'created_at', dir: 'asc' | 'desc' = 'desc') =>
-  [...users].sort((a, b) => (dir === 'asc' ? 1 : -1) * (cmp(SORT_VALUE[key](a), SORT_VALUE[key](b)) || cmp(a.id, b.id)));
+/** Dakota's sort_by values, which are the canonical user sort keys. */
+const SORT_BY = ['created_at', 'email', 'name', 'role'] as const;
+const sorted = (users: User[], key: (typeof SORT_BY)[number] = 'created_at', dir: 'asc' | 'desc' = 'desc') => usersBy(users, { key, dir });
 
 for (const kind of STORES) {
   describe(`dakota users (${kind})`, () => {
@@ -30,7 +25,7 @@ for (const kind of STORES) {
     let all: User[];
     const idem = () => ({ 'x-idempotency-key': randomUUID() });
     const reload = async () => {
-      all = (await runList<User>(s.db, s.account.account_id, listQuery({ resource: 'users', page: { kind: 'keyset', limit: 10_000 } }))).records;
+      all = (await storedUsers(s.db, s.account.account_id)).filter((u) => !u.deleted_at);
     };
     async function listAll(params: string) {
       const data: any[] = [];
@@ -64,7 +59,7 @@ for (const kind of STORES) {
     });
 
     test('every sort_by in both directions, walked with starting_after and ending_before', async () => {
-      for (const key of Object.keys(SORT_VALUE)) {
+      for (const key of SORT_BY) {
         for (const dir of ['asc', 'desc'] as const) {
           const want = sorted(all, key, dir);
           assert.deepEqual(await listAll(`sort_by=${key}&sort_dir=${dir}`), want.map(view), `${key} ${dir}`);

@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
+import { assertStampedSince, clockPast } from './support/clock.ts';
 import { listAll, token } from './support/dintero-client.ts';
 import { insertOAuthClient } from '../src/store/accounts-repo.ts';
 
@@ -117,13 +118,14 @@ for (const kind of STORES) {
 
     test('PUT changes only the fields given; metadata keys set to null are removed', async () => {
       const c = (await post({ customer_id: 'put-1', first_name: 'Kari', last_name: 'Nordmann', email: 'kari@example.no', metadata: { a: 1, b: 2 } })).body;
+      const since = await clockPast(c.updated_at);
       const r = await call(s.base, 'PUT', `${users()}/put-1`, { key, body: { last_name: 'Hansen', metadata: { b: null, c: 3 } } });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.first_name, 'Kari');
       assert.equal(r.body.last_name, 'Hansen');
       assert.equal(r.body.email, 'kari@example.no');
       assert.deepEqual(r.body.metadata, { a: 1, c: 3 });
-      assert.ok(r.body.updated_at > c.updated_at);
+      assertStampedSince(r.body.updated_at, since, 'updated_at moves to the update');
       const native = await call(s.base, 'GET', `/v1/customers?external_id=put-1`, { key: s.account.api_key });
       assert.equal(native.body.data[0].name, 'Kari Hansen');
       assert.deepEqual((await call(s.base, 'PUT', `${users()}/put-1`, { key, body: { metadata: null } })).body.metadata, {});

@@ -6,6 +6,7 @@ import { createCustomer } from '../src/store/customers-repo.ts';
 import { runList } from '../src/store/list.ts';
 import { listQuery } from '../src/core/list-query.ts';
 import type { Customer } from '../src/core/model.ts';
+import { customersBy } from './support/order.ts';
 
 // The store's `external_id` sort key (which InvestiFi's sort_key=user_account_id uses): the
 // caller's id, or Roster's id where none is set, with the id tiebreak; keyset pages walk it.
@@ -30,8 +31,7 @@ for (const kind of STORES) {
 
     test('orders by the external id, falling back to the id, in both directions and across pages', async () => {
       for (const dir of ['asc', 'desc'] as const) {
-        const want = [...made].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map(key);
-        if (dir === 'desc') want.reverse();
+        const want = customersBy(made, { key: 'external_id', dir }).map(key);
         const got: string[] = [];
         let after: string | undefined;
         for (;;) {

@@ -1,40 +1,23 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
+import { storedCustomers, type StoredCustomer } from './support/records.ts';
+import { CUSTOMER_SORT, customersBy } from './support/order.ts';
+import { walkBackward, walkForward, type Page } from './support/walk.ts';
 import { seed } from '../src/seed/load.ts';
 import { prng } from '../src/seed/generate.ts';
 
 // The oracle: random filters, sorts and page walks, forward and back, compared with the same
-// computation done in memory over the same records. No page may skip or repeat a record.
+// computation done in memory over the records read from the tables. No page may skip or
+// repeat a record.
 
-type Rec = Record<string, any>;
+type Rec = StoredCustomer;
 
-const SORT_VALUE: Record<string, (r: Rec) => string | number> = {
-  id: (r) => r.id,
-  number: (r) => r.number,
-  name: (r) => (r.name ?? '').toLowerCase(),
-  type: (r) => r.type,
-  kyb_status: (r) => r.kyb_status,
-  kyc_status: (r) => r.kyc_status,
-  application_status: (r) => r.application?.status ?? '',
-  owner_name: (r) => (r.parent_name ?? '').toLowerCase(),
-  operator_name: (r) => (r.operator_name ?? '').toLowerCase(),
-  created_at: (r) => r.created_at,
-  updated_at: (r) => r.updated_at,
+/** The native sort names, as canonical sort keys. */
+const SORT: Record<string, keyof typeof CUSTOMER_SORT> = {
+  id: 'id', number: 'number', name: 'name', type: 'type', kyb_status: 'kyb_status', kyc_status: 'kyc_status',
+  application_status: 'application_status', owner_name: 'parent_name', operator_name: 'operator_name', created_at: 'created_at', updated_at: 'updated_at',
 };
-
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
-
-function oracleSort(records: Rec[], sort: { key: string; dir: 'asc' | 'desc' }[]) {
-  const terms = sort.some((t) => t.key === 'id') ? sort : [...sort, { key: 'id', dir: sort.at(-1)!.dir }];
-  return [...records].sort((a, b) => {
-    for (const t of terms) {
-      const c = cmp(SORT_VALUE[t.key](a), SORT_VALUE[t.key](b));
-      if (c !== 0) return t.dir === 'asc' ? c : -c;
-    }
-    return 0;
-  });
-}
 
 interface Case {
   params: Record<string, string>;
@@ -46,12 +29,6 @@ function randomCase(rnd: () => number, all: Rec[]): Case {
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   const params: Record<string, string> = {};
   const preds: ((r: Rec) => boolean)[] = [];
-  const byId = new Map(all.map((r) => [r.id, r]));
-  const ancestorsOf = (r: Rec) => {
-    const out: string[] = [];
-    for (let p = r.parent_id; p; p = byId.get(p)?.parent_id) out.push(p);
-    return out;
-  };
   const choices = [
     () => {
       const types = [...new Set([pick(all).type, pick(all).type])];
@@ -69,7 +46,7 @@ function randomCase(rnd: () => number, all: Rec[]): Case {
       preds.push((r) => vs.includes(r.kyc_status));
     },
     () => {
-      const v = pick(all.filter((r) => r.application)).application.status;
+      const v = pick(all.filter((r) => r.application)).application!.status;
       params.application_status = v;
       preds.push((r) => r.application?.status === v);
     },
@@ -86,36 +63,36 @@ function randomCase(rnd: () => number, all: Rec[]): Case {
       preds.push((r) => r.created_at >= lo && r.created_at < hi);
     },
     () => {
-      const p = pick(all.filter((r) => r.parent_id)).parent_id;
+      const p = pick(all.filter((r) => r.parent_id)).parent_id!;
       params.parent_id = p;
       preds.push((r) => r.parent_id === p);
     },
     () => {
-      const p = pick(all.filter((r) => r.parent_id)).parent_id;
+      const p = pick(all.filter((r) => r.parent_id)).parent_id!;
       params.ancestor_id = p;
-      preds.push((r) => ancestorsOf(r).includes(p));
+      preds.push((r) => r.ancestors.includes(p));
     },
     () => {
-      const o = pick(all.filter((r) => r.operator_id)).operator_id;
+      const o = pick(all.filter((r) => r.operator_id)).operator_id!;
       params.operator_id = o;
       preds.push((r) => r.operator_id === o);
     },
     () => {
       const product = pick(['crypto', 'securities', 'robo', 'roth_ira']);
       params.product = product;
-      preds.push((r) => r.product_accounts.some((p: Rec) => p.product === product));
+      preds.push((r) => r.product_accounts.some((p) => p.product === product));
     },
     () => {
       const source = pick(all);
       const field = pick(['name', 'email', 'external_id', 'id']);
-      const value: string = (source[field] ?? 'zz').toLowerCase();
+      const value: string = (source[field as 'name'] ?? 'zz').toLowerCase();
       const start = Math.floor(rnd() * Math.max(1, value.length - 3));
       // Now and then a one- or two-character term, which matches the start of the name or email.
       const short = rnd() < 0.25;
       const term = short ? value.slice(0, 1 + Math.floor(rnd() * 2)) : value.slice(start, start + 3 + Math.floor(rnd() * 3));
       params.search = term;
-      if ([...term].length < 3) preds.push((r) => ['name', 'email'].some((f) => (r[f] ?? '').toLowerCase().startsWith(term)));
-      else preds.push((r) => ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'].some((f) => (r[f] ?? '').toLowerCase().includes(term)));
+      if ([...term].length < 3) preds.push((r) => [r.name, r.email].some((v) => (v ?? '').toLowerCase().startsWith(term)));
+      else preds.push((r) => [r.name, r.first_name, r.last_name, r.email, r.phone_number, r.external_id, r.id].some((v) => (v ?? '').toLowerCase().includes(term)));
     },
   ];
   // Distinct choices: the same one twice would overwrite its parameter but keep both predicates.
@@ -137,59 +114,38 @@ for (const kind of STORES) {
       return res.body;
     };
 
+    const page = async (q: Record<string, string>): Promise<Page & { body: any }> => {
+      const body = await get(q);
+      return { ids: body.data.map((r: { id: string }) => r.id), hasMoreAfter: body.has_more_after, hasMoreBefore: body.has_more_before, body };
+    };
+
     before(async () => {
       s = await startTestServer(kind);
       await seed(s.db, { accountId: s.account.account_id, customers: 700, users: 0, seed: 7 });
-      all = [];
-      let after: string | undefined;
-      for (;;) {
-        const page = await get({ limit: '100', include_deleted: 'true', sort: 'number', ...(after ? { starting_after: after } : {}) });
-        all.push(...page.data);
-        if (!page.has_more_after) break;
-        after = page.data.at(-1).id;
-      }
+      all = await storedCustomers(s.db, s.account.account_id);
       assert.equal(all.length, 700);
     });
     after(() => s.close());
 
     test('random filters, sorts and walks match the in-memory oracle', async () => {
       const rnd = prng(kind === 'pglite' ? 11 : 12);
-      const keys = Object.keys(SORT_VALUE);
+      const keys = Object.keys(SORT);
       for (let round = 0; round < 30; round++) {
         const c = randomCase(rnd, all);
         const sort = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => ({ key: keys[Math.floor(rnd() * keys.length)], dir: rnd() < 0.5 ? 'asc' : 'desc' as const }))
           .filter((t, i, xs) => xs.findIndex((u) => u.key === t.key) === i) as { key: string; dir: 'asc' | 'desc' }[];
-        const expected = oracleSort(all.filter(c.match), sort).map((r) => r.id);
+        const expected = customersBy(all.filter(c.match), ...sort.map((t) => ({ key: SORT[t.key], dir: t.dir }))).map((r) => r.id);
         const limit = 1 + Math.floor(rnd() * 40);
         const base = { ...c.params, sort: sort.map((t) => (t.dir === 'desc' ? '-' : '') + t.key).join(','), limit: String(limit) };
         const what = JSON.stringify(base);
 
+        const first = await page({ ...base, count: 'true' });
+        assert.equal(first.body.total_count, expected.length, `count ${what}`);
         // Forward, alternating id anchors and opaque cursors.
-        const seen: string[] = [];
-        let page = await get({ ...base, count: 'true' });
-        assert.equal(page.total_count, expected.length, `count ${what}`);
-        assert.equal(page.has_more_before, false, `first page has nothing before ${what}`);
-        for (let i = 0; ; i++) {
-          seen.push(...page.data.map((r: Rec) => r.id));
-          assert.equal(page.has_more_after, seen.length < expected.length, `has_more_after ${what}`);
-          if (!page.has_more_after) break;
-          page = await get(i % 2 ? { ...base, cursor: page.next_cursor } : { ...base, starting_after: page.data.at(-1).id });
-          assert.equal(page.has_more_before, true, `has_more_before ${what}`);
-        }
-        assert.deepEqual(seen, expected, `forward walk ${what}`);
-
+        await walkForward(what, expected, async () => first, (p, i) => page(i % 2 ? { ...base, cursor: p.body.next_cursor } : { ...base, starting_after: p.ids.at(-1)! }), limit);
         // Backward from the last record.
         if (expected.length > 1) {
-          const back: string[] = [];
-          let p = await get({ ...base, ending_before: expected.at(-1)! });
-          for (let i = 0; ; i++) {
-            back.unshift(...p.data.map((r: Rec) => r.id));
-            assert.equal(p.has_more_after, true, `backward pages have the anchor after them ${what}`);
-            assert.equal(p.has_more_before, back.length < expected.length - 1, `has_more_before backward ${what}`);
-            if (!p.has_more_before) break;
-            p = await get(i % 2 ? { ...base, cursor: p.prev_cursor } : { ...base, ending_before: p.data[0].id });
-          }
-          assert.deepEqual(back, expected.slice(0, -1), `backward walk ${what}`);
+          await walkBackward(what, expected, () => page({ ...base, ending_before: expected.at(-1)! }), (p, i) => page(i % 2 ? { ...base, cursor: p.body.prev_cursor } : { ...base, ending_before: p.ids[0] }), limit);
         }
       }
     });

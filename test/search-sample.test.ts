@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createAccount } from '../src/store/accounts-repo.ts';
-import { probePattern } from '../src/store/compiler/compile-list.ts';
+import { probePattern } from '../src/store/compiler/search.ts';
 import { seed } from '../src/seed/load.ts';
 import { STORES, openTestStore, type TestStore } from './support/stores.ts';
 

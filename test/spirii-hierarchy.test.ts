@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
-import { Oracle, readAll, core } from './spirii-oracle.ts';
+import { Oracle, readAll, core } from './support/spirii-oracle.ts';
 
 // The owner / CPO hierarchy built through the API, at least five levels deep, with a CPO nested
 // under another CPO's branch: parentId, ownerId and operatorId checked against the oracle for
@@ -33,7 +33,7 @@ for (const kind of STORES) {
 
     /** Every customer's parentId / ownerId / operatorId list, and its rendering, against the oracle. */
     async function checkAll() {
-      const o = new Oracle(await readAll(s.base, key()));
+      const o = new Oracle(await readAll(s.db, s.account.account_id));
       for (const p of o.live) {
         const want = (match: (r: typeof p) => boolean) => o.list(match, 'id', 'desc').map((r) => r.number);
         const ids = async (qs: string) => {

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
 import { seed } from '../src/seed/load.ts';
-import { Oracle, readAll, core, SPIRII_TYPE, type Rec } from './spirii-oracle.ts';
+import { Oracle, readAll, core, SPIRII_TYPE, type Rec } from './support/spirii-oracle.ts';
 
 // GET /spirii/v2/customers against the oracle over seeded data: every parameter, every
 // default of sortBy / sortDirection, offset pages and the exact count.
@@ -31,7 +31,7 @@ for (const kind of STORES) {
     before(async () => {
       s = await startTestServer(kind);
       await seed(s.db, { accountId: s.account.account_id, customers: 1500, users: 0, seed: 7 });
-      o = new Oracle(await readAll(s.base, s.account.api_key));
+      o = new Oracle(await readAll(s.db, s.account.account_id));
     });
     after(() => s.close());
 

@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
+import { assertStampedSince, clockPast } from './support/clock.ts';
 import { createApiKey } from '../src/store/accounts-repo.ts';
 
 // Creating, reading and updating through /spirii/v2/customers: the documented validation,
@@ -132,6 +133,7 @@ for (const kind of STORES) {
       });
 
       test('changes the fields sent and keeps the rest; paymentMethod is kept from creation', async () => {
+        const since = await clockPast((await spirii('GET', `/customers/${id}`)).body.updatedAt);
         const r = await spirii('PUT', `/customers/${id}`, { name: 'Ada Holding', country: 'NO', billingDetails: { paymentMethod: 'Card', invoiceFormat: 'EHF' }, financialSetup: { language: 'DA', currency: 'DKK' } });
         assert.equal(r.status, 200, JSON.stringify(r.body));
         assert.equal(r.body.name, 'Ada Holding');
@@ -141,7 +143,7 @@ for (const kind of STORES) {
         assert.deepEqual(r.body.financialSetup, { language: 'DA', currency: 'DKK' });
         assert.deepEqual(r.body.payoutInformation, SETTINGS.payoutInformation);
         assert.deepEqual(r.body.contactDetails, SETTINGS.contactDetails);
-        assert.ok(r.body.updatedAt > r.body.createdAt);
+        assertStampedSince(r.body.updatedAt, since, 'updatedAt moves to the update');
         assert.deepEqual((await spirii('GET', `/customers/${id}`)).body, r.body);
         const v1 = await call(s.base, 'GET', `/v1/customers?number=${id}`, { key: s.account.api_key });
         assert.deepEqual(v1.body.data[0].extensions.other, { keep: true });

@@ -34,7 +34,16 @@ for (const kind of STORES) {
       await inAccount(s.db, b, (tx) => tx.query(`UPDATE customers SET name = 'hijacked'`));
       const names = await inAccount(s.db, a, (tx) => tx.query<{ name: string }>('SELECT name FROM customers ORDER BY name'));
       assert.deepEqual(names.map((r) => r.name), ['Also in A', 'In A']);
-      await assert.rejects(inAccount(s.db, b, (tx) => tx.query(`INSERT INTO customers (account_id, id, number, uuid, type) VALUES ($1, 'x', 999, gen_random_uuid(), 'individual')`, [a])));
+      // Refused by the policy (42501), not by anything else the row might break: the same row
+      // written into its own account goes in.
+      const insert = (into: string) => `INSERT INTO customers (account_id, id, number, uuid, type) VALUES ('${into}', 'x', 999, gen_random_uuid(), 'individual')`;
+      await assert.rejects(inAccount(s.db, b, (tx) => tx.query(insert(a))), (e: { code?: string; message?: string }) => e.code === '42501' && /row-level security/.test(e.message ?? ''));
+      await inAccount(s.db, b, async (tx) => {
+        await tx.query(insert(b));
+        await tx.query(`DELETE FROM customers WHERE id = 'x'`);
+      });
+      const [{ n }] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE id = 'x'`);
+      assert.equal(n, 0);
     });
 
     // postgres.js returns its own array class; compare plain rows.

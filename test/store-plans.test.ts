@@ -5,6 +5,8 @@ import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
 import { inAccount } from '../src/store/db.ts';
 import { compileCount, compileList, type SearchTuning, type Statement } from '../src/store/compiler/compile-list.ts';
+import { SEARCH_STEP, searchSteps } from '../src/store/compiler/search-ways.ts';
+import { planTree, sortsBeforeLimit } from './support/plans.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type SortTerm } from '../src/core/list-query.ts';
 
@@ -21,7 +23,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     const rows = await inAccount(s.db, account, (tx) => tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${stmt.text}`, stmt.params));
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   };
-  const explain = (q: ReturnType<typeof listQuery>) => explainStatement(compileList(scopeQuery(q, account)));
+  const explain = (q: ListQuery) => explainStatement(compileList(scopeQuery(q, account)));
+  /** Sorts of the account's rows that come before the page is taken: none for an indexed order. */
+  const sortsOfTheAccount = async (text: string, params: unknown[]) =>
+    sortsBeforeLimit(await inAccount(s.db, account, (tx) => planTree(tx, text, params)), 'customers').map((n) => n['Sort Key']);
 
   before(async () => {
     s = await openTestStore('postgres');
@@ -30,14 +35,21 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   });
   after(() => s.close());
 
+  test('the check for a sort of the account finds one where there is one', async () => {
+    // gender has no index: every customer of the account is sorted, then 20 are taken.
+    assert.equal((await sortsOfTheAccount(`SELECT * FROM customers WHERE account_id = $1 ORDER BY gender, id LIMIT 20`, [account])).length, 1);
+    assert.deepEqual(await sortsOfTheAccount(`SELECT * FROM (SELECT * FROM customers WHERE account_id = $1 ORDER BY id LIMIT 20) c ORDER BY gender`, [account]), []);
+  });
+
   const someId = async () => (await s.db.query<{ id: string; number: string; email: string }>(`SELECT id, number, email FROM customers WHERE account_id = $1 AND parent_id IS NULL AND type = 'operator' LIMIT 1`, [account]))[0];
 
   for (const key of SORT_KEYS) {
     for (const dir of ['asc', 'desc'] as const) {
       test(`a page sorted by ${key} ${dir} is an ordered index scan`, async () => {
-        const plan = await explain(listQuery({ resource: 'customers', sort: [{ key, dir }], page: { kind: 'keyset', limit: 20 } }));
+        const stmt = compileList(scopeQuery(listQuery({ resource: 'customers', sort: [{ key, dir }], page: { kind: 'keyset', limit: 20 } }), account));
+        const plan = await explainStatement(stmt);
         assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
-        assert.doesNotMatch(plan, /Sort Key: c\.(?!.*Limit)/s, plan);
+        assert.deepEqual(await sortsOfTheAccount(stmt.text, stmt.params), [], plan);
       });
       test(`a later page sorted by ${key} ${dir} starts inside the index, and looks back through it`, async () => {
         const plan = await explain(listQuery({ resource: 'customers', sort: [{ key, dir }], page: { kind: 'keyset', limit: 20, after: { id: (await someId()).id } } }));
@@ -50,7 +62,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
 
   // Every single filter a dialect offers, each with the sort orders the dialects default to: the
   // account is never read row by row; the filter is index-backed or the sort index is walked.
-  const FILTERS: [string, (ref: { id: string; number: string; email: string }) => Filter][] = [
+  const FILTERS: [string, (ref: { id: string; number: string; email: string }) => Filter<'customers'>][] = [
     ['type', () => eq('type', 'business')],
     ['party_type', () => eq('party_type', 'individual')],
     ['kyb_status', () => inList('kyb_status', ['active', 'frozen'])],
@@ -66,6 +78,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     ['childOf', (r) => ({ kind: 'childOf', parent: { by: 'id', value: r.id } })],
     ['descendantOf', (r) => ({ kind: 'descendantOf', ancestor: { by: 'number', value: Number(r.number) } })],
     ['underOperator', (r) => ({ kind: 'underOperator', operator: { by: 'id', value: r.id } })],
+    ['hasChildren', () => ({ kind: 'hasChildren' })],
     ['hasProductAccount', () => ({ kind: 'hasProductAccount', product: 'crypto', kycStatuses: ['approved'] })],
   ];
   for (const [name, make] of FILTERS) {
@@ -107,8 +120,9 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   }
 
   test('a page formats its timestamps inline, not through a function call per value', async () => {
-    for (const resource of ['customers', 'users'] as const) {
-      const stmt = compileList(scopeQuery(listQuery({ resource, page: { kind: 'keyset', limit: 20 } }), account));
+    const page = { kind: 'keyset', limit: 20 } as const;
+    for (const q of [listQuery({ resource: 'customers', page }), listQuery({ resource: 'users', page })]) {
+      const stmt = compileList(scopeQuery(q, account));
       const verbose = await explainStatement({ ...stmt, text: `(VERBOSE) ${stmt.text}` });
       assert.match(verbose, /to_char\(\(c\.created_at AT TIME ZONE 'UTC'::text\)/, verbose);
       assert.doesNotMatch(verbose, /roster_iso\(/, verbose);
@@ -168,8 +182,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     }
   });
 
-  // Which ways a trigram search took (see `adaptive` in compile-list.ts), read from EXPLAIN
-  // ANALYZE: each CTE of the statement, and whether it ran.
+  // Which ways a trigram search took (see `adaptive` in search-ways.ts), read from EXPLAIN
+  // ANALYZE: each step (CTE) of the statement, by the names the compiler gives them, and whether it ran.
+  const CAND = SEARCH_STEP.candidates;
+  const PAGE = searchSteps('walk');
   const analyze = async (q: ListQuery, opts: { generic?: boolean; tuning?: Partial<SearchTuning> } = {}) => {
     const stmt = compileList(scopeQuery(q, account), { search: opts.tuning });
     const lines = await inAccount(s.db, account, async (tx) => {
@@ -213,10 +229,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     for (const [sort, index] of [[[{ key: 'name', dir: 'asc' }], 'customers_sort_name_idx'], [[{ key: 'created_at', dir: 'desc' }], 'customers_created_at_idx']] as const) {
       test(`a common term walks the ${sort[0].key} index and never gathers its candidates${how}`, async () => {
         const { plan, ctes, ran, gatheredAll } = await analyze(search('example', [...sort]), { generic });
-        assert.ok(ran('walk_short'), plan);
-        assert.match(ctes.get('walk_short')!, new RegExp(`Index Scan( Backward)? using ${index}`), plan);
-        assert.ok(!ran('cand'), plan);
-        assert.ok(!ran('walk_long'), plan);
+        assert.ok(ran(PAGE.shortWalk), plan);
+        assert.match(ctes.get(PAGE.shortWalk)!, new RegExp(`Index Scan( Backward)? using ${index}`), plan);
+        assert.ok(!ran(CAND), plan);
+        assert.ok(!ran(PAGE.longWalk), plan);
         assert.ok(!gatheredAll, plan);
         assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
       });
@@ -225,14 +241,14 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     test(`a selective term sorts the candidates the trigram index found${how}`, async () => {
       const term = (await someId()).email.split('@')[0];
       const { plan, ran, gatheredAll } = await analyze(search(term, [{ key: 'created_at', dir: 'asc' }]), { generic });
-      assert.ok(ran('cand'), plan);
+      assert.ok(ran(CAND), plan);
       // The seed sampled the trigrams: the term is known to be rare, so no walk is tried first.
-      assert.ok(!ran('walk_short'), plan);
+      assert.ok(!ran(PAGE.shortWalk), plan);
       // Asked with the term's rarest trigrams, the index returns a few hundred candidates at most
       // (its one match among them), not the thousands a common term would.
-      const found = Number(/CTE cand\n\s+->\s+ProjectSet \(actual rows=(\d+) loops=1\)/.exec(plan)?.[1]);
+      const found = Number(new RegExp(`CTE ${CAND}\\n\\s+->\\s+ProjectSet \\(actual rows=(\\d+) loops=1\\)`).exec(plan)?.[1]);
       assert.ok(found >= 1 && found <= 300, plan);
-      assert.ok(!ran('walk_long'), plan);
+      assert.ok(!ran(PAGE.longWalk), plan);
       assert.ok(!gatheredAll, plan);
       assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
     });
@@ -243,11 +259,11 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       const page = search(term, [{ key: 'created_at', dir: 'asc' }], { kind: 'keyset', limit: 20, after: { id: (await someId()).id } });
       for (const sample of [true, false]) {
         const { plan, ctes, ran, gatheredAll } = await analyze(page, { generic, tuning: { cap: 50, sample } });
-        assert.ok(ran('walk_short') && ran('walk_long'), plan);
+        assert.ok(ran(PAGE.shortWalk) && ran(PAGE.longWalk), plan);
         // The trigram sample knows the term is in more rows than the bound: its candidates are
         // not gathered. Without the sample they are, and found to be too many.
-        assert.equal(ran('cand'), !sample, plan);
-        assert.match(ctes.get('walk_long')!, /Index Scan using customers_created_at_idx/, plan);
+        assert.equal(ran(CAND), !sample, plan);
+        assert.match(ctes.get(PAGE.longWalk)!, /Index Scan using customers_created_at_idx/, plan);
         assert.ok(!gatheredAll, plan);
         assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
       }

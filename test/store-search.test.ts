@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { STORES, openTestStore, type TestStore } from './support/stores.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
-import { compileList, probePattern, type ListRow, type SearchTuning } from '../src/store/compiler/compile-list.ts';
+import { compileList, type ListRow, type SearchTuning } from '../src/store/compiler/compile-list.ts';
+import { probePattern } from '../src/store/compiler/search.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, eq, type Anchor, type ListQuery, type SortTerm } from '../src/core/list-query.ts';
 
@@ -22,7 +23,7 @@ const SORTS: SortTerm[][] = [
   [{ key: 'kyb_status', dir: 'asc' }, { key: 'created_at', dir: 'desc' }],
   [{ key: 'number', dir: 'desc' }],
 ];
-/** Each forces one way on an account this small (see `adaptive` in compile-list.ts). */
+/** Each forces one way on an account this small (see `adaptive` in search-ways.ts). */
 const TUNINGS: [string, Partial<SearchTuning> | undefined][] = [
   ['as shipped', undefined],
   ['without the trigram sample', { sample: false }],
@@ -35,6 +36,7 @@ for (const kind of STORES) {
   describe(`adaptive search (${kind})`, () => {
     let s: TestStore;
     let account: string;
+    let other: string;
     let rows: Row[];
     // Position of each record in each order, with the id tiebreak, as Postgres orders them.
     const rank = new Map<string, Map<string, number>>();
@@ -44,7 +46,7 @@ for (const kind of STORES) {
       account = (await createAccount(s.db, 'Search')).account_id;
       await seed(s.db, { accountId: account, customers: 600, users: 0, seed: 5 });
       // Another account with the same kind of data: its records must never show up.
-      const other = (await createAccount(s.db, 'Other')).account_id;
+      other = (await createAccount(s.db, 'Other')).account_id;
       await seed(s.db, { accountId: other, customers: 150, users: 0, seed: 6 });
       rows = await s.db.query<Row>(
         `SELECT id, name, first_name, last_name, email, phone_number, external_id, kyb_status, deleted_at::text AS deleted_at FROM customers WHERE account_id = $1`,
@@ -58,9 +60,9 @@ for (const kind of STORES) {
     });
     after(() => s.close());
 
-    const run = async (q: ListQuery, tuning: Partial<SearchTuning> | undefined) => {
-      const stmt = compileList(scopeQuery(q, account), { search: tuning });
-      const [row] = await s.db.reader(account).query<ListRow>(stmt.text, stmt.params, { prepare: stmt.prepare });
+    const run = async (q: ListQuery, tuning: Partial<SearchTuning> | undefined, as = account) => {
+      const stmt = compileList(scopeQuery(q, as), { search: tuning });
+      const [row] = await s.db.reader(as).query<ListRow>(stmt.text, stmt.params, { prepare: stmt.prepare });
       const records = JSON.parse(row.records) as { id: string }[];
       return { ids: records.map((r) => r.id), keys: row.keys ?? [], more: row.more, other: row.has_other_side, total: row.total === null ? undefined : Number(row.total) };
     };
@@ -139,6 +141,21 @@ for (const kind of STORES) {
         }
       });
     }
+
+    test("another account's records never show up, in every way, though a search in that account finds them", async () => {
+      const [theirs] = await s.db.query<{ id: string; email: string }>(
+        `SELECT id, email FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND email IS NOT NULL ORDER BY id LIMIT 1`, [other]);
+      const term = theirs.email.split('@')[0].toLowerCase();
+      const here = rows.filter((r) => !r.deleted_at && FIELDS.some((f) => (r[f] ?? '').toLowerCase().includes(term))).map((r) => r.id).sort();
+      for (const [label, tuning] of TUNINGS) {
+        const q = listQuery({ resource: 'customers', search: { term, fields: [...FIELDS], mode: 'substring' }, page: { kind: 'keyset', limit: 100 }, count: true });
+        const there = await run(q, tuning, other);
+        assert.ok(there.ids.includes(theirs.id), `${label}: the search finds the record in its own account`);
+        const mine = await run(q, tuning);
+        assert.deepEqual([...mine.ids].sort(), here, `${label}: only this account's matches`);
+        assert.equal(mine.total, here.length, `${label}: and only they are counted`);
+      }
+    });
 
     test('deleted records are searched when asked for, in every way', async () => {
       const term = 'example';

@@ -3,34 +3,64 @@
 
 export type Resource = 'customers' | 'users';
 
-/** Fields a filter may name. The compiler knows which exist on which resource. */
-export type Field =
+/** Fields a customer filter may name. */
+export type CustomerField =
   | 'id' | 'number' | 'uuid' | 'external_id' | 'type' | 'party_type' | 'name' | 'first_name' | 'last_name'
   | 'email' | 'phone_number' | 'country' | 'status' | 'kyb_status' | 'kyc_status' | 'application_status'
-  | 'parent_id' | 'operator_id' | 'is_sub_client' | 'role' | 'created_at' | 'updated_at' | 'deleted_at';
+  | 'parent_id' | 'operator_id' | 'is_sub_client' | 'created_at' | 'updated_at' | 'deleted_at';
+
+/** Fields a team-user filter may name. */
+export type UserField = 'id' | 'email' | 'first_name' | 'last_name' | 'role' | 'created_at' | 'updated_at' | 'deleted_at';
+
+/** Each resource's filterable fields: the store's compiler has SQL for exactly these. */
+export interface FieldsOf {
+  customers: CustomerField;
+  users: UserField;
+}
+
+export type Field = FieldsOf[Resource];
 
 export type Scalar = string | number | boolean;
 
 /** A customer named by one of its identifiers (ids, Spirii's integers, the caller's own id). */
 export type CustomerRef = { by: 'id'; value: string } | { by: 'number'; value: number } | { by: 'external_id'; value: string };
 
-export type Filter =
-  | { readonly kind: 'eq'; readonly field: Field; readonly value: Scalar }
-  | { readonly kind: 'in'; readonly field: Field; readonly values: readonly Scalar[] }
-  | { readonly kind: 'range'; readonly field: Field; readonly gt?: Scalar; readonly gte?: Scalar; readonly lt?: Scalar; readonly lte?: Scalar }
-  | { readonly kind: 'null'; readonly field: Field; readonly isNull: boolean }
+/** Tests of one field's value, which every resource has over its own fields. */
+export type FieldTest<F extends Field = Field> =
+  | { readonly kind: 'eq'; readonly field: F; readonly value: Scalar }
+  | { readonly kind: 'in'; readonly field: F; readonly values: readonly Scalar[] }
+  | { readonly kind: 'range'; readonly field: F; readonly gt?: Scalar; readonly gte?: Scalar; readonly lt?: Scalar; readonly lte?: Scalar }
+  | { readonly kind: 'null'; readonly field: F; readonly isNull: boolean };
+
+/** Tests only customers have: their JSON objects, their place in a hierarchy, rows of their own. */
+export type CustomerTest =
   | { readonly kind: 'jsonHasKeys'; readonly field: 'attributes' | 'metadata'; readonly keys: readonly string[] }
   | { readonly kind: 'jsonContains'; readonly field: 'attributes' | 'metadata'; readonly value: Readonly<Record<string, unknown>> }
   | { readonly kind: 'childOf'; readonly parent: CustomerRef }
   | { readonly kind: 'descendantOf'; readonly ancestor: CustomerRef }
   | { readonly kind: 'underOperator'; readonly operator: CustomerRef }
+  /** Owns at least one live customer: is the parent of one. */
+  | { readonly kind: 'hasChildren' }
   | { readonly kind: 'hasProductAccount'; readonly product?: string; readonly kycStatuses?: readonly string[] }
   | { readonly kind: 'hasTag'; readonly tagId: string }
   /** A live token with this value and/or type; at least one of them is given. */
-  | { readonly kind: 'hasToken'; readonly value?: string; readonly type?: string }
-  | { readonly kind: 'and'; readonly filters: readonly Filter[] }
-  | { readonly kind: 'or'; readonly filters: readonly Filter[] }
-  | { readonly kind: 'not'; readonly filter: Filter };
+  | { readonly kind: 'hasToken'; readonly value?: string; readonly type?: string };
+
+/** The tests a filter of each resource is made of: a test another resource has is a type error. */
+export interface TestsOf {
+  customers: FieldTest<CustomerField> | CustomerTest;
+  users: FieldTest<UserField>;
+}
+
+/** Tests combined. */
+export type Tree<T> =
+  | T
+  | { readonly kind: 'and'; readonly filters: readonly Tree<T>[] }
+  | { readonly kind: 'or'; readonly filters: readonly Tree<T>[] }
+  | { readonly kind: 'not'; readonly filter: Tree<T> };
+
+/** A filter over one resource's records; `Filter` alone is one over either. */
+export type Filter<R extends Resource = Resource> = Tree<TestsOf[R]>;
 
 export type FilterKind = Filter['kind'];
 
@@ -72,12 +102,13 @@ export type Page =
   | { readonly kind: 'keyset'; readonly limit: number; readonly after?: Anchor; readonly before?: Anchor }
   | { readonly kind: 'offset'; readonly limit: number; readonly offset: number };
 
-export interface ListQuery {
-  readonly resource: Resource;
+/** A list of one resource: its filter can only hold tests that resource has. */
+export interface ListQueryOf<R extends Resource> {
+  readonly resource: R;
   /** The record fields the caller reads; all of them when absent. A dialect that renders a few
    * fields names them, and Postgres builds only those (no child-record lookups it would drop). */
   readonly fields?: readonly string[];
-  readonly filter: Filter;
+  readonly filter: Filter<R>;
   readonly search?: Search;
   readonly sort: readonly SortTerm[];
   readonly page: Page;
@@ -87,24 +118,29 @@ export interface ListQuery {
   readonly deleted: 'exclude' | 'include' | 'only';
 }
 
-// Builders: small helpers so dialects read declaratively.
-export const TRUE: Filter = Object.freeze({ kind: 'and', filters: [] });
-export const and = (...filters: (Filter | undefined)[]): Filter => {
-  const kept = filters.filter((f): f is Filter => f !== undefined && !(f.kind === 'and' && f.filters.length === 0));
-  return kept.length === 1 ? kept[0] : { kind: 'and', filters: kept };
-};
-export const eq = (field: Field, value: Scalar): Filter => ({ kind: 'eq', field, value });
-export const inList = (field: Field, values: readonly Scalar[]): Filter => ({ kind: 'in', field, values });
+export type ListQuery = { [R in Resource]: ListQueryOf<R> }[Resource];
 
-export function listQuery(q: Partial<ListQuery> & Pick<ListQuery, 'resource'>): ListQuery {
-  return deepFreeze({
+// Builders: small helpers so dialects read declaratively.
+export const TRUE = Object.freeze({ kind: 'and', filters: [] }) satisfies Filter;
+/** Every given filter; undefined ones and empty ands are left out. Its tests are theirs, so it
+ * fits the filter of each resource that has them all. */
+export function and<const A extends readonly (Filter | undefined)[]>(...filters: A): Tree<NonNullable<A[number]>> {
+  const kept = filters.filter((f): f is NonNullable<A[number]> => f !== undefined && !(f.kind === 'and' && f.filters.length === 0));
+  return kept.length === 1 ? kept[0] : { kind: 'and', filters: kept };
+}
+export const eq = <F extends Field>(field: F, value: Scalar): FieldTest<F> => ({ kind: 'eq', field, value });
+export const inList = <F extends Field>(field: F, values: readonly Scalar[]): FieldTest<F> => ({ kind: 'in', field, values });
+
+export function listQuery<R extends Resource>(q: Partial<ListQueryOf<R>> & { readonly resource: R }): ListQueryOf<R> {
+  const query: ListQueryOf<R> = {
     filter: TRUE,
     sort: [{ key: 'id', dir: 'asc' }],
     page: { kind: 'keyset', limit: 20 },
     count: false,
     deleted: 'exclude',
     ...q,
-  } as ListQuery);
+  };
+  return deepFreeze(query);
 }
 
 function deepFreeze<T>(value: T): T {

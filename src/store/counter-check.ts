@@ -23,7 +23,7 @@ export async function accountsWithWrongCounts(db: Db): Promise<string[]> {
   return [...wrong].sort();
 }
 
-/** Counts an account's records again (migration 070's roster_recount). */
+/** Counts an account's records again (roster_recount, src/store/sql/functions/). */
 export async function recount(db: Db, accountId: string): Promise<void> {
   await db.query(`SELECT roster_recount($1)`, [accountId]);
 }

@@ -1,4 +1,5 @@
 import { generateCustomers } from '../../src/seed/generate.ts';
+import { ordered } from './order.ts';
 
 // The InvestiFi user list computed in memory from the records a test seeded or created: who is
 // a user, how each one renders, and the order a list must return.
@@ -63,10 +64,5 @@ export function render(r: OracleRecord) {
 export const isUser = (r: OracleRecord) => !r.deleted && r.product_accounts.length > 0;
 
 export function oracleOrder(records: OracleRecord[], key: 'created_at' | 'user_account_id', dir: 'asc' | 'desc'): OracleRecord[] {
-  const value = (r: OracleRecord) => (key === 'created_at' ? new Date(r.created_at).getTime() : userAccountId(r));
-  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...records].sort((a, b) => {
-    const c = cmp(value(a), value(b)) || cmp(a.id, b.id);
-    return dir === 'asc' ? c : -c;
-  });
+  return ordered(records, [{ value: key === 'created_at' ? (r) => new Date(r.created_at).getTime() : userAccountId, dir }]);
 }

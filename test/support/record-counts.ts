@@ -1,19 +1,23 @@
 import type { Db } from '../../src/store/db.ts';
+import { RESOURCES } from '../../src/store/compiler/resources.ts';
 
-// What the counters must hold, computed from the records themselves: the oracle the count
-// tests compare the counters (and the counts lists report) against.
+// What the counters must hold, computed from the records themselves with count(*): the oracle
+// the count tests compare the counters (and the counts lists report) against. Which fields are
+// counted is the store's one list; what each counter holds is computed here independently.
 
-/** The fields each resource's counters count per value (migration 070, resources.ts). */
-export const COUNTED = {
-  customers: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'],
-  users: ['role'],
-} as const;
+/** The fields each resource's counters count per value: resources.ts's list, the one there is. */
+export const COUNTED = { customers: RESOURCES.customers.counts.fields, users: RESOURCES.users.counts.fields };
 
-/** The pairs of counted fields counted together (migration 096), names in "C" order. */
+/** The pairs of counted fields counted together where a resource keeps pairs, names in "C" order. */
 export const PAIRS = {
-  customers: COUNTED.customers.flatMap((f) => COUNTED.customers.filter((g) => f < g).map((g) => [f, g] as const)),
-  users: [] as (readonly [string, string])[],
+  customers: pairsOf(RESOURCES.customers),
+  users: pairsOf(RESOURCES.users),
 };
+
+function pairsOf<F extends string>(def: { counts: { fields: readonly F[]; pairs: boolean } }): (readonly [F, F])[] {
+  const { fields, pairs } = def.counts;
+  return pairs ? fields.flatMap((f) => fields.filter((g) => f < g).map((g) => [f, g] as const)) : [];
+}
 
 export type CounterRow = { dim: string; value: string; live: boolean; n: number };
 

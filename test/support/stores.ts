@@ -40,12 +40,20 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'pglite') {
     const db = await openPglite();
-    await migrate(db);
+    await migrate(db).catch(async (e) => {
+      await db.close();
+      throw e;
+    });
     return { kind, db, close: () => db.close() };
   }
   const database = await createTestDatabase();
   const db = openPostgres(database.url);
-  await migrate(db);
+  // A migration that fails fails the test, rather than leaving a pool open that keeps it running.
+  await migrate(db).catch(async (e) => {
+    await db.close();
+    await database.drop();
+    throw e;
+  });
   return {
     kind,
     db,

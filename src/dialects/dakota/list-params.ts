@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { and, eq, inList, listQuery, type Field, type Filter, type ListQuery, type SortKey, type SortTerm } from '../../core/list-query.ts';
+import { and, eq, inList, listQuery, type FieldTest, type ListQueryOf, type SortKey, type SortTerm } from '../../core/list-query.ts';
 import { invalid } from '../../core/errors.ts';
 import { parseInstant, sqlInstant } from '../../core/instant.ts';
 import { APPLICATION_STATUSES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
@@ -26,7 +26,7 @@ function csv(field: string, value: string | undefined, allowed: readonly string[
  * Timestamps render as whole Unix seconds, so the created range is inclusive at second
  * granularity: `created_at_to=T` keeps every record shown with created_at T.
  */
-function createdRange(from: string | undefined, to: string | undefined): Filter | undefined {
+function createdRange(from: string | undefined, to: string | undefined): FieldTest<'created_at'> | undefined {
   if (from === undefined && to === undefined) return undefined;
   const second = (field: string, s: string) => {
     const at = parseInstant(s);
@@ -36,17 +36,17 @@ function createdRange(from: string | undefined, to: string | undefined): Filter 
   const gte = from !== undefined ? sqlInstant(new Date(second('created_at_from', from))) : undefined;
   const lt = to !== undefined ? sqlInstant(new Date(second('created_at_to', to) + 1000)) : undefined;
   if (gte !== undefined && lt !== undefined && gte >= lt) throw invalid('created_at_from', 'must not be after created_at_to');
-  return { kind: 'range', field: 'created_at' as Field, gte, lt };
+  return { kind: 'range', field: 'created_at', gte, lt };
 }
 
-function page(p: { limit: number; starting_after?: string; ending_before?: string }): ListQuery['page'] {
+function page(p: { limit: number; starting_after?: string; ending_before?: string }): ListQueryOf<'customers' | 'users'>['page'] {
   if (p.starting_after !== undefined && p.ending_before !== undefined) throw invalid('ending_before', 'cannot be combined with starting_after');
   if (p.starting_after !== undefined) return { kind: 'keyset', limit: p.limit, after: { id: p.starting_after } };
   if (p.ending_before !== undefined) return { kind: 'keyset', limit: p.limit, before: { id: p.ending_before } };
   return { kind: 'keyset', limit: p.limit };
 }
 
-export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuery {
+export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQueryOf<'customers'> {
   const sort: SortTerm[] = [{ key: CUSTOMER_SORT[p.sort_by ?? 'name'], dir: p.sort_dir ?? 'asc' }];
   const kybStatuses = csv('kyb_statuses', p.kyb_statuses, KYB_STATUSES);
   const kycStatuses = csv('kyc_statuses', p.kyc_statuses, KYC_STATUSES);
@@ -72,7 +72,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
   });
 }
 
-export function userListQuery(p: Static<typeof UserListQuery>): ListQuery {
+export function userListQuery(p: Static<typeof UserListQuery>): ListQueryOf<'users'> {
   const sort: SortTerm[] = [{ key: USER_SORT[p.sort_by ?? 'created_at'], dir: p.sort_dir ?? 'desc' }];
   const roles = csv('roles', p.roles, USER_ROLES);
   return listQuery({

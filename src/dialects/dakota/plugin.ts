@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Static } from '@sinclair/typebox';
-import { parse as parseYaml } from 'yaml';
 import { RosterError } from '../../core/errors.ts';
 import { ksuid, randomToken } from '../../core/ids.ts';
 import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
@@ -24,6 +21,7 @@ import { customerListQuery, userListQuery } from './list-params.ts';
 import { asRosterError, customerNotFound, DakotaProblem, renderError, userNotFound } from './problems.ts';
 import { CUSTOMER_FIELDS, USER_FIELDS, kybLink, renderCustomer, renderUser } from './render.ts';
 import * as S from './schemas.ts';
+import { DAKOTA_OPENAPI } from './openapi.ts';
 
 // Dakota's customers and users API: x-api-key auth, RFC 9457 problems, KSUID cursors with
 // has_more_before/after, a per-key rate limit announced on every response.
@@ -33,11 +31,6 @@ declare module 'fastify' {
     dakotaPrincipal: Principal;
   }
 }
-
-const OPENAPI = (() => {
-  const doc = parseYaml(readFileSync(new URL('./openapi.yaml', import.meta.url), 'utf8'));
-  return JSON.stringify(doc);
-})();
 
 const APPLICATION_DAYS = 30;
 /**
@@ -75,16 +68,16 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
   const actor = (req: FastifyRequest) => ({ actor: req.dakotaPrincipal.actor });
   const hide = { hide: true };
 
-  f.get('/openapi.json', { schema: hide, config: { public: true } }, async (_req, reply) => reply.type('application/json').send(OPENAPI));
+  f.get('/openapi.json', { schema: hide, config: { public: true } }, async (_req, reply) => reply.type('application/json').send(DAKOTA_OPENAPI));
 
   // Customers
   f.get('/customers', { schema: { ...hide, querystring: S.CustomerListQuery } }, async (req) => {
-    const r = await runList<Customer>(db, account(req), { ...customerListQuery(req.query as Static<typeof S.CustomerListQuery>), fields: CUSTOMER_FIELDS });
+    const r = await runList<Customer>(db, account(req), { ...customerListQuery(req.query), fields: CUSTOMER_FIELDS });
     return { data: r.records.map(renderCustomer), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
   });
 
   f.post('/customers', { schema: { ...hide, body: S.CustomerCreate, headers: S.IdempotencyHeaders } }, async (req, reply) => {
-    const body = req.body as Static<typeof S.CustomerCreate>;
+    const body = req.body;
     if (body.sub_client_id !== undefined && body.is_sub_client === true) {
       throw new RosterError('invalid_request', 'sub_client_id cannot be combined with is_sub_client', [{ field: 'sub_client_id', message: 'cannot be combined with is_sub_client' }]);
     }
@@ -165,7 +158,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   // Users
   f.get('/users', { schema: { ...hide, querystring: S.UserListQuery } }, async (req) => {
-    const r = await runList<User>(db, account(req), { ...userListQuery(req.query as Static<typeof S.UserListQuery>), fields: USER_FIELDS });
+    const r = await runList<User>(db, account(req), { ...userListQuery(req.query), fields: USER_FIELDS });
     return { data: r.records.map(renderUser), meta: { total_count: r.total ?? 0, has_more_after: r.hasMoreAfter, has_more_before: r.hasMoreBefore } };
   });
 
@@ -173,7 +166,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
     const accountId = account(req);
     const res = await idempotent(db, accountId, 'POST /dakota/users', req.headers['x-idempotency-key'], req.body, async (tx) => {
       try {
-        return { status: 201, body: JSON.stringify(renderUser(await createUserIn(tx, accountId, req.body as Static<typeof S.UserCreate>))) };
+        return { status: 201, body: JSON.stringify(renderUser(await createUserIn(tx, accountId, req.body))) };
       } catch (e) {
         if (e instanceof RosterError && e.code === 'conflict') throw new DakotaProblem('conflict', `A user with email ${req.body.email} already exists`, 'User already exists', undefined, e.fields);
         throw e;
@@ -187,7 +180,7 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
   f.patch('/users/:user_id', { schema: { ...hide, params: S.UserIdParam, body: S.UserUpdate, headers: S.IdempotencyHeaders } }, async (req, reply) => {
     const accountId = account(req);
     if (!(await getUser(db, accountId, req.params.user_id))) throw userNotFound(req.params.user_id);
-    await updateUser(db, accountId, req.params.user_id, req.body as Static<typeof S.UserUpdate>);
+    await updateUser(db, accountId, req.params.user_id, req.body);
     return reply.status(204).send();
   });
 

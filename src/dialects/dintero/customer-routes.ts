@@ -39,7 +39,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
   const write = { access: 'write' };
 
   f.get(USERS, { config: read, exposeHeadRoute: false, schema: { tags: ['dintero'], summary: 'Customer collection', params: S.AidParams, querystring: S.CustomerListQuery } }, async (req, reply) => {
-    const p = req.query as S.CustomerListQuery;
+    const p = req.query;
     const aid = req.params.aid;
     const base = customerListQuery(p, { kind: 'keyset', limit: p.limit });
     const q: ListQuery = p.starting_after !== undefined
@@ -70,7 +70,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
   });
 
   f.post(USERS, { config: write, schema: { tags: ['dintero'], summary: 'Create a customer', params: S.AidParams, body: S.CustomerCreate } }, async (req) =>
-    renderCustomer(await createCustomer(db, req.params.aid, createInput(req.body as S.CustomerCreate), { actor: req.dintero.actor })));
+    renderCustomer(await createCustomer(db, req.params.aid, createInput(req.body), { actor: req.dintero.actor })));
 
   f.get(`${USERS}/:customer_id`, { config: read, schema: { tags: ['dintero'], summary: 'Customer details', params: S.CustomerParams } }, async (req) =>
     renderCustomer(await inAccount(db, req.params.aid, (tx) => customerIn(tx, req.params.aid, req.params.customer_id))));
@@ -80,10 +80,10 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     const updated = await inAccount(db, aid, async (tx) => {
       // Locked as it is read: the metadata merged into it is the latest. The name is derived
       // from the names sent, so the tree below it is locked with it when they are.
-      const body = req.body as S.CustomerUpdate;
+      const body = req.body;
       const renames = body.first_name !== undefined || body.last_name !== undefined || body.company !== undefined || body.type !== undefined;
       const current = await customerIn(tx, aid, customer_id, renames ? 'tree' : 'update');
-      return updateCustomerIn(tx, aid, { by: 'id', value: current.id }, updateInput(req.body as S.CustomerUpdate, current), { actor: req.dintero.actor });
+      return updateCustomerIn(tx, aid, { by: 'id', value: current.id }, updateInput(body, current), { actor: req.dintero.actor });
     });
     return renderCustomer(updated);
   });

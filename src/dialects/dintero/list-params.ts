@@ -1,4 +1,4 @@
-import { and, eq, inList, listQuery, type Filter, type ListQuery, type SortTerm } from '../../core/list-query.ts';
+import { and, eq, inList, listQuery, type Filter, type ListQuery, type ListQueryOf, type SortTerm } from '../../core/list-query.ts';
 import { CUSTOMER_TYPES } from '../../core/model.ts';
 import { invalid } from '../../core/errors.ts';
 import { FROM_DINTERO } from './render.ts';
@@ -14,7 +14,7 @@ export const SYNC_SORT: SortTerm[] = [{ key: 'updated_at', dir: 'asc' }];
 
 const NOT_CONTACTS = CUSTOMER_TYPES.filter((t) => t !== 'contact');
 
-function typeFilter(type: CustomerListQuery['type']): Filter | undefined {
+function typeFilter(type: CustomerListQuery['type']): Filter<'customers'> | undefined {
   if (type === 'any') return undefined;
   // Contacts are left out unless asked for by type=contact or type=any.
   if (type === undefined) return inList('type', NOT_CONTACTS);
@@ -22,8 +22,8 @@ function typeFilter(type: CustomerListQuery['type']): Filter | undefined {
 }
 
 /** An attribute value given as text also matches the JSON number, boolean or null it spells. */
-function attributeMatch(key: string, text: string): Filter {
-  const alternatives: Filter[] = [{ kind: 'jsonContains', field: 'attributes', value: { [key]: text } }];
+function attributeMatch(key: string, text: string): Filter<'customers'> {
+  const alternatives: Filter<'customers'>[] = [{ kind: 'jsonContains', field: 'attributes', value: { [key]: text } }];
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed === 'number' || typeof parsed === 'boolean') alternatives.push({ kind: 'jsonContains', field: 'attributes', value: { [key]: parsed } });
@@ -33,7 +33,7 @@ function attributeMatch(key: string, text: string): Filter {
   return alternatives.length === 1 ? alternatives[0] : { kind: 'or', filters: alternatives };
 }
 
-function attributesFilter(keys: string[] | undefined, values: string[] | undefined): Filter | undefined {
+function attributesFilter(keys: string[] | undefined, values: string[] | undefined): Filter<'customers'> | undefined {
   if (values && !keys) throw invalid('attributes_values', 'must be combined with attributes_keys');
   if (!keys) return undefined;
   if (values && values.length > keys.length) throw invalid('attributes_values', 'has more items than attributes_keys');
@@ -42,10 +42,10 @@ function attributesFilter(keys: string[] | undefined, values: string[] | undefin
 }
 
 /** The list query; `page` is filled in by the caller, which resolves starting_after. */
-export function customerListQuery(p: CustomerListQuery, page: ListQuery['page']): ListQuery {
+export function customerListQuery(p: CustomerListQuery, page: ListQuery['page']): ListQueryOf<'customers'> {
   if (p.since_datetime !== undefined && p.starting_after !== undefined) throw invalid('since_datetime', 'cannot be combined with starting_after');
   if (p.search !== undefined && p.search.trim() === '') throw invalid('search', 'must not be empty');
-  const token: Filter | undefined = p.token_value !== undefined || p.token_type !== undefined ? { kind: 'hasToken', value: p.token_value, type: p.token_type } : undefined;
+  const token: Filter<'customers'> | undefined = p.token_value !== undefined || p.token_type !== undefined ? { kind: 'hasToken', value: p.token_value, type: p.token_type } : undefined;
   const sync = p.since_datetime !== undefined;
   const filter = and(
     typeFilter(p.type),

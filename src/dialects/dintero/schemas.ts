@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../../http/string-enum.ts';
 
 // Request schemas of the Dintero Customers API: they validate and type the handlers and feed
 // the OpenAPI document. Responses are rendered by render.ts and sent as they are.
@@ -6,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 export const DINTERO_TYPES = ['customer', 'company', 'contact', 'employee', 'other'] as const;
 export type DinteroType = (typeof DINTERO_TYPES)[number];
 
-const Enum = <T extends readonly string[]>(values: T, opts = {}) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+const Enum = StringEnum;
 const Obj = Type.Object({}, { additionalProperties: true });
 const NStr = (opts = {}) => Type.Union([Type.String(opts), Type.Null()]);
 /** Dintero's own ids: no leading or trailing spaces. */

@@ -1,4 +1,4 @@
-import { and, listQuery, type ListQuery } from '../../core/list-query.ts';
+import { and, listQuery, type ListQueryOf } from '../../core/list-query.ts';
 import type { Customer } from '../../core/model.ts';
 import type { Db } from '../../store/db.ts';
 import { runList } from '../../store/list.ts';
@@ -15,7 +15,7 @@ import { runList } from '../../store/list.ts';
 export const GROUP_MAX = 10_000;
 
 /** The page's records, and the total when the query asks for it. */
-export async function syncPage(db: Db, accountId: string, q: ListQuery, limit: number): Promise<{ records: Customer[]; total?: number }> {
+export async function syncPage(db: Db, accountId: string, q: ListQueryOf<'customers'>, limit: number): Promise<{ records: Customer[]; total?: number }> {
   const first = await runList<Customer>(db, accountId, listQuery({ ...q, page: { kind: 'keyset', limit: limit + 1 } }));
   const page = first.records;
   const total = first.total;

@@ -1,4 +1,4 @@
-import { and, eq, listQuery, type Filter, type ListQuery, type SortKey } from '../../core/list-query.ts';
+import { and, eq, listQuery, type Filter, type ListQueryOf, type SortKey } from '../../core/list-query.ts';
 import { Checker } from './validation.ts';
 
 // GET /users/ parameters, validated in the vendor's way and parsed into one ListQuery.
@@ -16,8 +16,8 @@ const MAX_PRODUCT = 40;
 const SORT: Record<(typeof SORT_KEYS)[number], SortKey> = { created_at: 'created_at', user_account_id: 'external_id' };
 
 export interface UserListParams {
-  filter: Filter;
-  sort: ListQuery['sort'];
+  filter: Filter<'customers'>;
+  sort: ListQueryOf<'customers'>['sort'];
   perPage: number;
   /** How many records earlier pages held: the position of the previous page's last record; 0 starts at the beginning. */
   lastRecordNumber: number;
@@ -27,13 +27,13 @@ export interface UserListParams {
 const last = (v: unknown): string | undefined => (Array.isArray(v) ? last(v.at(-1)) : typeof v === 'string' ? v : undefined);
 
 /** InvestiFi's users are the customers that hold at least one product account. */
-export const IS_USER: Filter = { kind: 'hasProductAccount' };
+export const IS_USER: Filter<'customers'> = { kind: 'hasProductAccount' };
 
 /**
  * A user named by its user_account_id: the canonical external id, or, for a customer written
  * without one, its Roster id (which is what it is rendered as).
  */
-export const userAccountIs = (value: string): Filter => ({
+export const userAccountIs = (value: string): Filter<'customers'> => ({
   kind: 'or',
   filters: [eq('external_id', value), and(eq('id', value), { kind: 'null', field: 'external_id', isNull: true })],
 });
@@ -56,7 +56,7 @@ export function parseUserListParams(raw: Record<string, unknown>): UserListParam
     IS_USER,
     userAccountId !== undefined ? userAccountIs(userAccountId) : undefined,
     product !== undefined ? { kind: 'hasProductAccount', product } : undefined,
-    ...kyc.map(({ product: p, status }): Filter | undefined => (status !== undefined ? { kind: 'hasProductAccount', product: p, kycStatuses: [status] } : undefined)),
+    ...kyc.map(({ product: p, status }): Filter<'customers'> | undefined => (status !== undefined ? { kind: 'hasProductAccount', product: p, kycStatuses: [status] } : undefined)),
     start !== undefined || end !== undefined ? { kind: 'range', field: 'created_at', gte: start, lt: end } : undefined,
   );
   return {
@@ -72,7 +72,7 @@ export function parseUserListParams(raw: Record<string, unknown>): UserListParam
  * position, so a client may pass back what the previous response said, or compare it with
  * `total_records` (README, "Pagination").
  */
-export function userListQuery(p: UserListParams): ListQuery {
+export function userListQuery(p: UserListParams): ListQueryOf<'customers'> {
   return listQuery({
     resource: 'customers',
     filter: p.filter,

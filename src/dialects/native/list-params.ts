@@ -1,13 +1,69 @@
-import type { Static } from '@sinclair/typebox';
-import { and, eq, inList, listQuery, type Filter, type ListQuery, type SortKey, type SortTerm } from '../../core/list-query.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { and, eq, inList, listQuery, type CustomerField, type FieldTest, type ListQuery, type ListQueryOf, type SortKey, type SortTerm } from '../../core/list-query.ts';
 import { decodeCursor } from '../../core/cursor.ts';
 import { invalid } from '../../core/errors.ts';
 import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
-import type { CustomerListQuery, UserListQuery, pageParams } from './schemas.ts';
 
-// The native list parameters, parsed into one ListQuery. No SQL here: only meaning.
+// The native list parameters: their schemas, which validate and document them, and what they
+// mean, one ListQuery. No SQL here: only meaning.
 
-type PageParams = Static<ReturnType<typeof import('@sinclair/typebox').Type.Object<typeof pageParams>>>;
+const csv = (desc: string, maxLength = 2000) => Type.Optional(Type.String({ maxLength, description: `${desc} Comma-separated list.` }));
+const time = (desc: string) => Type.Optional(Type.String({ format: 'date-time', description: desc }));
+
+const pageParams = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  starting_after: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records after this record id, in the current order.' })),
+  ending_before: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records before this record id, in the current order.' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'An opaque cursor from next_cursor or prev_cursor. Survives deletion of the record it points at.' })),
+  count: Type.Boolean({ default: false, description: 'Include total_count, the exact number of matching records.' }),
+  include_deleted: Type.Boolean({ default: false }),
+  updated_since: time('Only records created, changed or deleted at or after this instant; orders by updated_at ascending unless sort is given. Implies include_deleted.'),
+  created_at_gte: time('Created at or after.'),
+  created_at_gt: time('Created after.'),
+  created_at_lte: time('Created at or before.'),
+  created_at_lt: time('Created before.'),
+  created_at: time('Created exactly at.'),
+  updated_at_gte: time('Updated at or after.'),
+  updated_at_lt: time('Updated before.'),
+};
+
+export const CustomerListQuery = Type.Object({
+  ...pageParams,
+  sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, number, name, type, kyb_status, kyc_status, application_status, owner_name, operator_name, created_at, updated_at. Default: created_at.' })),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over name, first and last name, email, phone number, external id and id.' })),
+  id: csv('Record ids.'),
+  number: csv('Record numbers.'),
+  external_id: csv('External ids.'),
+  type: csv(`Types (${CUSTOMER_TYPES.join(', ')}).`),
+  email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact email, case-insensitive.' })),
+  phone_number: Type.Optional(Type.String({ maxLength: 32 })),
+  country: csv('ISO country codes.'),
+  status: csv('Free-form statuses.'),
+  kyb_status: csv('KYB statuses.'),
+  kyc_status: csv('Effective KYC statuses.'),
+  application_status: csv('Application statuses; customers without an application never match.'),
+  has_application: Type.Optional(Type.Boolean()),
+  parent_id: Type.Optional(Type.String({ maxLength: 255, description: 'Direct children of this customer.' })),
+  ancestor_id: Type.Optional(Type.String({ maxLength: 255, description: 'Every customer below this one, at any depth.' })),
+  operator_id: Type.Optional(Type.String({ maxLength: 255, description: 'Customers whose nearest operator is this customer.' })),
+  has_children: Type.Optional(Type.Boolean({ description: 'true: customers that own at least one live customer; false: customers that own none.' })),
+  is_sub_client: Type.Optional(Type.Boolean()),
+  product: Type.Optional(Type.String({ maxLength: 40, description: 'Customers holding a product account of this product.' })),
+  product_kyc_status: csv('With product: the product account has one of these statuses.'),
+  tag_id: Type.Optional(Type.String({ format: 'uuid' })),
+  token_value: Type.Optional(Type.String({ maxLength: 500 })),
+  attributes_keys: csv('Customers that have every one of these attribute keys.'),
+}, { additionalProperties: false });
+
+export const UserListQuery = Type.Object({
+  ...pageParams,
+  sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, name, email, role, created_at, updated_at. Default: created_at.' })),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over first and last name, email and id.' })),
+  role: csv('Roles.'),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+}, { additionalProperties: false });
+
+type PageParams = Static<ReturnType<typeof Type.Object<typeof pageParams>>>;
 
 const split = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((v) => v.trim()).filter(Boolean));
 
@@ -39,8 +95,8 @@ export function parseSort(value: string | undefined, keys: Record<string, SortKe
   return terms;
 }
 
-function timeFilters(p: PageParams): Filter[] {
-  const f: Filter[] = [];
+function timeFilters(p: PageParams): FieldTest<'created_at' | 'updated_at'>[] {
+  const f: FieldTest<'created_at' | 'updated_at'>[] = [];
   const created = { gte: p.created_at_gte, gt: p.created_at_gt, lte: p.created_at_lte, lt: p.created_at_lt };
   if (Object.values(created).some((v) => v !== undefined)) f.push({ kind: 'range', field: 'created_at', ...created });
   if (p.created_at) f.push(eq('created_at', p.created_at));
@@ -64,14 +120,14 @@ function page(p: PageParams, sort: SortTerm[]): ListQuery['page'] {
 
 const defaultSort = (p: PageParams): SortTerm[] => (p.updated_since ? [{ key: 'updated_at', dir: 'asc' }] : [{ key: 'created_at', dir: 'asc' }]);
 
-export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuery {
+export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQueryOf<'customers'> {
   const sort = parseSort(p.sort, CUSTOMER_SORT, defaultSort(p));
   const types = enumerated('type', p.type, CUSTOMER_TYPES);
   const numbers = split(p.number)?.map((n) => {
     if (!/^\d{1,15}$/.test(n)) throw invalid('number', `"${n}" is not an integer`);
     return Number(n);
   });
-  const list = (field: Parameters<typeof inList>[0], values: string[] | number[] | undefined) => (values ? inList(field, values) : undefined);
+  const list = (field: CustomerField, values: string[] | number[] | undefined) => (values ? inList(field, values) : undefined);
   const filter = and(
     list('id', split(p.id)),
     list('number', numbers),
@@ -88,6 +144,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
     p.parent_id !== undefined ? { kind: 'childOf', parent: { by: 'id', value: p.parent_id } } : undefined,
     p.ancestor_id !== undefined ? { kind: 'descendantOf', ancestor: { by: 'id', value: p.ancestor_id } } : undefined,
     p.operator_id !== undefined ? { kind: 'underOperator', operator: { by: 'id', value: p.operator_id } } : undefined,
+    p.has_children !== undefined ? (p.has_children ? { kind: 'hasChildren' } : { kind: 'not', filter: { kind: 'hasChildren' } }) : undefined,
     p.is_sub_client !== undefined ? eq('is_sub_client', p.is_sub_client) : undefined,
     p.product !== undefined || p.product_kyc_status !== undefined ? { kind: 'hasProductAccount', product: p.product, kycStatuses: split(p.product_kyc_status) } : undefined,
     p.tag_id !== undefined ? { kind: 'hasTag', tagId: p.tag_id } : undefined,
@@ -106,7 +163,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
   });
 }
 
-export function userListQuery(p: Static<typeof UserListQuery>): ListQuery {
+export function userListQuery(p: Static<typeof UserListQuery>): ListQueryOf<'users'> {
   const sort = parseSort(p.sort, USER_SORT, defaultSort(p));
   const roles = enumerated('role', p.role, USER_ROLES);
   const filter = and(roles ? inList('role', roles) : undefined, p.email !== undefined ? eq('email', p.email) : undefined, ...timeFilters(p));

@@ -17,7 +17,7 @@ import { idempotent } from '../../store/idempotency-repo.ts';
 import { inAccount, type Queryable } from '../../store/db.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
-import { customerListQuery, userListQuery } from './list-params.ts';
+import { CustomerListQuery, customerListQuery, UserListQuery, userListQuery } from './list-params.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
 import { sandboxRoutes } from './sandbox-routes.ts';
@@ -105,14 +105,14 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   const idempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
   // Customers
-  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', querystring: S.CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
+  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', querystring: CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
     const q = customerListQuery(req.query);
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });
 
   f.post('/customers', {
     schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: idempotencyHeader, response: { 201: Type.Ref('Customer'), ...problems } },
-  }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body as CustomerInput, actor(req))));
+  }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body, actor(req))));
 
   f.get('/customers/:id', { schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) => {
     const c = await getCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id });
@@ -121,7 +121,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   f.patch('/customers/:id', { schema: { tags: ['customers'], summary: 'Update a customer (partial)', params: S.IdParam, body: S.CustomerUpdate, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
-    updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body as CustomerInput, actor(req)));
+    updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body, actor(req)));
 
   f.delete('/customers/:id', {
     schema: {
@@ -140,14 +140,14 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   sandboxRoutes(app, db);
 
   // Users
-  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
+  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
     const q = userListQuery(req.query);
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });
 
   f.post('/users', {
     schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: idempotencyHeader, response: { 201: Type.Ref('User'), ...problems } },
-  }, (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body as NewUser)));
+  }, (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body)));
 
   f.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, response: { 200: Type.Ref('User'), ...problems } } }, async (req) => {
     const u = await getUser(db, req.principal.accountId, req.params.id);
@@ -156,7 +156,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 
   f.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a team user (partial)', params: S.IdParam, body: S.UserUpdate, response: { 200: Type.Ref('User'), ...problems } } }, async (req) =>
-    updateUser(db, req.principal.accountId, req.params.id, req.body as UserInput));
+    updateUser(db, req.principal.accountId, req.params.id, req.body));
 
   f.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete a team user (soft)', params: S.IdParam, response: { 204: Type.Null(), ...problems } } }, async (req, reply) => {
     await deleteUser(db, req.principal.accountId, req.params.id);

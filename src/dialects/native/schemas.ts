@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../../http/string-enum.ts';
 import { APPLICATION_DECISIONS, APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
 
 // One schema per shape: it validates requests, types the handlers, filters and serializes
@@ -6,7 +7,7 @@ import { APPLICATION_DECISIONS, APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUS
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Obj = Type.Object({}, { additionalProperties: true });
-const Enum = <T extends readonly string[]>(values: T, opts = {}) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+const Enum = StringEnum;
 const Time = Type.String({ format: 'date-time' });
 
 export const KycLink = Type.Object({
@@ -163,61 +164,6 @@ const listMeta = {
 
 export const CustomerList = Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Ref('Customer')), ...listMeta });
 export const UserList = Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Ref('User')), ...listMeta });
-
-const csv = (desc: string, maxLength = 2000) => Type.Optional(Type.String({ maxLength, description: `${desc} Comma-separated list.` }));
-const time = (desc: string) => Type.Optional(Type.String({ format: 'date-time', description: desc }));
-
-export const pageParams = {
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  starting_after: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records after this record id, in the current order.' })),
-  ending_before: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records before this record id, in the current order.' })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'An opaque cursor from next_cursor or prev_cursor. Survives deletion of the record it points at.' })),
-  count: Type.Boolean({ default: false, description: 'Include total_count, the exact number of matching records.' }),
-  include_deleted: Type.Boolean({ default: false }),
-  updated_since: time('Only records created, changed or deleted at or after this instant; orders by updated_at ascending unless sort is given. Implies include_deleted.'),
-  created_at_gte: time('Created at or after.'),
-  created_at_gt: time('Created after.'),
-  created_at_lte: time('Created at or before.'),
-  created_at_lt: time('Created before.'),
-  created_at: time('Created exactly at.'),
-  updated_at_gte: time('Updated at or after.'),
-  updated_at_lt: time('Updated before.'),
-};
-
-export const CustomerListQuery = Type.Object({
-  ...pageParams,
-  sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, number, name, type, kyb_status, kyc_status, application_status, owner_name, operator_name, created_at, updated_at. Default: created_at.' })),
-  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over name, first and last name, email, phone number, external id and id.' })),
-  id: csv('Record ids.'),
-  number: csv('Record numbers.'),
-  external_id: csv('External ids.'),
-  type: csv(`Types (${CUSTOMER_TYPES.join(', ')}).`),
-  email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact email, case-insensitive.' })),
-  phone_number: Type.Optional(Type.String({ maxLength: 32 })),
-  country: csv('ISO country codes.'),
-  status: csv('Free-form statuses.'),
-  kyb_status: csv('KYB statuses.'),
-  kyc_status: csv('Effective KYC statuses.'),
-  application_status: csv('Application statuses; customers without an application never match.'),
-  has_application: Type.Optional(Type.Boolean()),
-  parent_id: Type.Optional(Type.String({ maxLength: 255, description: 'Direct children of this customer.' })),
-  ancestor_id: Type.Optional(Type.String({ maxLength: 255, description: 'Every customer below this one, at any depth.' })),
-  operator_id: Type.Optional(Type.String({ maxLength: 255, description: 'Customers whose nearest operator is this customer.' })),
-  is_sub_client: Type.Optional(Type.Boolean()),
-  product: Type.Optional(Type.String({ maxLength: 40, description: 'Customers holding a product account of this product.' })),
-  product_kyc_status: csv('With product: the product account has one of these statuses.'),
-  tag_id: Type.Optional(Type.String({ format: 'uuid' })),
-  token_value: Type.Optional(Type.String({ maxLength: 500 })),
-  attributes_keys: csv('Customers that have every one of these attribute keys.'),
-}, { additionalProperties: false });
-
-export const UserListQuery = Type.Object({
-  ...pageParams,
-  sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, name, email, role, created_at, updated_at. Default: created_at.' })),
-  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over first and last name, email and id.' })),
-  role: csv('Roles.'),
-  email: Type.Optional(Type.String({ maxLength: 320 })),
-}, { additionalProperties: false });
 
 export const IdParam = Type.Object({ id: Type.String({ pattern: '^[0-9A-Za-z]{27}$' }) });
 

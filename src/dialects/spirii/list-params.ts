@@ -1,4 +1,4 @@
-import { and, inList, listQuery, type Field, type Filter, type ListQuery, type SortKey } from '../../core/list-query.ts';
+import { and, inList, listQuery, type FieldTest, type ListQueryOf, type SortKey } from '../../core/list-query.ts';
 import { bad, customerId, integer, isoTime, many, nextDay, single, type ParsedTime, type RawQuery } from './query-values.ts';
 import { CANONICAL_TYPES_OF, SPIRII_TYPES, matchEnum } from './types.ts';
 import { sqlInstant } from '../../core/instant.ts';
@@ -30,11 +30,11 @@ const DIRECTIONS = ['asc', 'desc'] as const;
 const end = (t: ParsedTime) => (t.dayOnly ? nextDay(t.at) : new Date(t.at.getTime() + 1));
 
 /** createdAt / updatedAt and their From / To bounds. */
-function timeFilters(q: RawQuery, prefix: 'createdAt' | 'updatedAt', field: Field): { filters: Filter[]; given: boolean; from: boolean } {
+function timeFilters<F extends 'created_at' | 'updated_at'>(q: RawQuery, prefix: 'createdAt' | 'updatedAt', field: F): { filters: FieldTest<F>[]; given: boolean; from: boolean } {
   const at = single(q, prefix);
   const from = single(q, `${prefix}From`);
   const to = single(q, `${prefix}To`);
-  const filters: Filter[] = [];
+  const filters: FieldTest<F>[] = [];
   if (at !== undefined) {
     const t = isoTime(prefix, at);
     filters.push({ kind: 'range', field, gte: sqlInstant(t.at), lt: sqlInstant(end(t)) });
@@ -47,7 +47,7 @@ function timeFilters(q: RawQuery, prefix: 'createdAt' | 'updatedAt', field: Fiel
   return { filters, given: filters.length > 0, from: from !== undefined };
 }
 
-export function customerListQuery(q: RawQuery): ListQuery {
+export function customerListQuery(q: RawQuery): ListQueryOf<'customers'> {
   const limit = single(q, 'limit') === undefined ? DEFAULT_LIMIT : integer('limit', single(q, 'limit')!, 1, MAX_LIMIT);
   const offset = single(q, 'offset') === undefined ? 0 : integer('offset', single(q, 'offset')!, 0, MAX_OFFSET);
 

@@ -1,6 +1,6 @@
 import { parseDate } from '../../core/instant.ts';
 import { textFault } from '../../core/text.ts';
-import type { SqlType } from './resources.ts';
+import type { SqlType } from './resource-def.ts';
 
 // A cursor comes back from the client, so its sort values are input like any other: each must
 // be a value of its sort key's type before it is bound into the page's statement, or a forged

@@ -1,13 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { and, eq, inList, listQuery, type ListQuery } from '../../core/list-query.ts';
 import { scopeQuery } from '../../core/scope.ts';
-import { compileList } from './compile-list.ts';
+import { compileCount, compileList, type Statement } from './compile-list.ts';
 
 // Golden SQL: the statement each representative list shape compiles to is checked in, so a
-// change to a query shows in review as an SQL diff. `npm run golden` rewrites the files.
+// change to a query shows in review as an SQL diff. `npm run golden` rewrites the files; a
+// missing or changed file fails the test otherwise. The shapes cover each part of the compiler:
+// filters, pages (keyset by id and by cursor values, backward, offset), searches (trigram,
+// prefix, short), kept and counted counts, and record shapes.
 
 const DIR = fileURLToPath(new URL('./golden/', import.meta.url));
 const ACCOUNT = 'T00000042';
@@ -50,6 +53,20 @@ const SHAPES: Record<string, ListQuery> = {
   }),
   'customers-kept-count-filter': listQuery({ resource: 'customers', filter: inList('kyc_status', ['approved', 'in_review']), sort: [{ key: 'created_at', dir: 'desc' }], count: true }),
   'users-kept-count-deleted': listQuery({ resource: 'users', filter: eq('role', 'admin'), sort: [{ key: 'created_at', dir: 'desc' }], count: true, deleted: 'include' }),
+  'customers-short-search-offset': listQuery({
+    resource: 'customers',
+    search: { term: 'jo', fields: ['name', 'email', 'number'], mode: 'substring' },
+    sort: [{ key: 'external_id', dir: 'desc' }],
+    page: { kind: 'offset', limit: 25, offset: 50 },
+  }),
+  'customers-search-cursor-narrow': listQuery({
+    resource: 'customers',
+    fields: ['id', 'name', 'created_at'],
+    search: { term: 'example', fields: ['email'], mode: 'substring' },
+    sort: [{ key: 'updated_at', dir: 'desc' }],
+    page: { kind: 'keyset', limit: 5, after: { values: ['2025-01-01T00:00:00.000Z', ID], id: ID } },
+    count: true,
+  }),
   'users-search-prefix': listQuery({
     resource: 'users',
     filter: and(inList('role', ['admin']), eq('email', 'A@B.C')),
@@ -58,15 +75,27 @@ const SHAPES: Record<string, ListQuery> = {
   }),
 };
 
-for (const [name, q] of Object.entries(SHAPES)) {
-  test(`golden SQL: ${name}`, () => {
-    const stmt = compileList(scopeQuery(q, ACCOUNT));
-    const text = `-- params: ${JSON.stringify(stmt.params)}\n-- prepared: ${stmt.prepare}\n${stmt.text}\n`;
-    const file = `${DIR}${name}.sql`;
-    if (process.env.ROSTER_UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, text);
-    assert.equal(text, readFileSync(file, 'utf8'), `${name}.sql changed: review the diff, then run npm run golden`);
-  });
-}
+/** Count statements alone (what a list runs when its cached count is stale). */
+const COUNTS: Record<string, ListQuery> = {
+  'count-kept-pair': listQuery({ resource: 'customers', filter: and(inList('country', ['DK', 'SE']), eq('kyb_status', 'active')), count: true, deleted: 'include' }),
+  'count-search-filtered': listQuery({ resource: 'customers', filter: eq('type', 'business'), search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, count: true }),
+};
+
+const golden = (name: string, stmt: Statement) => {
+  const text = `-- params: ${JSON.stringify(stmt.params)}\n-- prepared: ${stmt.prepare}\n${stmt.text}\n`;
+  const file = `${DIR}${name}.sql`;
+  if (process.env.ROSTER_UPDATE_GOLDEN === '1') writeFileSync(file, text);
+  assert.ok(existsSync(file), `${name}.sql is missing: run npm run golden, then review it`);
+  assert.equal(text, readFileSync(file, 'utf8'), `${name}.sql changed: review the diff, then run npm run golden`);
+};
+
+for (const [name, q] of Object.entries(SHAPES)) test(`golden SQL: ${name}`, () => golden(name, compileList(scopeQuery(q, ACCOUNT))));
+for (const [name, q] of Object.entries(COUNTS)) test(`golden SQL: ${name}`, () => golden(name, compileCount(scopeQuery(q, ACCOUNT))));
+
+test('every golden file is a shape of this test', () => {
+  const shapes = new Set([...Object.keys(SHAPES), ...Object.keys(COUNTS)].map((n) => `${n}.sql`));
+  assert.deepEqual(readdirSync(DIR).filter((f) => !shapes.has(f)), [], 'a golden file no shape makes: remove it');
+});
 
 test('short searches are never prepared; trigram searches and the rest are', () => {
   const short = listQuery({ resource: 'customers', search: { term: 'ab', fields: ['name', 'email'], mode: 'substring' } });

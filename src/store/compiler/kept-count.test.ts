@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { and, eq, inList, listQuery, type ListQuery } from '../../core/list-query.ts';
+import { and, eq, inList, listQuery, type ListQueryOf } from '../../core/list-query.ts';
 import { scopeQuery } from '../../core/scope.ts';
 import { keptCount } from './kept-count.ts';
 import { RESOURCES } from './resources.ts';
 
-const kept = (q: Partial<ListQuery>) => {
+const kept = (q: Partial<ListQueryOf<'customers'>>) => {
   const scoped = scopeQuery(listQuery({ resource: 'customers', count: true, ...q }), 'T00000042');
   return keptCount(scoped, RESOURCES[scoped.resource]);
 };

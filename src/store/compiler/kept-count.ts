@@ -1,9 +1,9 @@
 import type { Field, Filter, Scalar } from '../../core/list-query.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
-import type { ResourceDef } from './resources.ts';
+import type { AnyResourceDef } from './resource-def.ts';
 
 /**
- * A count the counters table answers (migrations 070 and 096): an account's live records,
+ * A count the counters table answers (the counters of migration 070, and their pairs, 096): an account's live records,
  * deleted records or both, optionally narrowed by an equality (or `in`) filter on one counted
  * field, or on two where the resource keeps pairs.
  */
@@ -20,14 +20,15 @@ export interface KeptCount {
  * equalities on as many distinct counted fields as the counters combine, and it has no search.
  * Anything else is counted row by row.
  */
-export function keptCount(q: ScopedQuery, def: ResourceDef): KeptCount | undefined {
+export function keptCount(q: ScopedQuery, def: AnyResourceDef): KeptCount | undefined {
   if (q.search && q.search.term !== '') return undefined;
   let live: readonly boolean[] = [true, false];
   const by: { field: Field; values: readonly Scalar[] }[] = [];
   const most = def.counts.pairs ? 2 : 1;
+  const counted: readonly Field[] = def.counts.fields;
   for (const f of conjuncts(q.filter)) {
     if (f.kind === 'null' && f.field === 'deleted_at') live = live.filter((l) => l === f.isNull);
-    else if ((f.kind === 'eq' || f.kind === 'in') && def.counts.fields.includes(f.field) && by.length < most && !by.some((b) => b.field === f.field)) {
+    else if ((f.kind === 'eq' || f.kind === 'in') && counted.includes(f.field) && by.length < most && !by.some((b) => b.field === f.field)) {
       by.push({ field: f.field, values: f.kind === 'eq' ? [f.value] : f.values });
     } else return undefined;
   }

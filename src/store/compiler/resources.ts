@@ -1,53 +1,19 @@
-import type { Field, Resource, SearchField, SortKey } from '../../core/list-query.ts';
+import type { CustomerRef, CustomerTest, Resource } from '../../core/list-query.ts';
+import type { Params } from './params.ts';
+import type { ResourceDef } from './resource-def.ts';
 
-// What each resource's fields, sort keys and search fields are in SQL. The compiler walks the
-// query tree; this table is the only place that knows column names.
+// What each resource's fields, sort keys, search fields, records and tests are in SQL (the shape
+// of a definition: resource-def.ts). The compiler walks the query tree; this file is the only
+// place that knows table and column names.
 
-export type SqlType = 'text' | 'bigint' | 'boolean' | 'timestamptz' | 'uuid';
-
-export interface FieldDef {
-  sql: string;
-  type: SqlType;
-  /** Compared case-insensitively: the value is lower-cased and `sql` is already lower(). */
-  ci?: boolean;
-}
-
-export interface ResourceDef {
-  table: string;
-  fields: Partial<Record<Field, FieldDef>>;
-  /** Every sort expression is a NOT NULL plain column, so keyset comparisons never meet a
-   * NULL, and stay index conditions under row-level security (migration 050). */
-  /** `unique`: the key alone orders records totally (per account), so no id tiebreak is added. */
-  sortKeys: Partial<Record<SortKey, { sql: string; type: SqlType; unique?: boolean }>>;
-  /** Per-field search expressions; candidates come from the table's trigram-indexed search_text. */
-  search: {
-    fields: Partial<Record<SearchField, string>>;
-    /**
-     * For terms too short for trigrams (one or two characters): the lower-cased, "C"-collated
-     * b-tree columns whose start the term is matched against, through a range an index serves.
-     */
-    prefix: Partial<Record<SearchField, string>>;
-    /**
-     * The same for columns kept as written, not lower-cased (an external id): the term is
-     * matched in each of its case spellings, at most four for two letters, each a range.
-     */
-    casedPrefix?: Partial<Record<SearchField, string>>;
-  };
-  /** One record's JSON fields and the SQL of each, built in Postgres from the row aliased `c`. */
-  record: Readonly<Record<string, string>>;
-  /**
-   * The counters kept on write (migration 070): their table, and the fields counted per value,
-   * which must be the ones the table's count-keys function lists.
-   */
-  /** Counted fields (migration 070), and whether pairs of them are counted too (096). */
-  counts: { table: string; fields: readonly Field[]; pairs: boolean };
-}
+/** The account's write version, which every write moves on (triggers/roster_bump_write_version.sql). */
+export const writeVersion = (account: string) => `(SELECT v.write_version FROM account_modes v WHERE v.account_id = ${account})`;
 
 // Record columns are listed, not taken with to_jsonb(row): building JSON from the columns a
 // response needs is several times cheaper than converting every column of a wide row to jsonb.
 
-/** Timestamps in the form every API returns (roster_iso, migrations 045 and 097), so records built
- * here need no reworking in Node. */
+/** Timestamps in the form every API returns (roster_iso, sql/functions/roster_iso.sql), so records
+ * built here need no reworking in Node. */
 const iso = (col: string) => `roster_iso(${col})`;
 const TIMES = new Set(['created_at', 'updated_at', 'deleted_at']);
 const columns = (cols: string[]) => Object.fromEntries(cols.map((col) => [col, TIMES.has(col) ? iso(`c.${col}`) : `c.${col}`]));
@@ -70,7 +36,55 @@ const customerRecord = {
       FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json)`,
 };
 
-export const RESOURCES: Record<Resource, ResourceDef> = {
+/**
+ * The tests only customers have, for the row aliased `c`: a walker keyed by the test's kind, so
+ * a new kind is a type error here until it has its SQL. Rows of their own (product accounts,
+ * tags, tokens) are asked for with EXISTS, which their (account_id, customer_id) keys serve.
+ */
+function customerTest(node: CustomerTest, p: Params, account: string): string {
+  const ref = (r: CustomerRef) => customerRef(r, p, account);
+  switch (node.kind) {
+    case 'jsonHasKeys':
+      return `c.${node.field} ?& ${p.add(node.keys, 'text[]')}`;
+    case 'jsonContains':
+      return `c.${node.field} @> ${p.add(JSON.stringify(node.value), 'text') + '::jsonb'}`;
+    case 'childOf':
+      return `c.parent_id = ${ref(node.parent)}`;
+    case 'descendantOf':
+      return `c.ancestors @> ARRAY[${ref(node.ancestor)}]::text[]`;
+    case 'underOperator':
+      return `c.operator_id = ${ref(node.operator)}`;
+    case 'hasChildren':
+      // One probe of (account_id, parent_id, id) per record tested.
+      return `EXISTS (SELECT 1 FROM customers ch WHERE ch.account_id = c.account_id AND ch.parent_id = c.id AND ch.deleted_at IS NULL)`;
+    case 'hasProductAccount': {
+      const conds = [`pa.account_id = c.account_id`, `pa.customer_id = c.id`];
+      if (node.product !== undefined) conds.push(`pa.product = ${p.add(node.product, 'text')}`);
+      if (node.kycStatuses !== undefined) conds.push(`pa.kyc_status = ANY(${p.add(node.kycStatuses, 'text[]')})`);
+      return `EXISTS (SELECT 1 FROM product_accounts pa WHERE ${conds.join(' AND ')})`;
+    }
+    case 'hasTag':
+      return `EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.account_id = c.account_id AND ct.customer_id = c.id AND ct.tag_id = ${p.add(node.tagId, 'uuid')})`;
+    case 'hasToken': {
+      const value = node.value !== undefined ? ` AND tk.value = ${p.add(node.value, 'text')}` : '';
+      const type = node.type !== undefined ? ` AND tk.type = ${p.add(node.type, 'text')}` : '';
+      return `EXISTS (SELECT 1 FROM customer_tokens tk WHERE tk.account_id = c.account_id AND tk.customer_id = c.id AND tk.deleted_at IS NULL${value}${type})`;
+    }
+    default: {
+      const unhandled: never = node;
+      throw new Error(`unhandled filter ${(unhandled as CustomerTest).kind}`);
+    }
+  }
+}
+
+/** A customer named by one of its identifiers, resolved inside the statement within the account. */
+function customerRef(r: CustomerRef, p: Params, account: string): string {
+  if (r.by === 'id') return p.add(r.value, 'text');
+  const [col, type] = r.by === 'number' ? (['number', 'bigint'] as const) : (['external_id', 'text'] as const);
+  return `(SELECT r.id FROM customers r WHERE r.account_id = ${account} AND r.${col} = ${p.add(r.value, type)} LIMIT 1)`;
+}
+
+export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
   customers: {
     table: 'customers',
     fields: {
@@ -113,6 +127,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       external_id: { sql: 'c.external_sort', type: 'text' },
     },
     search: {
+      text: 'c.search_text',
       fields: {
         id: 'lower(c.id)',
         number: 'c.number::text',
@@ -130,6 +145,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
     },
     record: customerRecord,
     counts: { table: 'customer_counts', fields: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'], pairs: true },
+    tests: customerTest,
   },
   users: {
     table: 'users',
@@ -152,6 +168,7 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
       updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
     },
     search: {
+      text: 'c.search_text',
       fields: {
         id: 'lower(c.id)',
         name: "lower(c.first_name || ' ' || c.last_name)",
@@ -163,5 +180,6 @@ export const RESOURCES: Record<Resource, ResourceDef> = {
     },
     record: columns(['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at']),
     counts: { table: 'user_counts', fields: ['role'], pairs: false },
+    tests: undefined,
   },
 };

@@ -42,28 +42,9 @@ CREATE TABLE oauth_clients (
   revoked_at   timestamptz
 );
 
--- Effective KYC status (Dakota's rules): an application decision wins, then the newest
--- non-deleted persona link, then an open application, else not_started.
-CREATE FUNCTION roster_kyc_status(application jsonb, kyc_links jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE
-    WHEN application ->> 'decision' = 'approved' THEN 'approved'
-    WHEN application ->> 'decision' IN ('declined', 'auto_declined') THEN 'rejected'
-    WHEN application ->> 'decision' = 'withdrawn' THEN 'expired'
-    ELSE coalesce(
-      (SELECT CASE l ->> 'status'
-                WHEN 'created' THEN 'not_started'
-                WHEN 'completed' THEN 'approved'
-                WHEN 'needs_review' THEN 'in_review'
-                ELSE l ->> 'status' END
-         FROM jsonb_array_elements(coalesce(kyc_links, '[]'::jsonb)) AS l
-        WHERE l ->> 'link_type' = 'persona' AND (l ->> 'deleted_at') IS NULL
-        ORDER BY (l ->> 'created_at') DESC
-        LIMIT 1),
-      CASE WHEN application IS NOT NULL AND application ->> 'status' IS NOT NULL THEN 'pending' END,
-      'not_started')
-  END
-$$;
+-- The effective KYC status behind the generated column customers.kyc_status: its one current
+-- definition, applied here because the table needs it.
+\ir ../sql/functions/roster_kyc_status.sql
 
 CREATE TABLE customers (
   account_id       text COLLATE "C" NOT NULL,

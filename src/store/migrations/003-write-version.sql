@@ -1,26 +1,5 @@
 -- A per-account write version, bumped by every statement that writes an account's records.
 -- Exact counts are cached under it: a cached count is reused only while the version it was
--- computed at is still current, so it is never stale.
+-- computed at is still current, so it is never stale. The triggers that bump it:
+-- sql/triggers/roster_bump_write_version.sql.
 ALTER TABLE account_modes ADD COLUMN write_version bigint NOT NULL DEFAULT 0;
-
-CREATE FUNCTION roster_bump_write_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE account_modes SET write_version = write_version + 1
-   WHERE account_id IN (SELECT DISTINCT account_id FROM changed);
-  RETURN NULL;
-END $$;
-
-CREATE TRIGGER customers_inserted AFTER INSERT ON customers REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER customers_updated AFTER UPDATE ON customers REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER customers_deleted AFTER DELETE ON customers REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER product_accounts_inserted AFTER INSERT ON product_accounts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER product_accounts_updated AFTER UPDATE ON product_accounts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER product_accounts_deleted AFTER DELETE ON product_accounts REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER customer_tags_inserted AFTER INSERT ON customer_tags REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER customer_tags_deleted AFTER DELETE ON customer_tags REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER customer_tokens_inserted AFTER INSERT ON customer_tokens REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER customer_tokens_updated AFTER UPDATE ON customer_tokens REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER customer_tokens_deleted AFTER DELETE ON customer_tokens REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER users_inserted AFTER INSERT ON users REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER users_updated AFTER UPDATE ON users REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();
-CREATE TRIGGER users_deleted AFTER DELETE ON users REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_bump_write_version();

@@ -1,18 +1,3 @@
--- Search under row-level security. LIKE is not a leakproof operator, so on a table with a
--- policy the planner will not run it inside the trigram index ahead of the policy check: every
--- search became a scan of the whole table. This function finds the matching ids through the
--- index as the table owner, bounded to the account of the current transaction (the setting the
--- policy itself reads; there is no parameter for it), so it reveals nothing the policy would hide.
--- EXECUTE plans each call with the actual pattern, so a short or common term never inherits a
--- generic plan.
-CREATE FUNCTION roster_search_ids(tbl text, pattern text) RETURNS SETOF text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-BEGIN
-  IF tbl NOT IN ('customers', 'users') THEN
-    RAISE EXCEPTION 'roster_search_ids: unknown table %', tbl;
-  END IF;
-  RETURN QUERY EXECUTE format('SELECT id::text FROM %I WHERE account_id = $1 AND search_text LIKE $2', tbl)
-    USING current_setting('roster.account_id'), pattern;
-END $$;
-REVOKE ALL ON FUNCTION roster_search_ids(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION roster_search_ids(text, text) TO roster_app;
+-- Search under row-level security: the trigram candidates of a search are found by
+-- roster_search_ids, a security-definer function bounded to the transaction's account
+-- (sql/functions/roster_search_ids.sql). Nothing else changes in the schema.

@@ -1,18 +1,3 @@
--- Search candidates, at most `lim` of them (all of them when lim is NULL). A list asks for one
--- more candidate than it is willing to sort: when that many exist the term is common, and
--- walking the sort order with the match as a filter fills a page sooner than gathering every
--- match would. The lookup stops at the bound, so a common term costs the bound, not the number
--- of its matches. This replaces the unbounded function of 004, with the same guarantees: the
--- account of the current transaction only, planned per call with the actual pattern.
-DROP FUNCTION roster_search_ids(text, text);
-CREATE FUNCTION roster_search_ids(tbl text, pattern text, lim bigint DEFAULT NULL) RETURNS SETOF text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-BEGIN
-  IF tbl NOT IN ('customers', 'users') THEN
-    RAISE EXCEPTION 'roster_search_ids: unknown table %', tbl;
-  END IF;
-  RETURN QUERY EXECUTE format('SELECT id::text FROM %I WHERE account_id = $1 AND search_text LIKE $2 LIMIT $3', tbl)
-    USING current_setting('roster.account_id'), pattern, lim;
-END $$;
-REVOKE ALL ON FUNCTION roster_search_ids(text, text, bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION roster_search_ids(text, text, bigint) TO roster_app;
+-- Search candidates, at most a bound of them: roster_search_ids takes a third argument
+-- (sql/functions/roster_search_ids.sql), in place of the unbounded function of 004, which goes.
+DROP FUNCTION IF EXISTS roster_search_ids(text, text);

@@ -1,8 +1,10 @@
-import { call } from './support/stores.ts';
+import type { Db } from '../../src/store/db.ts';
+import { storedCustomers } from './records.ts';
+import { cLower, cmp } from './order.ts';
 
-// The in-memory oracle for the Spirii contract suites: every canonical record read through /v1,
-// with owner, CPO and descendants recomputed from parent links alone (never from the store's
-// derived columns), then filtered and sorted by plain JavaScript.
+// The in-memory oracle for the Spirii contract suites: every customer read from the tables, with
+// owner, CPO and descendants recomputed from parent links alone (never from the store's derived
+// columns), then filtered and sorted by plain JavaScript.
 
 export interface Rec {
   id: string;
@@ -21,17 +23,8 @@ export interface Rec {
 
 export const SPIRII_TYPE: Record<string, string> = { individual: 'Private', contact: 'Private', employee: 'Private', other: 'Private', business: 'Business', operator: 'CPO', operator_subsidiary: 'CPOSubsidiary' };
 
-export async function readAll(base: string, key: string): Promise<Rec[]> {
-  const out: Rec[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const r = await call(base, 'GET', `/v1/customers?limit=100&sort=id&include_deleted=true${after ? `&starting_after=${after}` : ''}`, { key });
-    if (r.status !== 200) throw new Error(`oracle read failed: ${r.status} ${JSON.stringify(r.body)}`);
-    out.push(...r.body.data);
-    if (!r.body.has_more_after) return out;
-    after = r.body.data.at(-1).id;
-  }
-}
+/** Every customer of the account, deleted ones too, as the tables hold them. */
+export const readAll = (db: Db, account: string): Promise<Rec[]> => storedCustomers(db, account);
 
 export class Oracle {
   readonly byId: Map<string, Rec>;
@@ -63,10 +56,10 @@ export class Oracle {
   sortValue(key: string, r: Rec): string | number {
     switch (key) {
       case 'id': return r.number;
-      case 'name': return (r.name ?? '').toLowerCase();
+      case 'name': return cLower(r.name);
       case 'type': return r.type;
-      case 'ownerName': return (this.parent(r)?.name ?? '').toLowerCase();
-      case 'cpoName': return (this.operator(r)?.name ?? '').toLowerCase();
+      case 'ownerName': return cLower(this.parent(r)?.name);
+      case 'cpoName': return cLower(this.operator(r)?.name);
       case 'createdAt': return r.created_at;
       case 'updatedAt': return r.updated_at;
       default: throw new Error(key);
@@ -76,7 +69,6 @@ export class Oracle {
   /** Matching live records in order: the sort key, then the canonical id in the same direction. */
   list(match: (r: Rec) => boolean, sortBy: string, dir: 'asc' | 'desc'): Rec[] {
     const sign = dir === 'asc' ? 1 : -1;
-    const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
     return this.live.filter(match).sort((a, b) => sign * (cmp(this.sortValue(sortBy, a), this.sortValue(sortBy, b)) || cmp(a.id, b.id)));
   }
 

@@ -1,0 +1,43 @@
+import type { Filter } from '../../core/list-query.ts';
+import { RosterError } from '../../core/errors.ts';
+import { field, type ListContext } from './context.ts';
+
+// The filter walker: and, or, not and the tests of a field's value, which every resource has, are
+// compiled here; a test only some resources have is compiled by its resource (resources.ts).
+// Both are switches keyed by node kind, so a new kind is a type error until it is handled.
+
+const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+export function compileFilter(ctx: ListContext, node: Filter): string {
+  const { p } = ctx;
+  switch (node.kind) {
+    case 'and':
+      return node.filters.length === 0 ? 'TRUE' : node.filters.map((f) => compileFilter(ctx, f)).filter((s) => s !== 'TRUE').join(' AND ') || 'TRUE';
+    case 'or':
+      return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => compileFilter(ctx, f)).join(' OR ')})`;
+    case 'not':
+      return `NOT (${compileFilter(ctx, node.filter)})`;
+    case 'eq': {
+      const f = field(ctx, node.field);
+      return `${f.sql} = ${p.value(f, node.value)}`;
+    }
+    case 'in': {
+      const f = field(ctx, node.field);
+      if (node.values.length === 0) return 'FALSE';
+      return `${f.sql} = ANY(${p.array(f, node.values)})`;
+    }
+    case 'range': {
+      const f = field(ctx, node.field);
+      const parts = (['gt', 'gte', 'lt', 'lte'] as const)
+        .filter((k) => node[k] !== undefined)
+        .map((k) => `${f.sql} ${OPS[k]} ${p.value(f, node[k]!)}`);
+      return parts.join(' AND ') || 'TRUE';
+    }
+    case 'null':
+      return `${field(ctx, node.field).sql} IS ${node.isNull ? '' : 'NOT '}NULL`;
+    default:
+      // A test only some resources have: the resource compiles its own (resources.ts).
+      if (!ctx.def.tests) throw new RosterError('invalid_request', `${ctx.q.resource} cannot be filtered by ${node.kind}`);
+      return ctx.def.tests(node, p, ctx.account);
+  }
+}

@@ -1,0 +1,111 @@
+import type { Search } from '../../core/list-query.ts';
+import { RosterError } from '../../core/errors.ts';
+import { fieldIfAny, type ListContext } from './context.ts';
+
+// What a search term matches, and how its candidates are found. A term of three characters or
+// more goes through the trigram index (search-ways.ts decides how a page of it is read); a
+// shorter one through b-tree ranges.
+
+/** Trigrams need three characters; shorter terms are served by b-tree ranges instead. */
+const SHORT_TERM = 3;
+
+/** Escapes LIKE wildcards so a search term matches literally. */
+export const likeEscape = (term: string) => term.replace(/[\\%_]/g, (m) => '\\' + m);
+
+/** The query's search, unless it searches for nothing. */
+const searchOf = (ctx: ListContext): Search | undefined => (ctx.q.search && ctx.q.search.term !== '' ? ctx.q.search : undefined);
+
+export function isShortSearch(ctx: ListContext): boolean {
+  const s = searchOf(ctx);
+  return !!s && [...s.term].length < SHORT_TERM;
+}
+
+export interface TrigramSearch {
+  /** The exact test of one row. */
+  match: string;
+  /** The LIKE pattern candidates are looked up by: every match matches it. */
+  probe: string;
+}
+
+/**
+ * A term of three characters or more: the exact match of a row, and the pattern that finds
+ * its candidates through the trigram index (through roster_search_ids, which keeps the index
+ * usable under row-level security). The match tests the combined search column, which the
+ * candidates were found by, then each field, which keeps the exact semantics.
+ */
+export function trigramSearch(ctx: ListContext): TrigramSearch | undefined {
+  const s = searchOf(ctx);
+  if (!s || isShortSearch(ctx)) return undefined;
+  const term = s.term.toLowerCase();
+  const anywhere = ctx.p.add(`%${likeEscape(term)}%`, 'text');
+  const fieldPattern = s.mode === 'prefix' ? ctx.p.add(`${likeEscape(term)}%`, 'text') : anywhere;
+  const checks = s.fields.map((name) => {
+    const sql = ctx.def.search.fields[name];
+    if (!sql) throw new RosterError('invalid_request', `${ctx.q.resource} cannot be searched by ${name}`);
+    return `${sql} LIKE ${fieldPattern}`;
+  });
+  const wide = probePattern(term);
+  const probe = wide === `%${likeEscape(term)}%` ? anywhere : ctx.p.add(wide, 'text');
+  return { match: `${ctx.def.search.text} LIKE ${anywhere} AND (${checks.join(' OR ')})`, probe };
+}
+
+/**
+ * A one- or two-character term matches the start of the name or the email (and, if it is
+ * digits, the customer number exactly): ranges on lower-cased "C"-collated columns, which a
+ * b-tree serves and which stay index conditions under row-level security. A substring that
+ * short matches most of an account and no index can find it, so it is bounded this way and
+ * documented per dialect.
+ */
+export function shortSearch(ctx: ListContext): string {
+  const s = searchOf(ctx);
+  if (!s || !isShortSearch(ctx)) return 'TRUE';
+  const term = s.term.toLowerCase();
+  const arms: string[] = [];
+  let lo: string | undefined;
+  let hi: string | undefined;
+  const number = fieldIfAny(ctx, 'number');
+  for (const name of s.fields) {
+    const col = ctx.def.search.prefix[name];
+    if (col) {
+      lo ??= ctx.p.add(term, 'text');
+      // Every string that starts with the term sorts below the term followed by the highest
+      // code point, in bytewise ("C") order.
+      hi ??= ctx.p.add(term + '\u{10FFFF}', 'text');
+      arms.push(`(${col} >= ${lo} AND ${col} < ${hi})`);
+    } else if (ctx.def.search.casedPrefix?.[name]) {
+      const cased = ctx.def.search.casedPrefix[name];
+      for (const spelling of caseSpellings(term)) arms.push(`(${cased} >= ${ctx.p.add(spelling, 'text')} AND ${cased} < ${ctx.p.add(spelling + '\u{10FFFF}', 'text')})`);
+    } else if (name === 'number' && /^[0-9]+$/.test(term) && number) {
+      arms.push(`${number.sql} = ${ctx.p.value(number, Number(term))}`);
+    }
+  }
+  return arms.length ? `(${arms.join(' OR ')})` : 'FALSE';
+}
+
+/** Every spelling of a short term in upper and lower case: "ab" → ab, aB, Ab, AB. */
+function caseSpellings(term: string): string[] {
+  let out = [''];
+  for (const ch of term) {
+    const forms = [...new Set([ch.toLowerCase(), ch.toUpperCase()])];
+    out = out.flatMap((prefix) => forms.map((f) => prefix + f));
+  }
+  return out;
+}
+
+/** Every candidate id of a trigram search, looked up by `probe` (a pattern, as SQL). */
+export const allCandidates = (ctx: ListContext, probe: string): string => `SELECT roster_search_ids('${ctx.def.table}', ${probe})`;
+
+/**
+ * The pattern the trigram index is asked with. pg_trgm splits a pattern into words at every
+ * character that is not a letter or digit, and pads each word it splits off that way with
+ * blanks: "quigley.wyman.370000" asks for word-start and word-end trigrams ("  w", "  3",
+ * "an ", "00 ") whose posting lists hold a large share of the table, and the GIN scan decodes
+ * them whole. A wildcard splits words without padding, so each such character becomes `_` (any
+ * one character): the index is asked only for the trigrams inside the words, every match of
+ * the term still matches, and the exact pattern is tested on each candidate. A term with no run
+ * of three letters or digits keeps its own pattern, as it would yield no trigram at all.
+ */
+export function probePattern(term: string): string {
+  if (!/[\p{L}\p{N}]{3}/u.test(term)) return `%${likeEscape(term)}%`;
+  return `%${[...term].map((ch) => (/[\p{L}\p{N}]/u.test(ch) ? ch : '_')).join('')}%`;
+}
