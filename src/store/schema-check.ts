@@ -77,7 +77,7 @@ export async function checkSchema(db: Db, opts: { repair: boolean }): Promise<Sc
   for (const want of expected) {
     const id = `${want.kind} ${want.name}`;
     const have = found.get(id);
-    if (have && have.valid) continue;
+    if (have?.valid) continue;
     report.problems.push(`${id} ${have ? (want.kind === 'trigger' ? 'is disabled' : 'is invalid') : 'is missing'}`);
     if (!opts.repair) continue;
     try {

@@ -83,7 +83,7 @@ export async function startTestServer(kind: StoreKind, opts: Partial<Pick<AppOpt
 /** A small fetch wrapper: JSON in, status + headers + parsed body out. */
 export async function call(base: string, method: string, path: string, opts: { key?: string; headers?: Record<string, string>; body?: unknown } = {}) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.key) headers['authorization'] = `Bearer ${opts.key}`;
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   const text = await res.text();

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import { RosterError } from '../../core/errors.ts';
-import { ksuid, randomToken } from '../../core/ids.ts';
+import { ksuid } from '../../core/ids.ts';
 import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';

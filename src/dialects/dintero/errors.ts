@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RosterError, type FieldError } from '../../core/errors.ts';
+import type { RosterError, FieldError } from '../../core/errors.ts';
 import { fieldErrors } from '../../http/validation.ts';
 import { asRosterError } from '../../http/error-mapping.ts';
 import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
