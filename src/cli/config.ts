@@ -1,18 +1,23 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadSettings, type Settings } from '../config/settings.ts';
 import { openStore } from '../store/open.ts';
 import type { Db } from '../store/db.ts';
+import type { PostgresOptions } from '../store/postgres-driver.ts';
 import type { SchemaReport } from '../store/schema-check.ts';
 
 export interface StoreConfig {
   databaseUrl?: string;
   dataDir: string;
+  /** How to use a real server: pool size, a pooler in between, standbys for reads. */
+  postgres: PostgresOptions;
 }
 
-export function storeConfig(dataDirFlag?: string): StoreConfig {
+export function storeConfig(dataDirFlag?: string, s: Settings = loadSettings()): StoreConfig {
   return {
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    dataDir: resolve(dataDirFlag ?? process.env.ROSTER_DATA_DIR ?? './.roster'),
+    databaseUrl: s.databaseUrl,
+    dataDir: resolve(dataDirFlag ?? s.dataDir),
+    postgres: { max: s.poolSize, pooler: s.pooler, prepare: s.prepare, replicaUrls: s.replicaUrls, replicaMaxLag: s.replicaMaxLag },
   };
 }
 
@@ -39,7 +44,7 @@ const tellRepairs = (r: SchemaReport) => console.error(`roster: the store lacked
 export async function openConfigured(cfg: StoreConfig, holder: string, opts: { repair?: boolean } = {}): Promise<{ db: Db; release: () => void }> {
   const options = { repairSchema: opts.repair ?? true, onRepair: tellRepairs };
   if (cfg.databaseUrl) {
-    return { db: await openStore({ databaseUrl: cfg.databaseUrl, ...options }), release: () => {} };
+    return { db: await openStore({ databaseUrl: cfg.databaseUrl, postgres: cfg.postgres, ...options }), release: () => {} };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
   const lock = lockFile(cfg);

@@ -11,6 +11,8 @@ import { registerKeyCommands } from './keys.ts';
 import { directOps } from './admin-ops.ts';
 import { serveControl } from './control-socket.ts';
 import { keepSearchSampled } from '../store/search-sample.ts';
+import { loadSettings, type Settings } from '../config/settings.ts';
+import { loggerOption } from '../ops/logging.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -30,25 +32,35 @@ function fail(e: unknown): never {
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const program = new Command('roster').description('A customer and user directory with a fast list API.').version(version, '-V, --version');
+// Every setting is checked before any command runs; a bad one stops it with the variable named.
+let settings: Settings;
+program.hook('preAction', () => {
+  try {
+    settings = loadSettings();
+  } catch (e) {
+    fail(e);
+  }
+});
 
 program
   .command('serve')
   .description('Serve every API over the embedded store, or DATABASE_URL when set')
   .option('--port <port>', 'port to listen on (env PORT)', int)
-  .option('--host <host>', 'address to bind', process.env.HOST ?? '127.0.0.1')
+  .option('--host <host>', 'address to bind (env HOST)')
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .option('--demo-customers <n>', 'customers in the demo account created on first start', int, 10_000)
   .option('--no-demo', 'start without creating a demo account in an empty store (env ROSTER_DEMO=off)')
   .action(async (opts) => {
-    const cfg = storeConfig(opts.dataDir);
-    const port = opts.port ?? Number(process.env.PORT ?? 8080);
+    const cfg = storeConfig(opts.dataDir, settings);
+    const port = opts.port ?? settings.port;
+    const host = opts.host ?? settings.host;
     const { db, release } = await openConfigured(cfg, 'roster serve').catch(fail);
     const credentialsFile = join(cfg.dataDir, 'demo-credentials.json');
-    const wantDemo = opts.demo !== false && process.env.ROSTER_DEMO !== 'off';
+    const wantDemo = opts.demo !== false && settings.demo;
     if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
     const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail) : undefined;
     const keys = new KeyResolver(db);
-    const app = await buildApp({ db, keys, logger: process.env.ROSTER_LOG !== 'off' });
+    const app = await buildApp({ db, keys, logger: await loggerOption(settings) });
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
     // The operator's commands reach the embedded store through this server while it runs.
     const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
@@ -63,8 +75,8 @@ program
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
-    await app.listen({ port, host: opts.host });
-    const base = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+    await app.listen({ port, host });
+    const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     console.log(`Roster listening on ${base} (${cfg.databaseUrl ? 'PostgreSQL' : `embedded store in ${cfg.dataDir}`})`);
     if (demo) {
       console.log(`\nDemo account ${demo.account_id} created with demo data. Its credentials (a copy is in ${credentialsFile}):`);
@@ -84,7 +96,7 @@ program
 registerAccountCommands(program);
 registerKeyCommands(program);
 
-registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir), 'roster check', { repair: false }), fail);
+registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir, settings), 'roster check', { repair: false }), fail);
 
 program
   .command('seed')
@@ -96,7 +108,7 @@ program
   .option('--batch-size <n>', 'customers per transaction', positive)
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .action(async (opts) => {
-    const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster seed').catch(fail);
+    const { db, release } = await openConfigured(storeConfig(opts.dataDir, settings), 'roster seed').catch(fail);
     try {
       const { seed } = await import('../seed/load.ts');
       const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, batchSize: opts.batchSize, progress: process.stderr.isTTY ? 'bar' : 'lines' });

@@ -5,7 +5,20 @@ import type { Db, Queryable, QueryOptions, Tx } from './db.ts';
 import { isUnavailable, storeError, withRetries } from './faults.ts';
 import { TenantReaders } from './tenant-readers.ts';
 
-export function openPostgres(url: string, options: { max?: number } = {}): Db {
+export interface PostgresOptions {
+  /** Connections for writes, and as many again for tenant reads. */
+  max?: number;
+  /** `transaction`: a pooler in transaction mode sits in between (see below). */
+  pooler?: 'none' | 'transaction';
+  /** Named prepared statements (default: on without a pooler). */
+  prepare?: boolean;
+  /** Streaming standbys of `url` for tenant reads. */
+  replicaUrls?: string[];
+  /** Seconds a standby may lag and still serve reads. */
+  replicaMaxLag?: number;
+}
+
+export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   const settings = {
     max: options.max ?? 10,
     onnotice: () => {},
