@@ -13,6 +13,7 @@ import { serveControl } from './control-socket.ts';
 import { keepSearchSampled } from '../store/search-sample.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { loggerOption } from '../ops/logging.ts';
+import { startTracing, stopTracing } from '../ops/tracing.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -60,7 +61,8 @@ program
     if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
     const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail) : undefined;
     const keys = new KeyResolver(db);
-    const app = await buildApp({ db, keys, logger: await loggerOption(settings) });
+    if (settings.tracing) await startTracing(settings.tracing, version);
+    const app = await buildApp({ db, keys, logger: await loggerOption(settings), metrics: settings.metrics });
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
     // The operator's commands reach the embedded store through this server while it runs.
     const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
@@ -70,6 +72,7 @@ program
       if (control && 'close' in control) await control.close();
       await app.close();
       await db.close();
+      await stopTracing().catch(() => {});
       release();
       process.exit(0);
     };

@@ -1,8 +1,9 @@
 // Every setting Roster reads from its environment, in one table: its variable, its default, what
 // it means and how its value is checked. The server reads them here and nowhere else, checks
 // them all at start and names every bad one; the README's table and .env.example list the same
-// variables (a test keeps the three in step). OpenTelemetry's own OTEL_* variables are read by
-// its SDK (see src/ops/tracing.ts).
+// variables (a test keeps the three in step). Of OpenTelemetry's own OTEL_* variables, those
+// that switch tracing on and choose its exporter are read here; the exporter reads the rest
+// (endpoint, headers, timeouts) itself (src/ops/tracing.ts).
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -27,6 +28,8 @@ export interface Settings {
   rateLimit: number | undefined;
   rateLimits: 'default' | 'vendor';
   dakotaRateLimit: number | undefined;
+  /** From OpenTelemetry's own variables; undefined when tracing is off. */
+  tracing: { exporter: string; protocol: string } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -123,6 +126,22 @@ function redact(name: string, raw: string): string {
   return raw.replace(/\/\/([^:/@]*):[^@]*@/g, '//$1:***@');
 }
 
+/**
+ * Tracing is on when OTEL_TRACES_EXPORTER names an exporter or an OTLP endpoint is set, unless
+ * OTEL_SDK_DISABLED=true (the SDK's own rules). One exporter, over HTTP.
+ */
+function tracingFrom(env: Env, problems: string[]): Settings['tracing'] {
+  const read = (name: string) => env[name]?.trim() || undefined;
+  if (read('OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return undefined;
+  const exporter = read('OTEL_TRACES_EXPORTER')?.toLowerCase();
+  const endpoint = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? read('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (exporter === 'none' || (!exporter && !endpoint)) return undefined;
+  const protocol = read('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  if (exporter && exporter !== 'otlp' && exporter !== 'console') problems.push(`OTEL_TRACES_EXPORTER=${JSON.stringify(exporter)} must be otlp, console or none`);
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${JSON.stringify(protocol)} must be http/protobuf or http/json (OTLP over HTTP, port 4318; gRPC is not included)`);
+  return { exporter: exporter ?? 'otlp', protocol };
+}
+
 /** Every setting, checked; a SettingsError names each bad variable, one a line. */
 export function loadSettings(env: Env = process.env): Settings {
   const problems: string[] = [];
@@ -157,6 +176,7 @@ export function loadSettings(env: Env = process.env): Settings {
     rateLimit: get<number>('ROSTER_RATE_LIMIT'),
     rateLimits: get<Settings['rateLimits']>('ROSTER_RATE_LIMITS') ?? 'default',
     dakotaRateLimit: get<number>('ROSTER_DAKOTA_RATE_LIMIT'),
+    tracing: tracingFrom(env, problems),
   };
   if (problems.length) throw new SettingsError(`bad settings in the environment:\n  ${problems.join('\n  ')}\n(README.md, Configuration, lists every setting)`);
   return settings;

@@ -19,6 +19,8 @@ import { RateLimiter } from './rate-limiter.ts';
 import { requestIdOf } from './request-id.ts';
 import { clientErrorHandler, errorContext, frameworkErrorHandler, sendErrorResponse, surfaceOf } from './surface-errors.ts';
 import { buildValidator } from './validators.ts';
+import { installHttpMetrics } from '../ops/http-metrics.ts';
+import { tracing } from '../ops/tracing.ts';
 
 const RETRY_AFTER_SECONDS = '2';
 /**
@@ -34,10 +36,12 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void;
   /** The API-key resolver, when the caller needs to reach its cache (revocations elsewhere). */
   keys?: KeyResolver;
+  /** Serve GET /metrics (ROSTER_METRICS); requests are counted either way. */
+  metrics?: boolean;
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
-export async function buildApp({ db, logger = false, onRoute, keys = new KeyResolver(db) }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, logger = false, onRoute, keys = new KeyResolver(db), metrics = true }: AppOptions): Promise<FastifyInstance> {
   const dialects = await loadDialects();
   const surfaces = [...dialects, onboardingSurface, consoleSurface];
   const app = Fastify({
@@ -50,10 +54,12 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
     clientErrorHandler: clientErrorHandler(surfaces) as never,
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
   }) as unknown as FastifyInstance;
+  tracing()?.install(app);
   const limiter = new RateLimiter(db);
   app.addHook('onClose', async () => limiter.close());
   installJsonParser(app);
   if (onRoute) app.addHook('onRoute', onRoute);
+  installHttpMetrics(app, surfaces, { serve: metrics });
 
   // Every response of every surface carries the request id; query and path values a database
   // cannot hold are refused before any surface authenticates or reads them.

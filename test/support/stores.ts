@@ -63,7 +63,7 @@ export interface TestServer extends TestStore {
   account: NewAccount;
 }
 
-export async function startTestServer(kind: StoreKind, opts: Partial<Pick<AppOptions, 'onRoute' | 'logger'>> = {}): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, opts: Partial<Pick<AppOptions, 'onRoute' | 'logger' | 'metrics'>> = {}): Promise<TestServer> {
   const store = await openTestStore(kind);
   const app = await buildApp({ db: store.db, logger: process.env.ROSTER_TEST_LOG === '1', ...opts });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
