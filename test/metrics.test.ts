@@ -3,23 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { ksuid } from '../src/core/ids.ts';
 import { registerBacklog } from '../src/ops/metrics.ts';
 import { setAccountRateLimits } from '../src/store/rate-limits-repo.ts';
+import { sample } from './support/prometheus.ts';
 import { call, STORES, startTestServer, type TestServer } from './support/stores.ts';
 
 // GET /metrics in Prometheus's text format, as a scraper reads it: requests by surface, route
 // pattern and status, their durations, the database's statements and pools, rate-limit
 // refusals and the backlog of whatever registers one. Labels never hold a path or a value.
-
-/** The value of one series, or undefined when it is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const body = line.slice(name.length).match(/^(?:\{(.*)\})? (\S+)$/);
-    if (!body) continue;
-    const have = Object.fromEntries([...(body[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(body[2]);
-  }
-  return undefined;
-}
 
 for (const kind of STORES) {
   describe(`metrics (${kind})`, () => {

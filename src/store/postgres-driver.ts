@@ -91,7 +91,9 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     ? new ReplicaReads(
         primaryReads,
         async (accountId) => versionOf(await root.query<{ v: string }>(WRITE_VERSION, [accountId], { prepare: true })),
-        async () => (await root.query<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`))[0].lsn,
+        // The insert position: with synchronous_commit off a commit may not be written yet, and
+        // a standby that replayed up to the written position would be called caught up too soon.
+        async () => (await root.query<{ lsn: string }>(`SELECT pg_current_wal_insert_lsn()::text AS lsn`))[0].lsn,
         standbys,
         options.replicaMaxLag ?? 5,
       )
