@@ -10,6 +10,9 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Settings {
   port: number;
   host: string;
+  /** `surface=host:port` listeners of dialects at the root of origins of their own (checked against the surfaces there are when serving). */
+  listen: string[];
+  hostRouting: boolean;
   dataDir: string;
   databaseUrl: string | undefined;
   replicaUrls: string[];
@@ -75,6 +78,18 @@ const httpUrl = (v: string): string => {
 export const SETTINGS: Setting[] = [
   { name: 'PORT', default: '8080', meaning: 'port to listen on (`roster serve --port`)', parse: integer(0, 65535) },
   { name: 'HOST', default: '127.0.0.1', meaning: 'address to bind (`--host 0.0.0.0` to expose it, as the container does)', parse: (v) => v },
+  {
+    name: 'ROSTER_LISTEN',
+    default: '—',
+    meaning: 'comma-separated `surface=host:port`: also serve each of these dialects at the root of an origin of its own (`roster serve --listen`)',
+    parse: (v) => {
+      const specs = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = specs.find((s) => !/^[a-z]+=(?:(?:\[[0-9a-fA-F:]+\]|[^:\s]*):)?\d{1,5}$/.test(s));
+      if (bad) throw new Error(`has ${JSON.stringify(bad)}: expected surface=host:port, e.g. dakota=127.0.0.1:8081`);
+      return specs;
+    },
+  },
+  { name: 'ROSTER_HOST_ROUTING', default: 'off', meaning: '`on`: the main listener also picks a dialect by the Host header (`dakota.localhost`; `--host-routing`)', parse: onOff },
   { name: 'ROSTER_DATA_DIR', default: './.roster', meaning: 'folder of the embedded store (`--data-dir`)', parse: (v) => v },
   { name: 'DATABASE_URL', default: '—', meaning: '`postgres://…` of a PostgreSQL 15+ server (or of a pooler in front of it); when set, the embedded store is not used', parse: postgresUrl },
   {
@@ -161,6 +176,8 @@ export function loadSettings(env: Env = process.env): Settings {
   const settings: Settings = {
     port: get<number>('PORT') ?? 8080,
     host: get<string>('HOST') ?? '127.0.0.1',
+    listen: get<string[]>('ROSTER_LISTEN') ?? [],
+    hostRouting: get<boolean>('ROSTER_HOST_ROUTING') ?? false,
     dataDir: get<string>('ROSTER_DATA_DIR') ?? './.roster',
     databaseUrl,
     replicaUrls,
