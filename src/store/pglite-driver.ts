@@ -7,9 +7,23 @@ import { PgliteStatements } from './pglite-statements.ts';
 const labels = (kind: string) => ({ store: 'pglite', target: 'primary', kind });
 
 /** The embedded store: Postgres compiled to WASM, kept on disk in `dataDir` (or in memory). */
+/**
+ * PostgreSQL's shared buffers inside PGlite's WebAssembly memory, which never shrinks: every
+ * buffer once used stays in the process's resident memory. PGlite's default of 128 MB filled
+ * up as soon as a count or a deep page read through a large account; the data directory is on
+ * disk, in the OS page cache, so a smaller cache costs a read system call per page instead.
+ * Measured with 100k customers (BENCHMARKS.md, "Embedded store memory"): 16 MB took the server
+ * from 351-411 MB to 267-296 MB resident after 512 requests of 256 statement shapes, for about
+ * a fifth more server CPU on that count-heavy mix (counts the counters do not keep scan the
+ * account, now through the page cache rather than the buffers).
+ */
+const SHARED_BUFFERS = '16MB';
+/** Named statements kept prepared; each holds its parse tree and plans in the same memory. */
+const PREPARED_STATEMENTS = 100;
+
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const pg = await PGlite.create({ dataDir, extensions: { pg_trgm } });
-  const statements = new PgliteStatements(pg);
+  const pg = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] });
+  const statements = new PgliteStatements(pg, PREPARED_STATEMENTS);
   // One connection: everything queues for it, in PGlite's own locks.
   let inFlight = 0;
   const counted = async <T>(kind: string, work: () => Promise<T>): Promise<T> => {
