@@ -175,7 +175,7 @@ async function main() {
   const floor = async (name: string, q: ListQuery, opts: { count: boolean } = { count: false }) => {
     const stmt = compileList(scopeQuery(q, account.account_id), opts);
     let text = stmt.text;
-    stmt.params.forEach((p, i) => (text = text.replaceAll(`$${i + 1}::`, `'${String(p).replace(/'/g, "''")}'::`)));
+    for (const [i, p] of stmt.params.entries()) text = text.replaceAll(`$${i + 1}::`, `'${String(p).replace(/'/g, "''")}'::`);
     const file = join(mkdtempSync(join(tmpdir(), 'roster-bench-')), 'q.sql');
     writeFileSync(file, text.replace(/\n/g, ' ') + ';\n');
     const bench = (clients: number) => {

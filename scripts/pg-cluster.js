@@ -38,19 +38,52 @@ export async function startCluster(settings = []) {
   const data = join(dir, 'data');
   const port = await freePort();
   run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8']);
-  const start = () => run(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${settings.map((s) => `-c ${s}`).join(' ')}`, 'start']);
-  start();
+  const server = (folder, at, log) => {
+    const start = () => run(pgBin('pg_ctl'), ['-D', folder, '-l', log, '-w', '-o', `-p ${at} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${settings.map((s) => `-c ${s}`).join(' ')}`, 'start']);
+    const stopServer = (mode = 'fast') => run(pgBin('pg_ctl'), ['-D', folder, '-w', '-m', mode, 'stop']);
+    return { start, stopServer };
+  };
+  const primary = server(data, port, join(dir, 'log'));
+  primary.start();
+  const standbys = [];
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     /** Stops the server (as an operator's restart would), keeping its data, until `resume`. */
     pause(mode = 'fast') {
-      run(pgBin('pg_ctl'), ['-D', data, '-w', '-m', mode, 'stop']);
+      primary.stopServer(mode);
     },
-    resume: start,
+    resume: primary.start,
+    /**
+     * A streaming standby of this cluster, as an operator makes one: `pg_basebackup -R` (a copy
+     * of the data folder that starts in recovery and connects back for the WAL), on its own port.
+     */
+    async startStandby() {
+      const folder = join(dir, `standby${standbys.length}`);
+      const at = await freePort();
+      run(pgBin('pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-D', folder, '-R', '-X', 'stream', '-c', 'fast']);
+      const standby = server(folder, at, join(dir, `standby${standbys.length}.log`));
+      standby.start();
+      standbys.push(standby);
+      return {
+        url: `postgres://postgres@127.0.0.1:${at}/postgres`,
+        port: at,
+        pause(mode = 'fast') {
+          standby.stopServer(mode);
+        },
+        resume: standby.start,
+      };
+    },
     stop() {
       try {
-        run(pgBin('pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']);
+        for (const s of standbys) {
+          try {
+            s.stopServer('immediate');
+          } catch {
+            // already stopped
+          }
+        }
+        primary.stopServer('fast');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 
 // The first-start experience, as a newcomer meets it: the real CLI, the real embedded store.
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'roster.js');
+const BIN = join(import.meta.dirname, '..', 'scripts', 'roster-dev.js');
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer();

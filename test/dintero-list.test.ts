@@ -147,7 +147,7 @@ for (const kind of STORES) {
     });
 
     test('attributes_keys needs every key; attributes_values matches the paired key', async () => {
-      const has = (c: Customer, k: string) => Object.prototype.hasOwnProperty.call(c.attributes, k);
+      const has = (c: Customer, k: string) => Object.hasOwn(c.attributes, k);
       await expectIds({ attributes_keys: 'tier' }, (c) => visible(c) && has(c, 'tier'));
       await expectIds({ attributes_keys: ['tier', 'newsletter'] }, (c) => visible(c) && has(c, 'tier') && has(c, 'newsletter'));
       await expectIds({ attributes_keys: 'tier', attributes_values: 'gold' }, (c) => visible(c) && c.attributes.tier === 'gold');

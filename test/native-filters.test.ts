@@ -133,7 +133,7 @@ for (const kind of STORES) {
     test('attributes_keys: every key named', async () => {
       const keys = [...new Set(all.flatMap((c) => Object.keys(c.attributes)))];
       assert.ok(keys.length >= 2);
-      const has = (c: C, k: string) => Object.prototype.hasOwnProperty.call(c.attributes, k);
+      const has = (c: C, k: string) => Object.hasOwn(c.attributes, k);
       const one = pick(keys);
       await check({ attributes_keys: one }, (c) => has(c, one));
       const pair = [one, ...keys.filter((k) => k !== one && all.some((c) => has(c, one) && has(c, k)))].slice(0, 2);

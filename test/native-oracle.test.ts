@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORES, startTestServer, call, type TestServer } from './support/stores.ts';
 import { storedCustomers, type StoredCustomer } from './support/records.ts';
-import { CUSTOMER_SORT, customersBy } from './support/order.ts';
+import { type CUSTOMER_SORT, customersBy } from './support/order.ts';
 import { walkBackward, walkForward, type Page } from './support/walk.ts';
 import { seed } from '../src/seed/load.ts';
 import { prng } from '../src/seed/generate.ts';

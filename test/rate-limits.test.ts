@@ -19,7 +19,8 @@ const LIMIT = 5;
 test('settings: a generous default, ROSTER_RATE_LIMIT, a Dakota override, the vendor profile', () => {
   assert.equal(rateSettings({}).perMinute, 6000);
   assert.equal(rateSettings({ ROSTER_RATE_LIMIT: '120' }).perMinute, 120);
-  assert.equal(rateSettings({ ROSTER_RATE_LIMIT: 'lots' }).perMinute, 6000);
+  // A bad figure is refused (the server does not start on it), not silently replaced by the default.
+  assert.throws(() => rateSettings({ ROSTER_RATE_LIMIT: 'lots' }), /ROSTER_RATE_LIMIT="lots" must be a whole number/);
   assert.equal(rateSettings({ ROSTER_DAKOTA_RATE_LIMIT: '7' }).surfaces.dakota, 7);
   const vendor = rateSettings({ ROSTER_RATE_LIMITS: 'vendor' });
   assert.deepEqual(limitFor(vendor, 'dakota', 'vendor', null, 'credential', 'write'), { limit: 60, group: 'all' });

@@ -129,7 +129,7 @@ for (const kind of STORES) {
     type By<F extends Field> = { field: F; values: Scalar[] };
     async function oracle(table: 'customers' | 'users', deleted: ListQuery['deleted'], by: By<Field>[]): Promise<number> {
       const conds = ['account_id = $1', deleted === 'exclude' ? 'deleted_at IS NULL' : deleted === 'only' ? 'deleted_at IS NOT NULL' : 'TRUE'];
-      by.forEach((b, i) => conds.push(`${b.field}::text = ANY($${i + 2}::text[])`));
+      for (const [i, b] of by.entries()) conds.push(`${b.field}::text = ANY($${i + 2}::text[])`);
       const [{ n }] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${conds.join(' AND ')}`, [a, ...by.map((b) => b.values.map(String))]);
       return n;
     }

@@ -142,7 +142,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     assert.match(plan, /Index Only Scan Backward using customers_live_number_idx/, plan);
     assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
     // The seed left the table vacuumed: the skip reads the index alone, not the heap behind it.
-    const skip = /Index Only Scan Backward using customers_live_number_idx(?:(?!->)[^])*?Heap Fetches: (\d+)/.exec(plan);
+    const skip = /Index Only Scan Backward using customers_live_number_idx(?:(?!->)[\s\S])*?Heap Fetches: (\d+)/.exec(plan);
     assert.equal(skip?.[1], '0', plan);
   });
 
@@ -205,7 +205,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     const plan = lines.join('\n');
     const ctes = new Map<string, string>();
     for (let i = 0; i < lines.length; i++) {
-      const m = /^  CTE (\w+)$/.exec(lines[i]);
+      const m = /^ {2}CTE (\w+)$/.exec(lines[i]);
       if (!m) continue;
       let j = i + 1;
       while (j < lines.length && lines[j].startsWith('    ')) j++;

@@ -8,7 +8,11 @@ import { token } from './support/dintero-client.ts';
 // lost, and no write may land on a deleted record. Each race is repeated, with requests
 // interleaved at random, so an unlucky schedule is likely to be met.
 
-const codes = (rs: { status: number }[]) => rs.map((r) => r.status).reduce<Record<number, number>>((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {});
+const codes = (rs: { status: number }[]) => {
+  const m: Record<number, number> = {};
+  for (const { status } of rs) m[status] = (m[status] ?? 0) + 1;
+  return m;
+};
 const shuffle = <T>(xs: T[]): T[] => {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));

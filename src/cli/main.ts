@@ -14,6 +14,9 @@ import { serveControl } from './control-socket.ts';
 import { keepSearchSampled } from '../store/search-sample.ts';
 import { keepPurging } from '../store/idempotency-repo.ts';
 import { startSandboxWorker } from '../sandbox/worker.ts';
+import { loadSettings, type Settings } from '../config/settings.ts';
+import { loggerOption } from '../ops/logging.ts';
+import { startTracing, stopTracing } from '../ops/tracing.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -33,29 +36,40 @@ function fail(e: unknown): never {
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const program = new Command('roster').description('A customer and user directory with a fast list API.').version(version, '-V, --version');
+// Every setting is checked before any command runs; a bad one stops it with the variable named.
+let settings: Settings;
+program.hook('preAction', () => {
+  try {
+    settings = loadSettings();
+  } catch (e) {
+    fail(e);
+  }
+});
 
 program
   .command('serve')
   .description('Serve every API over the embedded store, or DATABASE_URL when set')
   .option('--port <port>', 'port to listen on (env PORT)', int)
-  .option('--host <host>', 'address to bind', process.env.HOST ?? '127.0.0.1')
+  .option('--host <host>', 'address to bind (env HOST)')
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .option('--demo-customers <n>', 'customers in the demo account created on first start', int, 10_000)
   .option('--no-demo', 'start without creating a demo account in an empty store (env ROSTER_DEMO=off)')
   .option('--listen <surface=host:port>', 'also serve one dialect at the root of an origin of its own, e.g. dakota=127.0.0.1:8081; repeatable (env ROSTER_LISTEN, comma-separated)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--host-routing', 'pick a dialect by the Host header too, e.g. dakota.localhost (env ROSTER_HOST_ROUTING=on)')
   .action(async (opts) => {
-    const cfg = storeConfig(opts.dataDir);
-    const listenSpecs: string[] = opts.listen.length ? opts.listen : (process.env.ROSTER_LISTEN ?? '').split(',').filter(Boolean);
-    const port = opts.port ?? Number(process.env.PORT ?? 8080);
+    const cfg = storeConfig(opts.dataDir, settings);
+    const listenSpecs: string[] = opts.listen.length ? opts.listen : settings.listen;
+    const port = opts.port ?? settings.port;
+    const host = opts.host ?? settings.host;
     const { db, release } = await openConfigured(cfg, 'roster serve').catch(fail);
     const credentialsFile = join(cfg.dataDir, 'demo-credentials.json');
-    const wantDemo = opts.demo !== false && process.env.ROSTER_DEMO !== 'off';
+    const wantDemo = opts.demo !== false && settings.demo;
     if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
     const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail) : undefined;
     const keys = new KeyResolver(db);
-    const hostRouting = Boolean(opts.hostRouting) || process.env.ROSTER_HOST_ROUTING === 'on';
-    const app = await buildApp({ db, keys, logger: process.env.ROSTER_LOG !== 'off', hostRouting });
+    const hostRouting = Boolean(opts.hostRouting) || settings.hostRouting;
+    if (settings.tracing) await startTracing(settings.tracing, version);
+    const app = await buildApp({ db, keys, logger: await loggerOption(settings), metrics: settings.metrics, hostRouting });
     let listens: Listen[] = [];
     try {
       listens = parseListen(listenSpecs, app.origins.surfaces);
@@ -80,14 +94,15 @@ program
       await closeOrigins();
       await app.close();
       await db.close();
+      await stopTracing().catch(() => {});
       release();
       process.exit(0);
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
-    await app.listen({ port, host: opts.host });
+    await app.listen({ port, host });
     closeOrigins = await serveOrigins(app, listens).catch(fail);
-    const base = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+    const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     console.log(`Roster listening on ${base} (${cfg.databaseUrl ? 'PostgreSQL' : `embedded store in ${cfg.dataDir}`})`);
     for (const l of listens) console.log(`  ${l.surface} at the root of http://${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`);
     if (hostRouting) console.log(`  and by Host: ${app.origins.surfaces.map((s) => `${s}.localhost`).join(', ')}`);
@@ -109,7 +124,7 @@ program
 registerAccountCommands(program);
 registerKeyCommands(program);
 
-registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir), 'roster check', { repair: false }), fail);
+registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir, settings), 'roster check', { repair: false }), fail);
 
 program
   .command('seed')
@@ -121,7 +136,7 @@ program
   .option('--batch-size <n>', 'customers per transaction', positive)
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .action(async (opts) => {
-    const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster seed').catch(fail);
+    const { db, release } = await openConfigured(storeConfig(opts.dataDir, settings), 'roster seed').catch(fail);
     try {
       const { seed } = await import('../seed/load.ts');
       const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, batchSize: opts.batchSize, progress: process.stderr.isTTY ? 'bar' : 'lines' });

@@ -55,13 +55,15 @@ export interface Dialect extends Surface {
 }
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
+/** `plugin.ts` when running from the sources, `plugin.js` in the build (dist/). */
+const PLUGIN = `plugin${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`;
 
 /** Every dialect folder under src/dialects, mounted under its own prefix. */
 export async function loadDialects(): Promise<Dialect[]> {
-  const names = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(`${DIR}${d.name}/plugin.ts`)).map((d) => d.name).sort();
+  const names = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(`${DIR}${d.name}/${PLUGIN}`)).map((d) => d.name).sort();
   const out: Dialect[] = [];
   for (const name of names) {
-    const mod = (await import(`./${name}/plugin.ts`)) as { dialect?: Dialect };
+    const mod = (await import(`./${name}/${PLUGIN}`)) as { dialect?: Dialect };
     if (mod.dialect) out.push(mod.dialect);
   }
   return out;

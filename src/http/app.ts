@@ -20,6 +20,8 @@ import { requestIdOf } from './request-id.ts';
 import { clientErrorHandler, clientPath, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse, surfaceOf } from './surface-errors.ts';
 import { Origins, type Listen } from './origins.ts';
 import { buildValidator } from './validators.ts';
+import { installHttpMetrics } from '../ops/http-metrics.ts';
+import { tracing } from '../ops/tracing.ts';
 
 const RETRY_AFTER_SECONDS = '2';
 /**
@@ -37,6 +39,8 @@ export interface AppOptions {
   keys?: KeyResolver;
   /** Pick a dialect by the Host header's first label too (`dakota.localhost`): see origins.ts. */
   hostRouting?: boolean;
+  /** Serve GET /metrics (ROSTER_METRICS); requests are counted either way. */
+  metrics?: boolean;
 }
 
 declare module 'fastify' {
@@ -48,7 +52,6 @@ declare module 'fastify' {
   }
 }
 
-/** The HTTP server: every API surface is its own plugin under its own prefix. */
 /**
  * Serves each listed dialect at the root of an origin of its own, beside the main listener;
  * resolves with what closes them.
@@ -57,7 +60,8 @@ export function serveOrigins(app: FastifyInstance, listens: readonly Listen[]) {
   return app.origins.serve(app, listens, (root) => clientErrorHandler(app.surfaces, root) as never);
 }
 
-export async function buildApp({ db, logger = false, onRoute, keys = new KeyResolver(db), hostRouting = false }: AppOptions): Promise<FastifyInstance> {
+/** The HTTP server: every API surface is its own plugin under its own prefix. */
+export async function buildApp({ db, logger = false, onRoute, keys = new KeyResolver(db), hostRouting = false, metrics = true }: AppOptions): Promise<FastifyInstance> {
   const dialects = await loadDialects();
   const surfaces = [...dialects, onboardingSurface, consoleSurface];
   const origins = new Origins(dialects, hostRouting);
@@ -77,10 +81,12 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
   }) as unknown as FastifyInstance;
   app.decorate('origins', origins);
   app.decorate('surfaces', surfaces);
+  tracing()?.install(app);
   const limiter = new RateLimiter(db);
   app.addHook('onClose', async () => limiter.close());
   installJsonParser(app);
   if (onRoute) app.addHook('onRoute', onRoute);
+  installHttpMetrics(app, surfaces, { serve: metrics });
 
   // Every response of every surface carries the request id; query and path values a database
   // cannot hold are refused before any surface authenticates or reads them.

@@ -22,7 +22,7 @@ function scan(value: unknown, path: string): void {
     const fault = textFault(value);
     if (fault) throw refuse(path || 'body', fault);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => scan(v, `${path}[${i}]`));
+    for (const [i, v] of value.entries()) scan(v, `${path}[${i}]`);
   } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       const at = path ? `${path}.${k}` : k;

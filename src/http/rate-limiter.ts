@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RosterError } from '../core/errors.ts';
+import { rateLimitRejections } from '../ops/metrics.ts';
 import type { Principal } from '../store/accounts-repo.ts';
 import type { Db } from '../store/db.ts';
 import { RateCounters, WINDOW_MS } from '../store/rate-counters.ts';
@@ -44,6 +45,8 @@ export class RateLimiter {
     const reset = ((window + 1) * WINDOW_MS) / 1000;
     reply.header('x-ratelimit-limit', limit).header('x-ratelimit-remaining', Math.max(0, limit - count)).header('x-ratelimit-reset', reset);
     if (count > limit) {
+      // The native API counts its budgets under `v1`; metrics name surfaces as the app does.
+      rateLimitRejections.inc({ surface: surface === 'v1' ? 'native' : surface, subject: who.principal ? 'credential' : 'address' });
       const retry = Math.max(1, Math.ceil(reset - Date.now() / 1000));
       reply.header('retry-after', retry);
       throw new RosterError('rate_limited', `Rate limit of ${limit} requests per minute exceeded; retry after ${retry} s`);
@@ -74,6 +77,7 @@ export class RateLimiter {
   checkTokenAttempt(reply: FastifyReply, clientId: string, ip: string) {
     const counts = this.failureBuckets(clientId, ip).map((b) => this.counters.peek(b));
     if (counts.some((c) => c.count >= TOKEN_FAILURES_PER_MINUTE)) {
+      rateLimitRejections.inc({ surface: 'dintero', subject: 'token_failures' });
       const retry = Math.max(1, Math.ceil(((counts[0].window + 1) * WINDOW_MS - Date.now()) / 1000));
       reply.header('retry-after', retry);
       throw new RosterError('rate_limited', `Too many failed client authentications; retry after ${retry} s`);

@@ -1,3 +1,4 @@
+import { setting } from '../config/settings.ts';
 import type { RateProfile } from '../store/rate-limits-repo.ts';
 
 // How many requests a minute each surface allows, per credential or, without a valid one, per
@@ -17,17 +18,12 @@ export const DEFAULT_PER_MINUTE = 6000;
 /** Failed client-secret attempts a minute, per client id and per client address, at Dintero's token endpoint. */
 export const TOKEN_FAILURES_PER_MINUTE = 10;
 
-const positive = (v: string | undefined) => {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-};
-
 /** ROSTER_RATE_LIMIT (per minute), ROSTER_DAKOTA_RATE_LIMIT (Dakota alone), ROSTER_RATE_LIMITS=vendor. */
 export function rateSettings(env: NodeJS.ProcessEnv = process.env): RateSettings {
-  const dakota = positive(env.ROSTER_DAKOTA_RATE_LIMIT);
+  const dakota = setting<number>('ROSTER_DAKOTA_RATE_LIMIT', env);
   return {
-    profile: env.ROSTER_RATE_LIMITS === 'vendor' ? 'vendor' : 'default',
-    perMinute: positive(env.ROSTER_RATE_LIMIT) ?? DEFAULT_PER_MINUTE,
+    profile: setting<RateProfile>('ROSTER_RATE_LIMITS', env) ?? 'default',
+    perMinute: setting<number>('ROSTER_RATE_LIMIT', env) ?? DEFAULT_PER_MINUTE,
     surfaces: dakota ? { dakota } : {},
   };
 }

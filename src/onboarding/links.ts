@@ -1,3 +1,4 @@
+import { setting } from '../config/settings.ts';
 import { randomToken } from '../core/ids.ts';
 import { hashSecret } from '../store/accounts-repo.ts';
 import { inAccount, type Db, type Queryable } from '../store/db.ts';
@@ -17,7 +18,7 @@ export const ONBOARDING_PREFIX = '/onboarding';
  * does not serve the page), else the origin the request came to.
  */
 export function onboardingUrls(requestOrigin: string, applicationId: string, env = process.env) {
-  const origin = env.ROSTER_PUBLIC_URL ? env.ROSTER_PUBLIC_URL.replace(/\/+$/, '') : requestOrigin;
+  const origin = setting<string>('ROSTER_PUBLIC_URL', env) ?? requestOrigin;
   const page = `${origin}${ONBOARDING_PREFIX}/${applicationId}`;
   return { application: page, identity: `${page}#identity` };
 }

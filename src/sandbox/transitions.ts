@@ -39,7 +39,7 @@ export async function scheduleFor(tx: Queryable, accountId: string, customerId: 
   const delay = await autoApprovalMs(tx, accountId);
   if (delay === 0) return;
   const failing = req.errorStep === 'kyb_approval' && req.errorStatus !== undefined && req.errorStatus >= 400;
-  const steps = (req.scenario?.then ?? ['approve']).map((t): TransitionName => (t === 'approve' && failing ? 'approval_failed' : t));
+  const steps = (req.scenario?.afterwards ?? ['approve']).map((t): TransitionName => (t === 'approve' && failing ? 'approval_failed' : t));
   for (const [i, transition] of steps.entries()) {
     await tx.query(
       `INSERT INTO sandbox_transitions (id, account_id, customer_id, due_at, transition, scenario) VALUES ($1, $2, $3, $4, $5, $6)`,

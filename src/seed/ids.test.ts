@@ -6,7 +6,9 @@ import { words } from './random.ts';
 
 const bytesOf = (...w: number[]) => {
   const b = Buffer.alloc(16);
-  w.forEach((x, i) => b.writeUInt32BE(x, i * 4));
+  w.forEach((x, i) => {
+    b.writeUInt32BE(x, i * 4);
+  });
   return b;
 };
 

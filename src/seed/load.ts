@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Db, Tx } from '../store/db.ts';
-import { runLoad, type LoadPlan } from '../store/bulk-load.ts';
+import { runLoad, type LoadPlan, type LoadResult } from '../store/bulk-load.ts';
 import { sampleSearch } from '../store/search-sample.ts';
 import { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS, copyLine, customerRows } from './copy-text.ts';
 import { batchCount, batchesOf, externalIdOf, generateBatch, generateUsers, phoneOf } from './generate.ts';
@@ -140,7 +140,7 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
   bar?.start(opts.customers, 0, { rate: 0 });
   let done = 0;
   let batches = 0;
-  let result;
+  let result: LoadResult<unknown>;
   try {
     result = await runLoad(db, p, (index) => {
       done += batchCount(shape(opts, 0), index);

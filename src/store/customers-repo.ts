@@ -54,8 +54,9 @@ export async function getCustomerIn(tx: Queryable, accountId: string, ref: Custo
   return (await listIn<Customer>(tx, accountId, q)).records[0];
 }
 
+/** A read of its own, not in a transaction: served by a standby when there are any (replica-reads.ts). */
 export function getCustomer(db: Db, accountId: string, ref: CustomerRef, withDeleted = false) {
-  return inAccount(db, accountId, (tx) => getCustomerIn(tx, accountId, ref, withDeleted));
+  return getCustomerIn(db.reader(accountId), accountId, ref, withDeleted);
 }
 
 const REF_COLUMN = { id: 'id', number: 'number', external_id: 'external_id' } as const;

@@ -1,4 +1,5 @@
 import { RosterError } from '../core/errors.ts';
+import { transactionRetries } from '../ops/metrics.ts';
 
 // How the store tells a database that went away, and a transaction that lost a race, from any
 // other failure. Both are decided on codes (SQLSTATE or the driver's and Node's own), never on
@@ -61,7 +62,20 @@ export async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
       return await attempt();
     } catch (e) {
       if (!isRetryable(e) || n >= RETRY_ATTEMPTS) throw storeError(e);
+      transactionRetries.inc();
       await new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** n));
     }
   }
+}
+
+/**
+ * A transaction's callback, except that when it fails because the connection went away it
+ * never settles. postgres.js answers a failed callback by sending ROLLBACK down the same
+ * connection, and on a connection whose socket has closed that write is made from a timer,
+ * where it throws outside any promise and ends the process (porsager/postgres#1154, #1208;
+ * unfixed in 3.4.9). The transaction itself still fails: sql.begin races the callback against
+ * the connection's close, and rejects with the close's error.
+ */
+export function untilClosed<T>(work: Promise<T>): Promise<T> {
+  return work.catch((e) => (isUnavailable(e) ? new Promise<never>(() => {}) : Promise.reject(e)));
 }

@@ -1,3 +1,4 @@
+import { setting } from '../config/settings.ts';
 import { createHash } from 'node:crypto';
 import { RosterError } from '../core/errors.ts';
 import { inAccount, type Db, type Queryable } from './db.ts';
@@ -37,8 +38,7 @@ const bytesHash = (body: unknown) => sha256(JSON.stringify(body ?? null));
  * seconds.
  */
 export function idempotencyWindowMs(env = process.env): number {
-  const s = Number(env.ROSTER_IDEMPOTENCY_WINDOW);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 86_400_000;
+  return (setting<number>('ROSTER_IDEMPOTENCY_WINDOW', env) ?? 86_400) * 1000;
 }
 
 export interface IdempotencyRule {

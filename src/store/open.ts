@@ -1,4 +1,4 @@
-import { openPostgres } from './postgres-driver.ts';
+import { openPostgres, type PostgresOptions } from './postgres-driver.ts';
 import { migrate } from './migrate.ts';
 import { checkSchema, type SchemaReport } from './schema-check.ts';
 import type { Db } from './db.ts';
@@ -10,9 +10,9 @@ import type { Db } from './db.ts';
  * refused with a SchemaError, and closed. `repairSchema: false` skips the check (the caller
  * makes it: `roster check`).
  */
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string; repairSchema?: boolean; onRepair?: (report: SchemaReport) => void }): Promise<Db> {
+export async function openStore(opts: { databaseUrl?: string; postgres?: PostgresOptions; dataDir?: string; repairSchema?: boolean; onRepair?: (report: SchemaReport) => void }): Promise<Db> {
   // PGlite is loaded only for the embedded store: a server on PostgreSQL does not carry it.
-  const db = opts.databaseUrl ? openPostgres(opts.databaseUrl) : await (await import('./pglite-driver.ts')).openPglite(opts.dataDir);
+  const db = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.postgres) : await (await import('./pglite-driver.ts')).openPglite(opts.dataDir);
   try {
     await migrate(db);
     if (opts.repairSchema !== false) {

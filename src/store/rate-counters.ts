@@ -116,7 +116,7 @@ export class RateCounters {
         const e = this.entries.get(key(r.bucket, Number(r.window_start)));
         if (e) e.shared = Math.max(e.shared, Number(r.hits));
       }
-      batch.forEach((e) => (e.sending = 0));
+      for (const e of batch) e.sending = 0;
       if (this.now() - this.lastSweep > WINDOW_MS) {
         this.lastSweep = this.now();
         await this.db.query(`DELETE FROM rate_limit_windows WHERE window_start < $1`, [current - KEEP_WINDOWS]);

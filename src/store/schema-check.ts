@@ -77,14 +77,17 @@ export async function checkSchema(db: Db, opts: { repair: boolean }): Promise<Sc
   for (const want of expected) {
     const id = `${want.kind} ${want.name}`;
     const have = found.get(id);
-    if (have && have.valid) continue;
+    if (have?.valid) continue;
     report.problems.push(`${id} ${have ? (want.kind === 'trigger' ? 'is disabled' : 'is invalid') : 'is missing'}`);
     if (!opts.repair) continue;
     try {
       await db.transaction(async (tx) => {
-        // One repairer at a time when several processes start against one server.
+        // One repairer at a time when several processes start against one server; what another
+        // one repaired while this one waited is left alone.
         await tx.query('SELECT pg_advisory_xact_lock(7264001)');
-        await tx.query(repairStatement(want, have));
+        const now = (await tx.query<Found>(OBJECTS)).find((o) => o.kind === want.kind && o.name === want.name);
+        if (now?.valid) return;
+        await tx.query(repairStatement(want, now));
       });
       report.repaired.push(id);
     } catch (e) {

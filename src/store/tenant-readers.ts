@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { type PoolUse, type Read, type ReadPath, type ReadResult, versionOf, WRITE_VERSION } from './read-path.ts';
 
 // Connections reserved for tenant reads. Each runs as roster_app from its first packet (the
 // `role` startup parameter) and remembers which account its session is set to, so a read for
@@ -11,6 +12,8 @@ import type postgres from 'postgres';
 // next query to the closed socket from a timer, an exception no caller can catch, and the
 // process dies. When a reader's socket
 // closes, its session and the account set on it are gone: the next read sets it again.
+//
+// Session state does not survive a pooler in transaction mode: there pooled-reads.ts is used.
 
 interface Reader {
   sql: postgres.Sql;
@@ -21,27 +24,33 @@ interface Reader {
 /** Opens one reader's pool; `onClose` runs whenever its connection closes. */
 export type ReaderFactory = (onClose: () => void) => postgres.Sql;
 
-export class TenantReaders {
+export class TenantReaders implements ReadPath {
   private readonly idle: Reader[] = [];
   private readonly all: Reader[] = [];
   private readonly waiting: ((r: Reader) => void)[] = [];
 
-  constructor(private readonly open: ReaderFactory, private readonly max: number) {}
+  /** `prepareFixed`: whether Roster's own small statements (the switch, the version) are prepared. */
+  constructor(
+    private readonly open: ReaderFactory,
+    private readonly max: number,
+    private readonly prepareFixed = true,
+  ) {}
 
-  async query<T>(accountId: string, text: string, params: unknown[], prepare: boolean): Promise<T[]> {
+  async read<T>({ accountId, text, params, prepare, withVersion }: Read): Promise<ReadResult<T>> {
     const reader = await this.acquire(accountId);
     try {
-      const switched = reader.account === accountId ? undefined : reader.sql.unsafe(`SELECT set_config('roster.account_id', $1, false)`, [accountId], { prepare: true });
+      const switched = reader.account === accountId ? undefined : reader.sql.unsafe(`SELECT set_config('roster.account_id', $1, false)`, [accountId], { prepare: this.prepareFixed });
       reader.account = null;
+      const version = withVersion ? reader.sql.unsafe(WRITE_VERSION, [accountId], { prepare: this.prepareFixed }) : undefined;
       const result = reader.sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
-      // Settle both so neither rejection goes unobserved. If the switch failed, the query ran
-      // under the previous account's policy and its own account filter: it found nothing, and
-      // is discarded here.
-      await Promise.allSettled([switched, result]);
+      // Settle all so no rejection goes unobserved. If the switch failed, the query ran under
+      // the previous account's policy and its own account filter: it found nothing, and is
+      // discarded here.
+      await Promise.allSettled([switched, version, result]);
       await switched;
       const rows = (await result) as unknown as T[];
       reader.account = accountId;
-      return rows;
+      return { rows, version: version && versionOf((await version) as unknown as { v: string }[]) };
     } finally {
       this.release(reader);
     }
@@ -54,7 +63,9 @@ export class TenantReaders {
     if (this.idle.length) return this.idle.pop()!;
     if (this.all.length < this.max) {
       const reader: Reader = { sql: undefined as unknown as postgres.Sql, account: null };
-      reader.sql = this.open(() => (reader.account = null));
+      reader.sql = this.open(() => {
+        reader.account = null;
+      });
       this.all.push(reader);
       return reader;
     }
@@ -65,6 +76,10 @@ export class TenantReaders {
     const next = this.waiting.shift();
     if (next) next(reader);
     else this.idle.push(reader);
+  }
+
+  use(): PoolUse {
+    return { size: this.max, inUse: this.all.length - this.idle.length, waiting: this.waiting.length };
   }
 
   async close() {

@@ -22,7 +22,8 @@ export async function getUserIn(tx: Queryable, accountId: string, id: string): P
   return (await listIn<User>(tx, accountId, q)).records[0];
 }
 
-export const getUser = (db: Db, accountId: string, id: string) => inAccount(db, accountId, (tx) => getUserIn(tx, accountId, id));
+/** A read of its own, not in a transaction: served by a standby when there are any (replica-reads.ts). */
+export const getUser = (db: Db, accountId: string, id: string) => getUserIn(db.reader(accountId), accountId, id);
 
 export type NewUser = Required<Pick<UserInput, 'first_name' | 'last_name' | 'email' | 'role'>> & UserInput;
 

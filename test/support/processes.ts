@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 // Roster's own command line, run as a user runs it: a child process of the real CLI.
 
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'roster.js');
+export const BIN = join(import.meta.dirname, '..', '..', 'scripts', 'roster-dev.js');
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -27,7 +27,12 @@ export interface Running {
 
 /** Starts `roster <args>`; DATABASE_URL is only what `env` gives (empty: the embedded store). */
 export function roster(args: string[], env: Record<string, string> = {}): Running {
-  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '', ROSTER_LOG: 'off', ...env } });
+  return run(BIN, args, env);
+}
+
+/** The same, of another `roster` command: a built copy's bin/roster.js. */
+export function run(bin: string, args: string[], env: Record<string, string> = {}): Running {
+  const proc = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: '', ROSTER_LOG: 'off', ...env } });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {

@@ -6,7 +6,7 @@ import postgres from 'postgres';
 
 // The real `roster` command as an operator runs it: a server process, and CLI commands beside it.
 
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'roster.js');
+export const BIN = join(import.meta.dirname, '..', '..', 'scripts', 'roster-dev.js');
 
 export const freePort = () => new Promise<number>((resolve) => {
   const s = createServer();

@@ -71,7 +71,7 @@ export interface TestServer extends TestStore {
   account: NewAccount;
 }
 
-export async function startTestServer(kind: StoreKind, opts: Partial<Pick<AppOptions, 'onRoute' | 'logger'>> = {}): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, opts: Partial<Pick<AppOptions, 'onRoute' | 'logger' | 'metrics'>> = {}): Promise<TestServer> {
   const store = await openTestStore(kind);
   const app = await buildApp({ db: store.db, logger: process.env.ROSTER_TEST_LOG === '1', ...opts });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -91,7 +91,7 @@ export async function startTestServer(kind: StoreKind, opts: Partial<Pick<AppOpt
 /** A small fetch wrapper: JSON in, status + headers + parsed body out. */
 export async function call(base: string, method: string, path: string, opts: { key?: string; headers?: Record<string, string>; body?: unknown } = {}) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.key) headers['authorization'] = `Bearer ${opts.key}`;
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   const text = await res.text();

@@ -22,7 +22,7 @@ export const session = {
   signIn: (key: string) => sessionStorage.setItem(KEY, key),
   signOut() {
     sessionStorage.removeItem(KEY);
-    listeners.forEach((fn) => fn());
+    for (const fn of listeners) fn();
   },
 };
 

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, type Customer } from '../../core/model.ts';
-import { api, ApiError, qs } from './api.ts';
+import { api, type ApiError, qs } from './api.ts';
 import { BASE, Link, navigate, useLocation } from './router.ts';
 import { displayName, when, words } from './format.ts';
 import { markRendered } from './timing.ts';

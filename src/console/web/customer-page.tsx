@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Customer } from '../../core/model.ts';
-import { api, ApiError } from './api.ts';
+import { api, type ApiError } from './api.ts';
 import { displayName, when, words } from './format.ts';
 import { BASE, Link } from './router.ts';
 import type { Me } from './sign-in.tsx';

@@ -22,7 +22,7 @@ export function DialectViews({ id, version }: { id: string; version: number }) {
             <h3 id={`dialect-${v.dialect}`}>{NAMES[v.dialect] ?? v.dialect}</h3>
             <p class="request"><code>{v.request}</code> → {v.status}</p>
             {v.note && <p class="muted">{v.note}</p>}
-            {v.body !== null && <pre class="json" tabIndex={0} aria-label={`${NAMES[v.dialect]} response body`}>{JSON.stringify(v.body, null, 2)}</pre>}
+            {v.body !== null && <pre class="json" role="region" tabIndex={0} aria-label={`${NAMES[v.dialect]} response body`}>{JSON.stringify(v.body, null, 2)}</pre>}
           </section>
         ))}
       </div>

@@ -1,4 +1,4 @@
-import { render } from 'preact';
+import { render, type JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, onSignOut, session } from './api.ts';
 import { BASE, Link, navigate, useLocation } from './router.ts';
@@ -23,7 +23,7 @@ function App() {
   const admin = me.scopes.includes('admin');
   const section = path.startsWith('/users') ? 'users' : path.startsWith('/keys') ? 'keys' : 'customers';
   const customer = /^\/customers\/([0-9A-Za-z]{27})$/.exec(path)?.[1];
-  let view;
+  let view: JSX.Element;
   if (customer) view = <CustomerPage id={customer} me={me} key={customer} />;
   else if (section === 'users') view = <UsersPage />;
   else if (section === 'keys') view = admin ? <KeysPage me={me} /> : <p>Managing keys needs a key with the admin scope.</p>;

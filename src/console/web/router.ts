@@ -6,7 +6,9 @@ import { createElement, type ComponentChildren } from 'preact';
 
 export const BASE = '/console';
 const subscribers = new Set<() => void>();
-const notify = () => subscribers.forEach((fn) => fn());
+const notify = () => {
+  for (const fn of subscribers) fn();
+};
 window.addEventListener('popstate', notify);
 
 export function navigate(to: string, opts: { replace?: boolean } = {}) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { RosterError } from '../../core/errors.ts';
-import { ksuid, randomToken } from '../../core/ids.ts';
+import { ksuid, } from '../../core/ids.ts';
 import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';

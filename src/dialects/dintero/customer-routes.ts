@@ -73,7 +73,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     renderCustomer(await createCustomer(db, req.params.aid, createInput(req.body), { actor: req.dintero.actor })));
 
   f.get(`${USERS}/:customer_id`, { config: read, schema: { tags: ['dintero'], summary: 'Customer details', params: S.CustomerParams } }, async (req) =>
-    renderCustomer(await inAccount(db, req.params.aid, (tx) => customerIn(tx, req.params.aid, req.params.customer_id))));
+    renderCustomer(await customerIn(db.reader(req.params.aid), req.params.aid, req.params.customer_id)));
 
   f.put(`${USERS}/:customer_id`, { config: write, schema: { tags: ['dintero'], summary: 'Update a customer (partial)', params: S.CustomerParams, body: S.CustomerUpdate } }, async (req) => {
     const { aid, customer_id } = req.params;

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RosterError, type FieldError } from '../../core/errors.ts';
+import type { RosterError, FieldError } from '../../core/errors.ts';
 import { fieldErrors } from '../../http/validation.ts';
 import { clientPath } from '../../http/surface-errors.ts';
 import { asRosterError } from '../../http/error-mapping.ts';

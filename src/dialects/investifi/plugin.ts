@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { RosterError } from '../../core/errors.ts';
+import type { RosterError } from '../../core/errors.ts';
 import { and, listQuery } from '../../core/list-query.ts';
 import { hasScope, presentedKey } from '../../http/auth.ts';
 import type { Principal } from '../../store/accounts-repo.ts';

@@ -1,7 +1,7 @@
 import type { SortTerm } from '../../core/list-query.ts';
 import type { ListContext } from './context.ts';
 import { allCandidates, type TrigramSearch } from './search.ts';
-import { compare, orderBy, otherSide as otherSideOf, sortSql, type PagePlan } from './page.ts';
+import { orderBy, otherSide as otherSideOf, sortSql, type PagePlan } from './page.ts';
 
 // The page of a trigram search. How its rows are best found depends on how common the term is,
 // which only the data can tell, so the statement finds out as it runs, cheapest question first,
