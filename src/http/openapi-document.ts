@@ -41,7 +41,8 @@ export interface Operation {
 
 export interface DocumentInfo {
   info: { title: string; version: string; description?: string };
-  servers: { url: string; description: string }[];
+  /** Where the operations are; the server that serves a dialect's document adds its own (src/http/references.ts). */
+  servers?: { url: string; description: string }[];
   security?: Record<string, string[]>[];
   securitySchemes?: Record<string, unknown>;
 }
@@ -59,7 +60,7 @@ export function openapiDocument(doc: DocumentInfo, operations: Operation[]): Rec
   return {
     openapi: '3.0.3',
     info: doc.info,
-    servers: doc.servers,
+    ...(doc.servers ? { servers: doc.servers } : {}),
     ...(doc.security ? { security: doc.security } : {}),
     paths,
     components: { schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1))), ...(doc.securitySchemes ? { securitySchemes: doc.securitySchemes } : {}) },
