@@ -41,7 +41,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get', path: '/customers/sub-client-summary', operationId: 'getSubClientSummary', tags: ['Customers'],
     summary: 'Get sub-client summary', description: 'Returns a list of all sub-clients for the authenticated client, along with the count of customers associated with each.',
-    responses: { '200': { description: 'Sub-client summary retrieved successfully', schema: S.SubClientSummaryList } },
+    responses: { '200': { description: 'Sub-client summary retrieved successfully', schema: S.SubClientSummaryList }, '401': problem('Unauthorized'), '403': problem('Forbidden') },
   },
   {
     method: 'post', path: '/users', operationId: 'createClientUser', tags: ['Users'],
