@@ -7,7 +7,8 @@ import { SPIRII_TYPES } from './types.ts';
 // dialect's OpenAPI document (openapi.ts), which the contract tests hold every response to.
 
 const Settings = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]);
-const Party = component('CustomerReference', Type.Object({ id: Type.Integer(), name: Type.Union([Type.String(), Type.Null()]) }));
+// Inline where it may be null: OpenAPI 3.0 cannot mark a $ref nullable.
+const Party = Type.Object({ id: Type.Integer(), name: Type.Union([Type.String(), Type.Null()]) });
 
 export const Customer = component('Customer', Type.Object({
   id: Type.Integer({ description: 'The customer id.' }),
