@@ -52,6 +52,12 @@ export interface Dialect extends Surface {
    * `/dintero/v1/accounts/…`: root `/dintero`). The prefix when absent.
    */
   originRoot?: string;
+  /**
+   * The dialect's own OpenAPI document, its paths as the vendor writes them (under the prefix):
+   * served at <root>/openapi.json with a reference page at <root>/docs (src/http/references.ts),
+   * which add the server.
+   */
+  openapi?: Record<string, unknown>;
 }
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));

@@ -1,6 +1,5 @@
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { ERROR_CATALOG } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
 import { KeyResolver } from './auth.ts';
@@ -17,8 +16,10 @@ import { BODY_LIMIT, checkCoercedNumbers, checkRequestValues, installJsonParser 
 import { logSerializers } from './log-serializers.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { requestIdOf } from './request-id.ts';
-import { clientErrorHandler, clientPath, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse, surfaceOf } from './surface-errors.ts';
+import { clientErrorHandler, clientPath, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse, } from './surface-errors.ts';
 import { Origins, type Listen } from './origins.ts';
+import { nativeSwagger } from './native-reference.ts';
+import { referenceRoutes } from './references.ts';
 import { buildValidator } from './validators.ts';
 import { installHttpMetrics } from '../ops/http-metrics.ts';
 import { tracing } from '../ops/tracing.ts';
@@ -95,9 +96,11 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
     checkRequestValues(req);
   });
   app.addHook('preHandler', async (req) => checkCoercedNumbers(req));
-  // Routes outside every surface (the docs, health checks) answer errors as the native API does.
-  const native = surfaceOf(dialects, '/v1');
-  app.setErrorHandler((error, req, reply) => sendErrorResponse(reply, native.renderError(asRosterError(error, req.log), errorContext(req))));
+  // Routes outside every surface's plugin (a dialect's reference pages, health checks) answer
+  // errors as the surface their path or origin names does, the native API for the rest.
+  app.setErrorHandler((error, req, reply) =>
+    sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(asRosterError(error, req.log), errorContext(req))),
+  );
   app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(new RosterError('not_found', `No route ${req.method} ${clientPath(req)}`), errorContext(req))));
 
   // A 503 means the database is away for now (every surface renders its own body): tell the
@@ -106,21 +109,14 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
     if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Roster API', version: '1', description: 'The customer and user directory. Authenticate with `Authorization: Bearer <api key>` or `x-api-key`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
-      security: [{ bearer: [] }, { apiKey: [] }],
-    },
-  });
+  await app.register(swagger, nativeSwagger as never);
 
   for (const d of dialects) await app.register(d.plugin, { prefix: d.prefix, db, keys, limiter });
   await app.register(onboardingPlugin, { prefix: ONBOARDING_PREFIX, db });
   await app.register(consolePlugin, { prefix: '/console' });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await referenceRoutes(app, dialects, origins);
   app.get('/docs/errors', { schema: { hide: true } }, async (_req, reply) => {
     const rows = Object.entries(ERROR_CATALOG).map(([code, e]) => `<tr id="${code}"><td><code>${code}</code></td><td>${e.status}</td><td>${e.title}</td></tr>`).join('');
     return reply.type('text/html').send(`<!doctype html><title>Roster errors</title><h1>Error codes</h1><table><tr><th>code</th><th>status</th><th>title</th></tr>${rows}</table>`);

@@ -19,6 +19,8 @@ export interface Response {
   schema?: TSchema;
   /** The body's media type; `application/json` unless given. */
   type?: string;
+  /** Response headers a client reads, by name. */
+  headers?: Record<string, { description: string; schema: TSchema }>;
 }
 
 export interface Operation {
@@ -35,13 +37,16 @@ export interface Operation {
   headers?: TObject;
   /** Headers a client may send that the surface reads nothing from: documented, not validated. */
   ignoredHeaders?: TObject;
-  body?: { schema: TSchema; description?: string };
+  body?: { schema: TSchema; description?: string; /** Media types accepted; `application/json` unless given. */ types?: string[] };
   responses: Record<string, Response>;
+  /** Where it differs from the document's: a token endpoint takes client credentials, not a token. */
+  security?: Record<string, string[]>[];
 }
 
 export interface DocumentInfo {
   info: { title: string; version: string; description?: string };
-  servers: { url: string; description: string }[];
+  /** Where the operations are; the server that serves a dialect's document adds its own (src/http/references.ts). */
+  servers?: { url: string; description: string }[];
   security?: Record<string, string[]>[];
   securitySchemes?: Record<string, unknown>;
 }
@@ -59,7 +64,7 @@ export function openapiDocument(doc: DocumentInfo, operations: Operation[]): Rec
   return {
     openapi: '3.0.3',
     info: doc.info,
-    servers: doc.servers,
+    ...(doc.servers ? { servers: doc.servers } : {}),
     ...(doc.security ? { security: doc.security } : {}),
     paths,
     components: { schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1))), ...(doc.securitySchemes ? { securitySchemes: doc.securitySchemes } : {}) },
@@ -77,7 +82,11 @@ function operation(op: Operation, used: Used) {
     ...parameterList(op.ignoredHeaders, 'header', used),
   ];
   const responses = Object.fromEntries(
-    Object.entries(op.responses).map(([status, r]) => [status, { description: r.description, ...(r.schema ? { content: { [r.type ?? 'application/json']: { schema: oas(r.schema, used) } } } : {}) }]),
+    Object.entries(op.responses).map(([status, r]) => [status, {
+      description: r.description,
+      ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([name, h]) => [name, { description: h.description, schema: oas(h.schema, used) }])) } : {}),
+      ...(r.schema ? { content: { [r.type ?? 'application/json']: { schema: oas(r.schema, used) } } } : {}),
+    }]),
   );
   return {
     tags: op.tags,
@@ -85,8 +94,9 @@ function operation(op: Operation, used: Used) {
     ...(op.description ? { description: op.description } : {}),
     operationId: op.operationId,
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body ? { requestBody: { ...(op.body.description ? { description: op.body.description } : {}), required: true, content: { 'application/json': { schema: oas(op.body.schema, used) } } } } : {}),
+    ...(op.body ? { requestBody: { ...(op.body.description ? { description: op.body.description } : {}), required: true, content: Object.fromEntries((op.body.types ?? ['application/json']).map((t) => [t, { schema: oas(op.body!.schema, used) }])) } } : {}),
     responses,
+    ...(op.security ? { security: op.security } : {}),
     ...(op.externalDocs ? { externalDocs: op.externalDocs } : {}),
   };
 }
@@ -96,7 +106,9 @@ function parameterList(params: TObject | undefined, where: 'path' | 'query' | 'h
   const required = new Set(params.required ?? []);
   return Object.entries(params.properties).map(([name, schema]) => {
     const { description, ...rest } = oas(schema, used) as { description?: string };
-    return { name, in: where, required: where === 'path' || required.has(name), ...(description ? { description } : {}), schema: rest };
+    // A parameter with a default may be left out: the default is what its absence means.
+    const needed = where === 'path' || (required.has(name) && (schema as { default?: unknown }).default === undefined);
+    return { name, in: where, required: needed, ...(description ? { description } : {}), schema: rest };
   });
 }
 

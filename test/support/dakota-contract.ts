@@ -30,7 +30,7 @@ export class DakotaClient {
     const res = await fetch(`${base}/dakota/openapi.json`);
     assert.equal(res.status, 200);
     c.spec = await res.json();
-    assert.deepEqual(c.spec.servers, [{ url: '/dakota', description: "Roster's Dakota dialect on this server" }]);
+    assert.deepEqual(c.spec.servers.map((s: { url: string }) => s.url), ['/dakota']);
     addFormats(c.ajv);
     c.ajv.addSchema(c.spec, 'dakota');
     for (const [path, ops] of Object.entries<any>(c.spec.paths)) {

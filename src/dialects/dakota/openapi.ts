@@ -3,7 +3,7 @@ import * as S from './schemas.ts';
 
 // Dakota's OpenAPI document, made from the schemas its routes validate with (schemas.ts): the
 // customers and users operations of Dakota's own document, their statuses and prose, served at
-// /dakota/openapi.json.
+// /dakota/openapi.json (src/http/references.ts).
 
 const DOCS = 'https://docs.dakota.xyz/api-reference';
 const problem = (description: string): Response => ({ description, schema: S.ProblemDetails, type: 'application/problem+json' });
@@ -41,7 +41,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get', path: '/customers/sub-client-summary', operationId: 'getSubClientSummary', tags: ['Customers'],
     summary: 'Get sub-client summary', description: 'Returns a list of all sub-clients for the authenticated client, along with the count of customers associated with each.',
-    responses: { '200': { description: 'Sub-client summary retrieved successfully', schema: S.SubClientSummaryList } },
+    responses: { '200': { description: 'Sub-client summary retrieved successfully', schema: S.SubClientSummaryList }, '401': problem('Unauthorized'), '403': problem('Forbidden') },
   },
   {
     method: 'post', path: '/users', operationId: 'createClientUser', tags: ['Users'],
@@ -73,12 +73,10 @@ export const OPERATIONS: Operation[] = [
   },
 ];
 
-/** The document, as JSON text: made once, at start. */
-export const DAKOTA_OPENAPI = JSON.stringify(
-  openapiDocument(
+/** The document: made once, at start. */
+export const DAKOTA_DOCUMENT = openapiDocument(
     {
       info: { title: 'Dakota Platform API (customers and users)', version: '1.0.0', description: "Roster's Dakota dialect: Dakota's customers and users API, from the schemas Roster validates requests with." },
-      servers: [{ url: '/dakota', description: "Roster's Dakota dialect on this server" }],
       security: [{ ApiKeyAuth: [] }],
       securitySchemes: {
         ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'x-api-key' },
@@ -86,5 +84,6 @@ export const DAKOTA_OPENAPI = JSON.stringify(
       },
     },
     OPERATIONS,
-  ),
 );
+
+export const DAKOTA_OPENAPI = JSON.stringify(DAKOTA_DOCUMENT);

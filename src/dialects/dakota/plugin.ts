@@ -21,7 +21,7 @@ import { customerListQuery, userListQuery } from './list-params.ts';
 import { asRosterError, customerNotFound, DakotaProblem, renderError, userNotFound } from './problems.ts';
 import { CUSTOMER_FIELDS, USER_FIELDS, kybLink, renderCustomer, renderUser } from './render.ts';
 import * as S from './schemas.ts';
-import { DAKOTA_OPENAPI } from './openapi.ts';
+import { DAKOTA_DOCUMENT } from './openapi.ts';
 
 // Dakota's customers and users API: x-api-key auth, RFC 9457 problems, KSUID cursors with
 // has_more_before/after, a per-key rate limit announced on every response.
@@ -67,8 +67,6 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
   const account = (req: FastifyRequest) => req.dakotaPrincipal.accountId;
   const actor = (req: FastifyRequest) => ({ actor: req.dakotaPrincipal.actor });
   const hide = { hide: true };
-
-  f.get('/openapi.json', { schema: hide, config: { public: true } }, async (_req, reply) => reply.type('application/json').send(DAKOTA_OPENAPI));
 
   // Customers
   f.get('/customers', { schema: { ...hide, querystring: S.CustomerListQuery } }, async (req) => {
@@ -204,4 +202,4 @@ async function assertSubClient(target: { is_sub_client: boolean } | undefined, t
   if (!target.is_sub_client) throw badSubClient('must reference a customer that is a sub-client', typeUri);
 }
 
-export const dialect: Dialect = { name: 'dakota', prefix: '/dakota', plugin: dakotaPlugin, renderError };
+export const dialect: Dialect = { name: 'dakota', prefix: '/dakota', plugin: dakotaPlugin, renderError, openapi: DAKOTA_DOCUMENT };

@@ -8,6 +8,7 @@ import { customerRoutes } from './customer-routes.ts';
 import { errorHandler, notFoundHandler, renderError } from './errors.ts';
 import { tagRoutes } from './tag-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
+import { DINTERO_DOCUMENT } from './openapi.ts';
 
 // Dintero's Customers API under /dintero/v1: client-credentials JWTs, the customer collection
 // with its filters and sync, single customers, tags and tokens, Dintero's error body.
@@ -57,4 +58,4 @@ export function arrayStyles(query: Record<string, unknown>): Record<string, unkn
   return out;
 }
 
-export const dialect: Dialect = { name: 'dintero', prefix: '/dintero/v1', originRoot: '/dintero', plugin: dinteroPlugin, renderError };
+export const dialect: Dialect = { name: 'dintero', prefix: '/dintero/v1', originRoot: '/dintero', plugin: dinteroPlugin, renderError, openapi: DINTERO_DOCUMENT };

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { component } from '../../http/openapi-document.ts';
 import { StringEnum } from '../../http/string-enum.ts';
 
 // Request schemas of the Dintero Customers API: they validate and type the handlers and feed
@@ -104,16 +105,16 @@ const basicUser = {
 const Ignored = Type.Optional(Type.String({ maxLength: 255 }));
 const readOnly = { id: Ignored, created_at: Ignored, created_by: Ignored, updated_at: Ignored, deleted_at: Ignored, deleted_by: Ignored };
 
-export const CustomerCreate = Type.Object({ ...basicUser, ...readOnly, customer_id: Type.Optional(OwnId) }, { additionalProperties: false });
+export const CustomerCreate = component('CustomerCreate', Type.Object({ ...basicUser, ...readOnly, customer_id: Type.Optional(OwnId) }, { additionalProperties: false }));
 export type CustomerCreate = Static<typeof CustomerCreate>;
-export const CustomerUpdate = Type.Object({ ...basicUser, ...readOnly, customer_id: Type.Optional(Type.String({ maxLength: 255 })) }, { additionalProperties: false });
+export const CustomerUpdate = component('CustomerUpdate', Type.Object({ ...basicUser, ...readOnly, customer_id: Type.Optional(Type.String({ maxLength: 255 })) }, { additionalProperties: false }));
 export type CustomerUpdate = Static<typeof CustomerUpdate>;
 
-export const ChangeCustomerId = Type.Object({ customer_id: OwnId }, { additionalProperties: false });
+export const ChangeCustomerId = component('ChangeCustomerId', Type.Object({ customer_id: OwnId }, { additionalProperties: false }));
 
 export const DeleteQuery = Type.Object({ delete_tokens: Type.Optional(Type.Boolean()) });
 
-export const TagCreate = Type.Object({ tag: Type.String({ minLength: 1, maxLength: 255 }), metadata: Type.Optional(Obj), ...readOnly }, { additionalProperties: false });
+export const TagCreate = component('TagCreate', Type.Object({ tag: Type.String({ minLength: 1, maxLength: 255 }), metadata: Type.Optional(Obj), ...readOnly }, { additionalProperties: false }));
 export const TagIds = Type.Array(Type.String({ format: 'uuid' }), { maxItems: 1000 });
 
 export const TokenCreate = Type.Object({

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import type { RosterError } from '../../core/errors.ts';
 import { and, listQuery } from '../../core/list-query.ts';
 import { hasScope, presentedKey } from '../../http/auth.ts';
@@ -8,7 +7,9 @@ import { runList } from '../../store/list.ts';
 import type { Dialect, DialectOptions, ErrorContext, ErrorResponse } from '../index.ts';
 import { asRosterError } from '../../http/error-mapping.ts';
 import { errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
-import { IS_USER, KYC_PRODUCTS, parseUserListParams, SORT_KEYS, SORT_ORDERS, userAccountIs, userListQuery } from './list-params.ts';
+import { IS_USER, parseUserListParams, userAccountIs, userListQuery } from './list-params.ts';
+import { detailDocs, listDocs } from './docs.ts';
+import { INVESTIFI_DOCUMENT } from './openapi.ts';
 import { USER_FIELDS, toPartnerUser } from './render.ts';
 import { Checker, RequestValidationError } from './validation.ts';
 import type { Customer } from '../../core/model.ts';
@@ -23,27 +24,6 @@ class HttpError extends Error {
   }
 }
 
-const str = (description: string) => Type.Optional(Type.String({ description }));
-const kycFilters = Object.fromEntries(KYC_PRODUCTS.map((p) => [`${p}_kyc_status`, str(`Users with this KYC state on their ${p} account.`)]));
-
-// Documentation only: parameters are validated by parseUserListParams, in the vendor's way.
-const listDocs = {
-  tags: ['investifi'],
-  summary: 'Get User List',
-  security: [{ apiKey: [] }],
-  querystring: Type.Object({
-    user_account_id: str('The user with this partner-supplied account id.'),
-    product: str('Users provisioned for this product.'),
-    ...kycFilters,
-    created_at_start: Type.Optional(Type.String({ format: 'date-time', description: 'Lower bound (inclusive) on created_at, UTC.' })),
-    created_at_end: Type.Optional(Type.String({ format: 'date-time', description: 'Upper bound (exclusive) on created_at, UTC.' })),
-    per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
-    last_record_number: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The last_record_number of the previous response.' })),
-    sort_order: Type.Optional(Type.Union(SORT_ORDERS.map((v) => Type.Literal(v)), { default: 'desc' })),
-    sort_key: Type.Optional(Type.Union(SORT_KEYS.map((v) => Type.Literal(v)), { default: 'created_at' })),
-  }),
-};
-const detailDocs = { tags: ['investifi'], summary: 'Get User Detail', security: [{ apiKey: [] }], params: Type.Object({ user_account_id: Type.String() }) };
 const noValidation = () => () => true;
 
 /** The longest user_account_id looked up, the longest external id Roster stores. */
@@ -115,4 +95,4 @@ async function investifiPlugin(app: FastifyInstance, opts: DialectOptions) {
   }
 }
 
-export const dialect: Dialect = { name: 'investifi', prefix: '/investifi/v1', originRoot: '/investifi', plugin: investifiPlugin, renderError };
+export const dialect: Dialect = { name: 'investifi', prefix: '/investifi/v1', originRoot: '/investifi', plugin: investifiPlugin, renderError, openapi: INVESTIFI_DOCUMENT };

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { component } from '../../http/openapi-document.ts';
 import { SPIRII_TYPES } from './types.ts';
 import { MAX_LIMIT, MAX_OFFSET, MAX_SEARCH } from './list-params.ts';
 
@@ -31,7 +32,7 @@ export const ListQueryDoc = Type.Object({
 export const IdParamDoc = Type.Object({ id });
 
 const settings = Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]));
-export const CustomerWriteDoc = Type.Object({
+export const CustomerWriteDoc = component('CustomerWrite', Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
   externalId: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
   country: Type.String({ pattern: '^[A-Z]{2}$' }),
@@ -42,4 +43,4 @@ export const CustomerWriteDoc = Type.Object({
   payoutInformation: settings,
   financialSetup: settings,
   billingSettings: settings,
-});
+}));

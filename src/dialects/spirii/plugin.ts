@@ -10,6 +10,7 @@ import { CustomerWriteDoc, IdParamDoc, ListQueryDoc } from './docs.ts';
 import { asRosterError, renderError } from './errors.ts';
 import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { customerListQuery } from './list-params.ts';
+import { SPIRII_DOCUMENT } from './openapi.ts';
 import { customerId, type RawQuery } from './query-values.ts';
 import { CUSTOMER_FIELDS, renderCustomer } from './render.ts';
 import { createSpiriiCustomer, deleteSpiriiCustomer, updateSpiriiCustomer } from './writes.ts';
@@ -82,4 +83,4 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
   });
 }
 
-export const dialect: Dialect = { name: 'spirii', prefix: '/spirii', plugin: spiriiPlugin, renderError };
+export const dialect: Dialect = { name: 'spirii', prefix: '/spirii', plugin: spiriiPlugin, renderError, openapi: SPIRII_DOCUMENT };
