@@ -19,7 +19,8 @@ const anyOf = (filters: Filter[]): Filter => (filters.length === 1 ? filters[0] 
 /** The condition's filter; an Error says what is wrong with it. */
 export function conditionFilter<R extends Resource>(resource: R, c: Condition): Filter<R> {
   if (c.key !== undefined) {
-    if (resource !== 'customers' || !(JSON_FIELDS as readonly string[]).includes(c.field)) throw new Error(`${c.field} has no keys to filter by; metadata[key] and attributes[key] do`);
+    if (resource !== 'customers') throw new Error(`${resource} have no metadata or attributes to filter by`);
+    if (!(JSON_FIELDS as readonly string[]).includes(c.field)) throw new Error(`${c.field} has no keys to filter by; metadata[key] and attributes[key] do`);
     return jsonCondition(c.field as JsonField, jsonKey(c.key), op(c.op, JSON_OPS, c.field), c.values) as Filter<R>;
   }
   const f = NATIVE_FIELDS[resource].find((n) => n.field === c.field);

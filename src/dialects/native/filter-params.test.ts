@@ -61,7 +61,8 @@ test('mistakes are 400s that name the parameter, and for a group where it goes w
   refused({ 'metadata[a][b][c]': 'x' }, 'metadata[a][b][c]', /write field\[operator\], metadata\[key\] or metadata\[key\]\[operator\]/);
   refused({ 'external_id[null]': 'maybe' }, 'external_id[null]', /not true or false/);
   refused({ 'uuid[eq]': 'x' }, 'uuid[eq]', /not a UUID/);
-  refused({ 'metadata[tier]': 'x' }, 'metadata[tier]', /users cannot be filtered by "metadata"|metadata has no keys/, 'users');
+  refused({ 'metadata[tier]': 'x' }, 'metadata[tier]', /users have no metadata or attributes to filter by/, 'users');
+  refused({ or: '(country[x].eq.DK)' }, 'or', /at character 2: country\[x\]: country has no keys to filter by/);
   refused({ or: 'country.eq.DK' }, 'or', /at character 1: expected a group in parentheses/);
   refused({ or: '(country.eq.DK' }, 'or', /at character 15: expected "," or "\)", found the end/);
   refused({ or: '(country.eq.DK,type.xx.business)' }, 'or', /at character 16: type: type takes the operators eq, neq, in, nin, not "xx"/);
