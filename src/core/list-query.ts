@@ -30,7 +30,9 @@ export type FieldTest<F extends Field = Field> =
   | { readonly kind: 'eq'; readonly field: F; readonly value: Scalar }
   | { readonly kind: 'in'; readonly field: F; readonly values: readonly Scalar[] }
   | { readonly kind: 'range'; readonly field: F; readonly gt?: Scalar; readonly gte?: Scalar; readonly lt?: Scalar; readonly lte?: Scalar }
-  | { readonly kind: 'null'; readonly field: F; readonly isNull: boolean };
+  | { readonly kind: 'null'; readonly field: F; readonly isNull: boolean }
+  /** The field's text starts with the value (case-insensitively where the field compares so). */
+  | { readonly kind: 'prefix'; readonly field: F; readonly value: string };
 
 /** Tests only customers have: their JSON objects, their place in a hierarchy, rows of their own. */
 export type CustomerTest =
@@ -52,7 +54,10 @@ export interface TestsOf {
   users: FieldTest<UserField>;
 }
 
-/** Tests combined. */
+/**
+ * Tests combined, in two-valued logic: a test of a field that is null is false, so `not` of it
+ * is true (`not(eq(country, 'DK'))` keeps the records without a country).
+ */
 export type Tree<T> =
   | T
   | { readonly kind: 'and'; readonly filters: readonly Tree<T>[] }

@@ -5,7 +5,17 @@ import { compileCount, compileList, countIsKept, type ListRow } from './compiler
 import { CountCache } from './count-cache.ts';
 import type { Db, Queryable } from './db.ts';
 
-const counts = new CountCache(5_000);
+/**
+ * Counts are cached per database: one process may open two (the tests run both stores side by
+ * side), and an account id at a write version names the same records only within one of them.
+ */
+const caches = new WeakMap<Db, CountCache>();
+const cacheOf = (db: Db): CountCache => {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new CountCache(5_000)));
+  return cache;
+};
+const shared = new CountCache(5_000);
 
 /** A page of records. `json` is the records as Postgres built them, in order: an API whose
  * records are the canonical ones passes it through as text; `records` parses it on first use. */
@@ -15,11 +25,11 @@ export interface ListPage<T> extends ListResult<T> {
 
 /** Runs a list for one account: one statement, one round trip, records in requested order. */
 export function runList<T>(db: Db, accountId: string, query: ListQuery): Promise<ListPage<T>> {
-  return listIn<T>(db.reader(accountId), accountId, query);
+  return listIn<T>(db.reader(accountId), accountId, query, cacheOf(db));
 }
 
 /** The same, through a connection (or transaction) already bound to this account. */
-export async function listIn<T>(tx: Queryable, accountId: string, query: ListQuery): Promise<ListPage<T>> {
+export async function listIn<T>(tx: Queryable, accountId: string, query: ListQuery, counts: CountCache = shared): Promise<ListPage<T>> {
   const scoped = scopeQuery(query, accountId);
   // A count the counters keep is read with the page, in its snapshot, whatever was written
   // since. Any other count cached at the account's current write version is still exact: skip

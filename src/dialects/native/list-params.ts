@@ -3,6 +3,7 @@ import { and, eq, inList, listQuery, type CustomerField, type FieldTest, type Li
 import { decodeCursor } from '../../core/cursor.ts';
 import { invalid } from '../../core/errors.ts';
 import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
+import { filterProperties, jsonFilterPattern, operatorFilters } from './filter-params.ts';
 
 // The native list parameters: their schemas, which validate and document them, and what they
 // mean, one ListQuery. No SQL here: only meaning.
@@ -53,7 +54,8 @@ export const CustomerListQuery = Type.Object({
   tag_id: Type.Optional(Type.String({ format: 'uuid' })),
   token_value: Type.Optional(Type.String({ maxLength: 500 })),
   attributes_keys: csv('Customers that have every one of these attribute keys.'),
-}, { additionalProperties: false });
+  ...filterProperties('customers'),
+}, { additionalProperties: false, ...jsonFilterPattern });
 
 export const UserListQuery = Type.Object({
   ...pageParams,
@@ -61,6 +63,7 @@ export const UserListQuery = Type.Object({
   search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over first and last name, email and id.' })),
   role: csv('Roles.'),
   email: Type.Optional(Type.String({ maxLength: 320 })),
+  ...filterProperties('users'),
 }, { additionalProperties: false });
 
 type PageParams = Static<ReturnType<typeof Type.Object<typeof pageParams>>>;
@@ -151,6 +154,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
     p.token_value !== undefined ? { kind: 'hasToken', value: p.token_value } : undefined,
     p.attributes_keys !== undefined ? { kind: 'jsonHasKeys', field: 'attributes', keys: split(p.attributes_keys)! } : undefined,
     ...timeFilters(p),
+    ...operatorFilters('customers', p),
   );
   return listQuery({
     resource: 'customers',
@@ -166,7 +170,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
 export function userListQuery(p: Static<typeof UserListQuery>): ListQueryOf<'users'> {
   const sort = parseSort(p.sort, USER_SORT, defaultSort(p));
   const roles = enumerated('role', p.role, USER_ROLES);
-  const filter = and(roles ? inList('role', roles) : undefined, p.email !== undefined ? eq('email', p.email) : undefined, ...timeFilters(p));
+  const filter = and(roles ? inList('role', roles) : undefined, p.email !== undefined ? eq('email', p.email) : undefined, ...timeFilters(p), ...operatorFilters('users', p));
   return listQuery({
     resource: 'users',
     filter,

@@ -18,6 +18,7 @@ import { inAccount, type Queryable } from '../../store/db.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
 import { CustomerListQuery, customerListQuery, UserListQuery, userListQuery } from './list-params.ts';
+import { listDescription } from './filter-params.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
 import { sandboxRoutes } from './sandbox-routes.ts';
@@ -105,7 +106,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   const idempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
   // Customers
-  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', querystring: CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
+  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', description: listDescription('customers'), querystring: CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
     const q = customerListQuery(req.query);
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });
@@ -140,7 +141,7 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   sandboxRoutes(app, db);
 
   // Users
-  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
+  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', description: listDescription('users'), querystring: UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
     const q = userListQuery(req.query);
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });

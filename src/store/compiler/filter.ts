@@ -15,8 +15,13 @@ export function compileFilter(ctx: ListContext, node: Filter): string {
       return node.filters.length === 0 ? 'TRUE' : node.filters.map((f) => compileFilter(ctx, f)).filter((s) => s !== 'TRUE').join(' AND ') || 'TRUE';
     case 'or':
       return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => compileFilter(ctx, f)).join(' OR ')})`;
-    case 'not':
-      return `NOT (${compileFilter(ctx, node.filter)})`;
+    case 'not': {
+      // Two-valued: a test that is NULL (a comparison with a NULL column) counts as false, so
+      // its negation keeps the record. Plain NOT where the inner SQL is never NULL, so that
+      // NOT EXISTS stays an anti-join the planner knows.
+      const inner = compileFilter(ctx, node.filter);
+      return mayBeNull(ctx, node.filter) ? `(${inner}) IS NOT TRUE` : `NOT (${inner})`;
+    }
     case 'eq': {
       const f = field(ctx, node.field);
       return `${f.sql} = ${p.value(f, node.value)}`;
@@ -35,9 +40,33 @@ export function compileFilter(ctx: ListContext, node: Filter): string {
     }
     case 'null':
       return `${field(ctx, node.field).sql} IS ${node.isNull ? '' : 'NOT '}NULL`;
+    case 'prefix': {
+      const f = field(ctx, node.field);
+      if (f.type !== 'text') throw new RosterError('invalid_request', `${node.field} cannot be matched by prefix`);
+      return `starts_with(${f.sql}, ${p.value(f, node.value)})`;
+    }
     default:
       // A test only some resources have: the resource compiles its own (resources.ts).
       if (!ctx.def.tests) throw new RosterError('invalid_request', `${ctx.q.resource} cannot be filtered by ${node.kind}`);
       return ctx.def.tests(node, p, ctx.account);
+  }
+}
+
+/** Whether a filter's SQL may be NULL rather than true or false. */
+function mayBeNull(ctx: ListContext, node: Filter): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.filters.some((f) => mayBeNull(ctx, f));
+    case 'not':
+    case 'null':
+      return false;
+    case 'eq':
+    case 'in':
+    case 'range':
+    case 'prefix':
+      return field(ctx, node.field).nullable === true;
+    default:
+      return ctx.def.testMayBeNull?.(node) ?? true;
   }
 }

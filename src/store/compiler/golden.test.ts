@@ -67,6 +67,26 @@ const SHAPES: Record<string, ListQuery> = {
     page: { kind: 'keyset', limit: 5, after: { values: ['2025-01-01T00:00:00.000Z', ID], id: ID } },
     count: true,
   }),
+  // The operators of the native API: prefix, negations two-valued where the column may be NULL
+  // (IS NOT TRUE) and plain where it may not, an or group, metadata containment.
+  'customers-operators': listQuery({
+    resource: 'customers',
+    filter: and(
+      { kind: 'prefix', field: 'email', value: 'Ops@' },
+      { kind: 'not', filter: inList('country', ['DK', 'SE']) },
+      { kind: 'not', filter: eq('kyb_status', 'frozen') },
+      { kind: 'range', field: 'number', gt: 10, lte: 500 },
+      { kind: 'or', filters: [{ kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } }, { kind: 'null', field: 'external_id', isNull: true }] },
+      { kind: 'not', filter: { kind: 'or', filters: [{ kind: 'not', filter: { kind: 'jsonHasKeys', field: 'attributes', keys: ['plan'] } }, { kind: 'jsonContains', field: 'attributes', value: { plan: null } }] } },
+    ),
+    sort: [{ key: 'created_at', dir: 'desc' }],
+    count: true,
+  }),
+  'users-operators': listQuery({
+    resource: 'users',
+    filter: and({ kind: 'not', filter: eq('role', 'admin') }, { kind: 'prefix', field: 'first_name', value: 'An' }, { kind: 'range', field: 'created_at', lt: '2025-01-01T00:00:00Z' }),
+    sort: [{ key: 'name', dir: 'asc' }],
+  }),
   'users-search-prefix': listQuery({
     resource: 'users',
     filter: and(inList('role', ['admin']), eq('email', 'A@B.C')),

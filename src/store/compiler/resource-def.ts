@@ -10,6 +10,8 @@ export interface FieldDef {
   type: SqlType;
   /** Compared case-insensitively: the value is lower-cased and `sql` is already lower(). */
   ci?: boolean;
+  /** The column may be NULL, so a comparison with it may be NULL too (see `not` in filter.ts). */
+  nullable?: boolean;
 }
 
 export interface ResourceDef<R extends Resource = Resource> {
@@ -47,6 +49,8 @@ export interface ResourceDef<R extends Resource = Resource> {
   counts: { table: string; fields: readonly FieldsOf[R][]; pairs: boolean };
   /** The tests only this resource has (beyond tests of its fields) in SQL; none for users. */
   tests: [OwnTest<R>] extends [never] ? undefined : (node: OwnTest<R>, p: Params, account: string) => string;
+  /** Whether the SQL of one of those tests may be NULL rather than true or false. */
+  testMayBeNull: [OwnTest<R>] extends [never] ? undefined : (node: OwnTest<R>) => boolean;
 }
 
 type OwnTest<R extends Resource> = Exclude<TestsOf[R], FieldTest>;

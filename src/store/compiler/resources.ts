@@ -77,6 +77,15 @@ function customerTest(node: CustomerTest, p: Params, account: string): string {
   }
 }
 
+/**
+ * Whether a customer test's SQL may be NULL: a comparison with a nullable column (a parent, an
+ * operator) or with a reference that names no customer. EXISTS and tests of NOT NULL json
+ * columns are always true or false.
+ */
+function customerTestMayBeNull(node: CustomerTest): boolean {
+  return node.kind === 'childOf' || node.kind === 'descendantOf' || node.kind === 'underOperator';
+}
+
 /** A customer named by one of its identifiers, resolved inside the statement within the account. */
 function customerRef(r: CustomerRef, p: Params, account: string): string {
   if (r.by === 'id') return p.add(r.value, 'text');
@@ -91,25 +100,25 @@ export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
       id: { sql: 'c.id', type: 'text' },
       number: { sql: 'c.number', type: 'bigint' },
       uuid: { sql: 'c.uuid', type: 'uuid' },
-      external_id: { sql: 'c.external_id', type: 'text' },
+      external_id: { sql: 'c.external_id', type: 'text', nullable: true },
       type: { sql: 'c.type', type: 'text' },
       party_type: { sql: 'c.party_type', type: 'text' },
-      name: { sql: 'c.name', type: 'text' },
-      first_name: { sql: 'c.first_name', type: 'text' },
-      last_name: { sql: 'c.last_name', type: 'text' },
-      email: { sql: 'c.email_key', type: 'text', ci: true },
-      phone_number: { sql: 'c.phone_number', type: 'text' },
-      country: { sql: 'c.country', type: 'text' },
-      status: { sql: 'c.status', type: 'text' },
+      name: { sql: 'c.name', type: 'text', nullable: true },
+      first_name: { sql: 'c.first_name', type: 'text', nullable: true },
+      last_name: { sql: 'c.last_name', type: 'text', nullable: true },
+      email: { sql: 'c.email_key', type: 'text', ci: true, nullable: true },
+      phone_number: { sql: 'c.phone_number', type: 'text', nullable: true },
+      country: { sql: 'c.country', type: 'text', nullable: true },
+      status: { sql: 'c.status', type: 'text', nullable: true },
       kyb_status: { sql: 'c.kyb_status', type: 'text' },
       kyc_status: { sql: 'c.kyc_status', type: 'text' },
-      application_status: { sql: 'c.application_status', type: 'text' },
-      parent_id: { sql: 'c.parent_id', type: 'text' },
-      operator_id: { sql: 'c.operator_id', type: 'text' },
+      application_status: { sql: 'c.application_status', type: 'text', nullable: true },
+      parent_id: { sql: 'c.parent_id', type: 'text', nullable: true },
+      operator_id: { sql: 'c.operator_id', type: 'text', nullable: true },
       is_sub_client: { sql: 'c.is_sub_client', type: 'boolean' },
       created_at: { sql: 'c.created_at', type: 'timestamptz' },
       updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
-      deleted_at: { sql: 'c.deleted_at', type: 'timestamptz' },
+      deleted_at: { sql: 'c.deleted_at', type: 'timestamptz', nullable: true },
     },
     sortKeys: {
       id: { sql: 'c.id', type: 'text' },
@@ -146,6 +155,7 @@ export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
     record: customerRecord,
     counts: { table: 'customer_counts', fields: ['type', 'country', 'status', 'kyb_status', 'kyc_status', 'application_status', 'is_sub_client'], pairs: true },
     tests: customerTest,
+    testMayBeNull: customerTestMayBeNull,
   },
   users: {
     table: 'users',
@@ -157,7 +167,7 @@ export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
       role: { sql: 'c.role', type: 'text' },
       created_at: { sql: 'c.created_at', type: 'timestamptz' },
       updated_at: { sql: 'c.updated_at', type: 'timestamptz' },
-      deleted_at: { sql: 'c.deleted_at', type: 'timestamptz' },
+      deleted_at: { sql: 'c.deleted_at', type: 'timestamptz', nullable: true },
     },
     sortKeys: {
       id: { sql: 'c.id', type: 'text' },
@@ -181,5 +191,6 @@ export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
     record: columns(['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at']),
     counts: { table: 'user_counts', fields: ['role'], pairs: false },
     tests: undefined,
+    testMayBeNull: undefined,
   },
 };

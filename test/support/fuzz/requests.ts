@@ -3,6 +3,7 @@ import type { RouteOptions } from 'fastify';
 import { surfaceOfPath, type PageSurface, type Surface } from '../error-shapes.ts';
 import { hostileJson, hostileString, mutated, queryValue, valid, type JsonSchema, type Pools } from './schema-values.ts';
 import { nested } from './hostile-values.ts';
+import { filterParam } from './filter-groups.ts';
 
 // Hostile requests for every registered route: the route list comes from the server itself
 // (Fastify's onRoute), the parameters from each route's schemas, so a new route is covered by
@@ -107,9 +108,12 @@ function query(r: RouteSpec, fx: Fixtures): fc.Arbitrary<string> {
   const entries = fc.subarray(props, { maxLength: Math.min(4, props.length) }).chain((chosen) =>
     chosen.length === 0 ? fc.constant([] as [string, string[]][]) : fc.tuple(...chosen.map(([k, s]) => queryValue(s, fx.pools).map((v) => [k, v] as [string, string[]]))));
   const extra = fc.option(fc.tuple(fc.constantFrom('unknown', 'limit', 'cursor', 'search', 'a[b]', ''), hostileString), { freq: 8 });
-  return fc.tuple(entries, extra).map(([list, more]) => {
+  // The native lists' filter groups and metadata keys, which their schemas cannot generate.
+  const groups = r.url === '/v1/customers' || r.url === '/v1/users' ? fc.option(filterParam, { freq: 2 }) : fc.constant(null);
+  return fc.tuple(entries, extra, groups).map(([list, more, group]) => {
     const parts = list.flatMap(([k, vs]) => vs.map((v) => `${encode(k)}=${encode(v)}`));
     if (more) parts.push(`${encode(more[0])}=${encode(more[1])}`);
+    if (group) parts.push(`${encode(group[0])}=${encode(group[1])}`);
     return parts.length ? '?' + parts.join('&') : '';
   });
 }
