@@ -4,7 +4,7 @@ import { STORES, startTestServer, type TestServer } from './support/stores.ts';
 import { token } from './support/dintero-client.ts';
 import { OpenApiContract } from './support/openapi-contract.ts';
 
-// Representative requests to each dialect, successes and errors, each answer held to the
+// Representative requests to each surface, successes and errors, each answer held to the
 // document the dialect serves: documented status, media type and body schema. (Dakota's suites
 // hold every one of their answers to its document through test/support/dakota-contract.ts.)
 
@@ -20,6 +20,33 @@ for (const kind of STORES) {
       s = await startTestServer(kind);
     });
     after(async () => s?.close());
+
+    test('native', async () => {
+      const c = await OpenApiContract.at(`${s.base}/v1/openapi.json`);
+      const key = { authorization: `Bearer ${s.account.api_key}` };
+      const at = async (method: string, path: string, body?: unknown, headers: Record<string, string> = key) => {
+        const a = await send(s.base, method, path, headers, body);
+        c.check(method, path, a);
+        return a;
+      };
+      const made = JSON.parse((await at('POST', '/v1/customers', { type: 'business', name: 'Contract Co', external_id: 'contract-1', metadata: { tier: 'gold' } })).text);
+      await at('POST', '/v1/customers', { type: 'nonsense' });
+      await at('GET', '/v1/customers?limit=2&country[in]=DK,SE&metadata[tier]=gold');
+      await at('GET', '/v1/customers?limit=0');
+      await at('GET', '/v1/customers?or=(country.eq.DK');
+      await at('GET', '/v1/customers', undefined, {});
+      await at('GET', `/v1/customers/${made.id}`);
+      await at('PATCH', `/v1/customers/${made.id}`, { name: 'Contract Company' });
+      await at('PATCH', `/v1/customers/${made.id}`, { type: 'nonsense' });
+      await at('DELETE', `/v1/customers/${made.id}`);
+      await at('GET', `/v1/customers/${made.id}`);
+      const user = JSON.parse((await at('POST', '/v1/users', { email: 'contract@example.com', first_name: 'Con', last_name: 'Tract', role: 'admin' })).text);
+      await at('GET', '/v1/users?limit=1');
+      await at('DELETE', `/v1/users/${user.id}`);
+      for (const seen of ['POST /v1/customers 201', 'POST /v1/customers 400', 'GET /v1/customers 200', 'GET /v1/customers 400', 'GET /v1/customers 401', 'GET /v1/customers/{id} 200', 'GET /v1/customers/{id} 404', 'PATCH /v1/customers/{id} 200', 'DELETE /v1/customers/{id} 200', 'POST /v1/users 201', 'GET /v1/users 200']) {
+        assert.ok(c.checked.has(seen), `checked ${seen}`);
+      }
+    });
 
     test('dintero', async () => {
       const c = await OpenApiContract.at(`${s.base}/dintero/openapi.json`);

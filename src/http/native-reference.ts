@@ -47,6 +47,14 @@ export const nativeSwagger = {
   refResolver: {
     buildLocalReference: (json: Schema, _base: unknown, _fragment: unknown, i: number) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
   },
+  // A 204 has no body: @fastify/swagger writes the null schema of one as application/json
+  // content all the same, so it is taken out of the finished document.
+  transformObject({ openapiObject }: { openapiObject: Schema }) {
+    for (const ops of Object.values<Schema>(openapiObject.paths ?? {})) {
+      for (const op of Object.values<Schema>(ops)) if (op?.responses?.['204']) delete op.responses['204'].content;
+    }
+    return openapiObject;
+  },
   transform({ schema, url, route }: { schema: Schema | undefined; url: string; route: { method: string | string[] } }) {
     if (!(url === PREFIX || url.startsWith(`${PREFIX}/`))) return { schema: { ...schema, hide: true }, url };
     const method = Array.isArray(route.method) ? route.method[0] : route.method;
