@@ -60,6 +60,7 @@ export function conditionPred(field: string, op: string, values: string[], key?:
       if (v === null) return false;
       return field === 'email' ? String(v).toLowerCase().startsWith(values[0].toLowerCase()) : String(v).startsWith(values[0]);
     };
+    case 'contains': return (r) => has(r) && String(fieldOf(r, field)).toLowerCase().includes(values[0].toLowerCase());
     case 'null': return (r) => !has(r) === (values[0] === 'true');
   }
   throw new Error(`no operator ${op}`);
@@ -88,9 +89,13 @@ export interface Generated {
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 
-/** A value of the field from a random record, or a prefix of one for `prefix`. */
+/** A value of the field from a random record, or a prefix or a piece of one for `prefix` and `contains`. */
 function valueFor(spec: FieldSpec, op: string, rnd: () => number, all: Rec[]): string {
   const v = spec.draw(rnd, all);
+  if (op === 'contains') {
+    const from = Math.floor(rnd() * Math.max(1, v.length - 2));
+    return v.slice(from, from + 2 + Math.floor(rnd() * 3));
+  }
   return op === 'prefix' ? v.slice(0, 1 + Math.floor(rnd() * 4)) : v;
 }
 
