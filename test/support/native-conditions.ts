@@ -1,5 +1,6 @@
 import type { StoredCustomer } from './records.ts';
 import type { User } from '../../src/core/model.ts';
+import { cLower } from './order.ts';
 
 // The native operators evaluated in memory over records read from the tables, and random
 // conditions and groups written both ways the API takes them (bracket parameters and group
@@ -60,7 +61,7 @@ export function conditionPred(field: string, op: string, values: string[], key?:
       if (v === null) return false;
       return field === 'email' ? String(v).toLowerCase().startsWith(values[0].toLowerCase()) : String(v).startsWith(values[0]);
     };
-    case 'contains': return (r) => has(r) && String(fieldOf(r, field)).toLowerCase().includes(values[0].toLowerCase());
+    case 'contains': return (r) => has(r) && cLower(String(fieldOf(r, field))).includes(cLower(values[0]));
     case 'null': return (r) => !has(r) === (values[0] === 'true');
   }
   throw new Error(`no operator ${op}`);
