@@ -105,13 +105,16 @@ for (const kind of STORES) {
       await check({ 'role[neq]': 'admin' }, cond('role', 'neq', 'admin'), { users: true });
     });
 
-    test('prefix, case-insensitive on email only', async () => {
+    test('prefix, case-insensitive on email only; contains, case-insensitive everywhere', async () => {
       const email = pick(customers.filter((c) => !c.deleted_at && c.email)).email!;
       const start = email.slice(0, 3).toUpperCase();
       await check({ 'email[prefix]': start }, cond('email', 'prefix', start));
       const name = pick(customers.filter((c) => !c.deleted_at && c.name)).name!.slice(0, 2);
       await check({ 'name[prefix]': name }, cond('name', 'prefix', name));
       await check({ 'name[prefix]': name.toLowerCase() === name ? name.toUpperCase() : name.toLowerCase() }, cond('name', 'prefix', name.toLowerCase() === name ? name.toUpperCase() : name.toLowerCase()), { nonEmpty: false });
+      const piece = name.length > 1 ? name.slice(1).toUpperCase() : name.toUpperCase();
+      await check({ 'name[contains]': piece }, cond('name', 'contains', piece));
+      await check({ 'last_name[contains]': users[3].last_name.slice(1, 4) }, cond('last_name', 'contains', users[3].last_name.slice(1, 4)), { users: true });
       await check({ 'email[prefix]': users[3].email.slice(0, 4) }, cond('email', 'prefix', users[3].email.slice(0, 4)), { users: true });
     });
 
@@ -163,8 +166,8 @@ for (const kind of STORES) {
         { field: 'kyb_status', ops: ['eq', 'neq', 'in', 'nin'], draw: from((c) => c.kyb_status) },
         { field: 'kyc_status', ops: ['in', 'nin'], draw: from((c) => c.kyc_status) },
         { field: 'application_status', ops: ['eq', 'neq', 'null'], draw: from((c) => c.application?.status ?? 'pending') },
-        { field: 'email', ops: ['eq', 'prefix', 'null'], draw: from((c) => c.email) },
-        { field: 'name', ops: ['eq', 'neq', 'prefix', 'null'], draw: from((c) => c.name) },
+        { field: 'email', ops: ['eq', 'prefix', 'contains', 'null'], draw: from((c) => c.email) },
+        { field: 'name', ops: ['eq', 'neq', 'prefix', 'contains', 'null'], draw: from((c) => c.name) },
         { field: 'external_id', ops: ['eq', 'in', 'prefix', 'null'], draw: from((c) => c.external_id) },
         { field: 'parent_id', ops: ['eq', 'neq', 'null'], draw: from((c) => c.parent_id) },
         { field: 'is_sub_client', ops: ['eq', 'neq'], draw: (r) => (r() < 0.5 ? 'true' : 'false') },

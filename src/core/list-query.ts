@@ -32,7 +32,9 @@ export type FieldTest<F extends Field = Field> =
   | { readonly kind: 'range'; readonly field: F; readonly gt?: Scalar; readonly gte?: Scalar; readonly lt?: Scalar; readonly lte?: Scalar }
   | { readonly kind: 'null'; readonly field: F; readonly isNull: boolean }
   /** The field's text starts with the value (case-insensitively where the field compares so). */
-  | { readonly kind: 'prefix'; readonly field: F; readonly value: string };
+  | { readonly kind: 'prefix'; readonly field: F; readonly value: string }
+  /** The field's text holds the value anywhere, compared case-insensitively. */
+  | { readonly kind: 'contains'; readonly field: F; readonly value: string };
 
 /** Tests only customers have: their JSON objects, their place in a hierarchy, rows of their own. */
 export type CustomerTest =

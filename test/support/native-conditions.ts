@@ -1,5 +1,6 @@
 import type { StoredCustomer } from './records.ts';
 import type { User } from '../../src/core/model.ts';
+import { cLower } from './order.ts';
 
 // The native operators evaluated in memory over records read from the tables, and random
 // conditions and groups written both ways the API takes them (bracket parameters and group
@@ -60,6 +61,7 @@ export function conditionPred(field: string, op: string, values: string[], key?:
       if (v === null) return false;
       return field === 'email' ? String(v).toLowerCase().startsWith(values[0].toLowerCase()) : String(v).startsWith(values[0]);
     };
+    case 'contains': return (r) => has(r) && cLower(String(fieldOf(r, field))).includes(cLower(values[0]));
     case 'null': return (r) => !has(r) === (values[0] === 'true');
   }
   throw new Error(`no operator ${op}`);
@@ -88,9 +90,13 @@ export interface Generated {
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 
-/** A value of the field from a random record, or a prefix of one for `prefix`. */
+/** A value of the field from a random record, or a prefix or a piece of one for `prefix` and `contains`. */
 function valueFor(spec: FieldSpec, op: string, rnd: () => number, all: Rec[]): string {
   const v = spec.draw(rnd, all);
+  if (op === 'contains') {
+    const from = Math.floor(rnd() * Math.max(1, v.length - 2));
+    return v.slice(from, from + 2 + Math.floor(rnd() * 3));
+  }
   return op === 'prefix' ? v.slice(0, 1 + Math.floor(rnd() * 4)) : v;
 }
 

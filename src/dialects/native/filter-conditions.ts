@@ -40,6 +40,7 @@ export function conditionFilter<R extends Resource>(resource: R, c: Condition): 
       case 'nin': return not({ kind: 'in', field, values: list() });
       case 'gt': case 'gte': case 'lt': case 'lte': return { kind: 'range', field, [o]: fieldValue(f, one()) };
       case 'prefix': return { kind: 'prefix', field, value: String(fieldValue(f, one())) };
+      case 'contains': return { kind: 'contains', field, value: String(fieldValue(f, one())) };
       case 'null': return { kind: 'null', field, isNull: booleanValue(one()) };
     }
   })();

@@ -6,7 +6,7 @@ import { CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, APPLICATION_STATUSES, USER_
 // takes. Both spellings of a condition (`country[in]=DK,SE` and `country.in.(DK,SE)` in a group)
 // read their values here, so a value is checked the same way whichever way it was written.
 
-export const OPERATORS = ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'prefix', 'null'] as const;
+export const OPERATORS = ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'prefix', 'contains', 'null'] as const;
 export type Op = (typeof OPERATORS)[number];
 
 type ValueKind = 'text' | 'enum' | 'integer' | 'time' | 'boolean' | 'uuid';
@@ -22,7 +22,7 @@ export interface NativeField<F extends string = string> {
 
 /** Ranges only where order means something to a caller (numbers and instants). */
 const OPS_OF: Record<ValueKind, readonly Op[]> = {
-  text: ['eq', 'neq', 'in', 'nin', 'prefix'],
+  text: ['eq', 'neq', 'in', 'nin', 'prefix', 'contains'],
   enum: ['eq', 'neq', 'in', 'nin'],
   integer: ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte'],
   time: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte'],

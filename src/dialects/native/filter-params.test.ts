@@ -18,6 +18,7 @@ test('each operator is one node, neq and nin the negation of eq and in', () => {
   assert.deepEqual(customers({ 'kyb_status[nin]': 'frozen,rejected' }), [{ kind: 'not', filter: { kind: 'in', field: 'kyb_status', values: ['frozen', 'rejected'] } }]);
   assert.deepEqual(customers({ 'country[neq]': 'DK' }), [{ kind: 'not', filter: { kind: 'eq', field: 'country', value: 'DK' } }]);
   assert.deepEqual(customers({ 'email[prefix]': 'ops@' }), [{ kind: 'prefix', field: 'email', value: 'ops@' }]);
+  assert.deepEqual(customers({ 'name[contains]': 'Smi' }), [{ kind: 'contains', field: 'name', value: 'Smi' }]);
   assert.deepEqual(customers({ 'external_id[null]': 'true' }), [{ kind: 'null', field: 'external_id', isNull: true }]);
   assert.deepEqual(customers({ 'is_sub_client[eq]': 'false' }), [{ kind: 'eq', field: 'is_sub_client', value: false }]);
   assert.deepEqual(operatorFilters('users', { 'role[neq]': 'admin' }), [{ kind: 'not', filter: { kind: 'eq', field: 'role', value: 'admin' } }]);
@@ -52,7 +53,7 @@ test('groups: or, and, not, nested, lists and quoted values', () => {
 
 test('mistakes are 400s that name the parameter, and for a group where it goes wrong', () => {
   refused({ 'number[lt]': 'ten' }, 'number[lt]', /"ten" is not an integer/);
-  refused({ 'name[gt]': 'a' }, 'name[gt]', /name takes the operators eq, neq, in, nin, prefix, null, not "gt"/);
+  refused({ 'name[gt]': 'a' }, 'name[gt]', /name takes the operators eq, neq, in, nin, prefix, contains, null, not "gt"/);
   refused({ 'kyb_status[in]': 'active,nope' }, 'kyb_status[in]', /unknown value "nope"/);
   refused({ 'created_at[gte]': '2025-13-01' }, 'created_at[gte]', /not an RFC 3339 date-time/);
   refused({ 'colour[eq]': 'red' }, 'colour[eq]', /customers cannot be filtered by "colour"/);

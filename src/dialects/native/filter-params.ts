@@ -13,7 +13,8 @@ import { GrammarError, parseGroup, type Term } from './filter-grammar.ts';
 const OP_TEXT: Record<Op, string> = {
   eq: 'equals', neq: 'does not equal (records without a value match)', in: 'is one of (comma-separated)',
   nin: 'is none of (comma-separated; records without a value match)', gt: 'is greater than', gte: 'is at least',
-  lt: 'is less than', lte: 'is at most', prefix: 'starts with (case-sensitive except email)', null: 'true: has no value; false: has one',
+  lt: 'is less than', lte: 'is at most', prefix: 'starts with (case-sensitive except email)',
+  contains: 'holds the value anywhere, case-insensitively (each record is tested; no index)', null: 'true: has no value; false: has one',
 };
 
 export const GROUPS = ['or', 'and', 'not.or', 'not.and'] as const;

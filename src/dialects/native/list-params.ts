@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { and, eq, inList, listQuery, type CustomerField, type FieldTest, type ListQuery, type ListQueryOf, type SortKey, type SortTerm } from '../../core/list-query.ts';
+import { and, eq, inList, listQuery, type CustomerField, type FieldTest, type ListQuery, type ListQueryOf, type Resource, type SearchField, type SortKey, type SortTerm } from '../../core/list-query.ts';
 import { decodeCursor } from '../../core/cursor.ts';
 import { invalid } from '../../core/errors.ts';
 import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
@@ -11,7 +11,7 @@ import { filterProperties, jsonFilterPattern, operatorFilters } from './filter-p
 const csv = (desc: string, maxLength = 2000) => Type.Optional(Type.String({ maxLength, description: `${desc} Comma-separated list.` }));
 const time = (desc: string) => Type.Optional(Type.String({ format: 'date-time', description: desc }));
 
-const pageParams = {
+export const pageParams = {
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   starting_after: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records after this record id, in the current order.' })),
   ending_before: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records before this record id, in the current order.' })),
@@ -121,6 +121,12 @@ function page(p: PageParams, sort: SortTerm[]): ListQuery['page'] {
   return { kind: 'keyset', limit: p.limit };
 }
 
+/** The fields the `search` parameter (and a word without a field in the search language) looks in. */
+export const SEARCH_FIELDS: { [R in Resource]: readonly SearchField[] } = {
+  customers: ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'],
+  users: ['first_name', 'last_name', 'name', 'email', 'id'],
+};
+
 const defaultSort = (p: PageParams): SortTerm[] => (p.updated_since ? [{ key: 'updated_at', dir: 'asc' }] : [{ key: 'created_at', dir: 'asc' }]);
 
 export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQueryOf<'customers'> {
@@ -159,7 +165,7 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
   return listQuery({
     resource: 'customers',
     filter,
-    search: p.search ? { term: p.search, fields: ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'], mode: 'substring' } : undefined,
+    search: p.search ? { term: p.search, fields: SEARCH_FIELDS.customers, mode: 'substring' } : undefined,
     sort,
     page: page(p, sort),
     count: p.count,
@@ -174,7 +180,7 @@ export function userListQuery(p: Static<typeof UserListQuery>): ListQueryOf<'use
   return listQuery({
     resource: 'users',
     filter,
-    search: p.search ? { term: p.search, fields: ['first_name', 'last_name', 'name', 'email', 'id'], mode: 'substring' } : undefined,
+    search: p.search ? { term: p.search, fields: SEARCH_FIELDS.users, mode: 'substring' } : undefined,
     sort,
     page: page(p, sort),
     count: p.count,

@@ -19,6 +19,7 @@ import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
 import { CustomerListQuery, customerListQuery, UserListQuery, userListQuery } from './list-params.ts';
 import { listDescription } from './filter-params.ts';
+import { CustomerSearchQuery, customerSearchQuery, searchDescription, UserSearchQuery, userSearchQuery } from './search-params.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
 import { sandboxRoutes } from './sandbox-routes.ts';
@@ -111,6 +112,11 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });
 
+  f.get('/customers/search', { schema: { tags: ['customers'], summary: 'Search customers', description: searchDescription('customers'), querystring: CustomerSearchQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
+    const q = customerSearchQuery(req.query);
+    return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
+  });
+
   f.post('/customers', {
     schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: idempotencyHeader, response: { 201: Type.Ref('Customer'), ...problems } },
   }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body, actor(req))));
@@ -143,6 +149,11 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   // Users
   f.get('/users', { schema: { tags: ['users'], summary: 'List team users', description: listDescription('users'), querystring: UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
     const q = userListQuery(req.query);
+    return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
+  });
+
+  f.get('/users/search', { schema: { tags: ['users'], summary: 'Search team users', description: searchDescription('users'), querystring: UserSearchQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
+    const q = userSearchQuery(req.query);
     return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
   });
 

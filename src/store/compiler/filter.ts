@@ -45,6 +45,13 @@ export function compileFilter(ctx: ListContext, node: Filter): string {
       if (f.type !== 'text') throw new RosterError('invalid_request', `${node.field} cannot be matched by prefix`);
       return `starts_with(${f.sql}, ${p.value(f, node.value)})`;
     }
+    case 'contains': {
+      const f = field(ctx, node.field);
+      if (f.type !== 'text') throw new RosterError('invalid_request', `${node.field} cannot be matched by substring`);
+      // Both sides through PostgreSQL's lower(), so the case folding is one and the same; strpos
+      // needs no escaping of LIKE's wildcards. No index serves it: each record is tested.
+      return `strpos(lower(${f.sql}), lower(${ctx.p.add(node.value, 'text')})) > 0`;
+    }
     default:
       // A test only some resources have: the resource compiles its own (resources.ts).
       if (!ctx.def.tests) throw new RosterError('invalid_request', `${ctx.q.resource} cannot be filtered by ${node.kind}`);
@@ -65,6 +72,7 @@ function mayBeNull(ctx: ListContext, node: Filter): boolean {
     case 'in':
     case 'range':
     case 'prefix':
+    case 'contains':
       return field(ctx, node.field).nullable === true;
     default:
       return ctx.def.testMayBeNull?.(node) ?? true;

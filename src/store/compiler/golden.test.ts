@@ -67,12 +67,13 @@ const SHAPES: Record<string, ListQuery> = {
     page: { kind: 'keyset', limit: 5, after: { values: ['2025-01-01T00:00:00.000Z', ID], id: ID } },
     count: true,
   }),
-  // The operators of the native API: prefix, negations two-valued where the column may be NULL
+  // The operators of the native API: prefix, a substring, negations two-valued where the column may be NULL
   // (IS NOT TRUE) and plain where it may not, an or group, metadata containment.
   'customers-operators': listQuery({
     resource: 'customers',
     filter: and(
       { kind: 'prefix', field: 'email', value: 'Ops@' },
+      { kind: 'not', filter: { kind: 'contains', field: 'name', value: 'Smi%th' } },
       { kind: 'not', filter: inList('country', ['DK', 'SE']) },
       { kind: 'not', filter: eq('kyb_status', 'frozen') },
       { kind: 'range', field: 'number', gt: 10, lte: 500 },

@@ -6,7 +6,7 @@ import { hostileString } from './hostile-values.ts';
 // purely random text stops at the first character.
 
 const FIELDS = ['country', 'type', 'number', 'created_at', 'email', 'name', 'external_id', 'metadata[tier]', 'attributes[plan]', 'metadata[]', 'role', 'nope', 'metadata[a.b]'];
-const OPS = ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'prefix', 'null', 'xx', ''];
+const OPS = ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'prefix', 'contains', 'null', 'xx', ''];
 const VALUES = ['DK', 'business', '5', '-1', '2025-01-01T00:00:00Z', 'true', 'false', 'gold', '"a,b"', '"\\"', '(DK,SE)', '()', '(', ')', '', '"x\\"y"'];
 
 const quoted = (s: string) => `"${s.replace(/[\\"]/g, '\\$&')}"`;

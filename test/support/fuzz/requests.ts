@@ -4,6 +4,7 @@ import { surfaceOfPath, type PageSurface, type Surface } from '../error-shapes.t
 import { hostileJson, hostileString, mutated, queryValue, valid, type JsonSchema, type Pools } from './schema-values.ts';
 import { nested } from './hostile-values.ts';
 import { filterParam } from './filter-groups.ts';
+import { searchQuery } from './search-language.ts';
 
 // Hostile requests for every registered route: the route list comes from the server itself
 // (Fastify's onRoute), the parameters from each route's schemas, so a new route is covered by
@@ -103,15 +104,21 @@ function pathParam(r: RouteSpec, name: string, fx: Fixtures): fc.Arbitrary<strin
   return fc.oneof(...arbs);
 }
 
+const SEARCH_ROUTES = ['/v1/customers/search', '/v1/users/search'];
+
 function query(r: RouteSpec, fx: Fixtures): fc.Arbitrary<string> {
-  const props = Object.entries(r.query?.properties ?? {});
+  const search = SEARCH_ROUTES.includes(r.url);
+  // The search routes' query comes from the search language's own pieces, not from its schema.
+  const props = Object.entries(r.query?.properties ?? {}).filter(([k]) => !(search && k === 'query'));
   const entries = fc.subarray(props, { maxLength: Math.min(4, props.length) }).chain((chosen) =>
     chosen.length === 0 ? fc.constant([] as [string, string[]][]) : fc.tuple(...chosen.map(([k, s]) => queryValue(s, fx.pools).map((v) => [k, v] as [string, string[]]))));
   const extra = fc.option(fc.tuple(fc.constantFrom('unknown', 'limit', 'cursor', 'search', 'a[b]', ''), hostileString), { freq: 8 });
   // The native lists' filter groups and metadata keys, which their schemas cannot generate.
   const groups = r.url === '/v1/customers' || r.url === '/v1/users' ? fc.option(filterParam, { freq: 2 }) : fc.constant(null);
-  return fc.tuple(entries, extra, groups).map(([list, more, group]) => {
+  const language = search ? fc.option(searchQuery, { freq: 12 }) : fc.constant(null);
+  return fc.tuple(entries, extra, groups, language).map(([list, more, group, text]) => {
     const parts = list.flatMap(([k, vs]) => vs.map((v) => `${encode(k)}=${encode(v)}`));
+    if (text !== null) parts.push(`query=${encode(text)}`);
     if (more) parts.push(`${encode(more[0])}=${encode(more[1])}`);
     if (group) parts.push(`${encode(group[0])}=${encode(group[1])}`);
     return parts.length ? '?' + parts.join('&') : '';
