@@ -11,6 +11,9 @@ import { registerKeyCommands } from './keys.ts';
 import { directOps } from './admin-ops.ts';
 import { serveControl } from './control-socket.ts';
 import { keepSearchSampled } from '../store/search-sample.ts';
+import { dataflowSettings } from '../settings/dataflow.ts';
+import { startWebhookSender } from '../webhooks/sender.ts';
+import { keepEventsPurged } from '../store/events-repo.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -50,11 +53,19 @@ program
     const keys = new KeyResolver(db);
     const app = await buildApp({ db, keys, logger: process.env.ROSTER_LOG !== 'off' });
     const stopSampling = keepSearchSampled(db, (e) => console.error(`roster: sampling the search text failed: ${(e as Error).message}`));
+    // Webhook deliveries and event retention. Only an error's code is logged: a database
+    // message can quote a record's values.
+    const flow = dataflowSettings();
+    const codeOf = (e: unknown) => (e as { code?: string }).code ?? (e as Error).name ?? 'error';
+    const sender = flow.webhooksEnabled ? startWebhookSender(db, flow, (e) => console.error(`roster: webhook sender: ${codeOf(e)}; retrying`)) : undefined;
+    const stopPurging = keepEventsPurged(db, flow.eventRetentionDays, (e) => console.error(`roster: removing old events failed: ${codeOf(e)}`));
     // The operator's commands reach the embedded store through this server while it runs.
     const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
     if (control && 'skipped' in control) console.error(`roster: no control socket: ${control.skipped}; stop the server to run key and account commands`);
     const shutdown = async () => {
       stopSampling();
+      stopPurging();
+      await sender?.stop();
       if (control && 'close' in control) await control.close();
       await app.close();
       await db.close();

@@ -20,6 +20,9 @@ import * as S from './schemas.ts';
 import { customerListQuery, userListQuery } from './list-params.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
+import { eventsRoutes } from './events-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
+import { nudge } from '../../webhooks/nudge.ts';
 
 // Roster's own API under /v1: RFC 9457 problems, keyset pages with ids or opaque cursors.
 
@@ -136,6 +139,8 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
 
   keysRoutes(app, db, keys);
   customerExtrasRoutes(app, db);
+  eventsRoutes(app, db);
+  webhookRoutes(app, db, nudge);
 
   // Users
   f.get('/users', { schema: { tags: ['users'], summary: 'List team users', querystring: S.UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {

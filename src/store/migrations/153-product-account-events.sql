@@ -1,0 +1,26 @@
+-- The outbox's trigger for product accounts (migration 148 says what events a change makes): one
+-- INSERT … SELECT per statement over its transition tables, however many rows it wrote, with
+-- static SQL so its plan is made once per connection. Each object is built once (OFFSET 0
+-- keeps the subquery from being folded into the function's several uses of it).
+CREATE FUNCTION roster_product_account_events() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'product_account:' || r.customer_id || '/' || r.product AS key, roster_product_account_event_object(r) AS now FROM added r OFFSET 0) x,
+           roster_event_rows('product_account', '{kyc_status}', NULL, x.now, false) e;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'product_account:' || r.customer_id || '/' || r.product AS key, roster_product_account_event_object(r) AS now FROM removed r OFFSET 0) x,
+           roster_event_rows('product_account', '{}', NULL, x.now, true) e;
+  ELSE
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'product_account:' || r.customer_id || '/' || r.product AS key, roster_product_account_event_object(o) AS was, roster_product_account_event_object(r) AS now, false AS deleted
+              FROM removed o JOIN added r ON o.account_id = r.account_id AND o.customer_id = r.customer_id AND o.product = r.product OFFSET 0) x,
+           roster_event_rows('product_account', '{kyc_status}', x.was, x.now, x.deleted) e;
+  END IF;
+  RETURN NULL;
+END $$;
