@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import { registerCheck } from './check.ts';
+import { registerExport } from './export-command.ts';
+import { registerImport } from './import-command.ts';
 import { buildApp } from '../http/app.ts';
 import { KeyResolver } from '../http/auth.ts';
 import { registerAccountCommands } from './accounts.ts';
@@ -94,6 +96,9 @@ program
 
 registerAccountCommands(program);
 registerKeyCommands(program);
+
+registerExport(program, fail);
+registerImport(program, fail);
 
 registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir), 'roster check', { repair: false }), fail);
 

@@ -21,6 +21,8 @@ import { customerListQuery, userListQuery } from './list-params.ts';
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
 import { eventsRoutes } from './events-routes.ts';
+import { exportRoutes } from './export-routes.ts';
+import { importRoutes } from './import-routes.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 import { nudge } from '../../webhooks/nudge.ts';
 
@@ -140,6 +142,8 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   keysRoutes(app, db, keys);
   customerExtrasRoutes(app, db);
   eventsRoutes(app, db);
+  exportRoutes(app, db);
+  importRoutes(app, db);
   webhookRoutes(app, db, nudge);
 
   // Users

@@ -91,6 +91,8 @@ CREATE TABLE imports (
   finished_at  timestamptz,
   PRIMARY KEY (account_id, id)
 );
+-- One unfinished import per file: a rerun of the same file goes on with it.
+CREATE UNIQUE INDEX imports_unfinished_key ON imports (account_id, load_key) WHERE status <> 'succeeded';
 
 GRANT SELECT ON events TO roster_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON webhook_endpoints, webhook_deliveries, imports TO roster_app;
