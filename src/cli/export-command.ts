@@ -55,7 +55,7 @@ export function registerExport(program: Command, fail: (e: unknown) => never) {
       let query;
       try {
         const { format: _f, as: _a, ...list } = parseWhere(where, { format, as: shape, ...(resume ? { cursor: resume.cursor } : {}) });
-        query = exportListQuery(list);
+        query = exportListQuery(list, shape);
       } catch (e) {
         fail(e);
       }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { invalid } from '../../core/errors.ts';
+import { and } from '../../core/list-query.ts';
+import { IS_USER } from '../investifi/list-params.ts';
 import type { Db } from '../../store/db.ts';
 import { exportStream } from '../../export/export-stream.ts';
 import { RECORD_SHAPES, type RecordShape } from '../record-shapes.ts';
@@ -20,11 +22,14 @@ export const ExportQuery = Type.Object({
   as: Type.Unsafe<RecordShape>({ type: 'string', enum: [...RECORD_SHAPES], default: 'native', description: "Each record in this surface's own shape, as its list returns it" }),
 }, { additionalProperties: false });
 
-/** The list query of an export's parameters; it starts at starting_after or a next_cursor. */
-export function exportListQuery(q: Omit<Static<typeof ExportQuery>, 'format' | 'as'>) {
+/**
+ * The list query of an export's parameters; it starts at starting_after or a next_cursor. As
+ * InvestiFi users, only customers holding product accounts are exported, as its list shows.
+ */
+export function exportListQuery(q: Omit<Static<typeof ExportQuery>, 'format' | 'as'>, shape: RecordShape) {
   const query = customerListQuery({ ...q, limit: 100, count: false } as Static<typeof S.CustomerListQuery>);
   if (query.page.kind === 'keyset' && query.page.before) throw invalid('cursor', 'an export runs forward: give starting_after or a next_cursor');
-  return query;
+  return shape === 'investifi' ? { ...query, filter: and(query.filter, IS_USER) } : query;
 }
 
 const CONTENT_TYPE = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
@@ -41,7 +46,7 @@ export function exportRoutes(app: FastifyInstance, db: Db) {
     },
   }, async (req, reply) => {
     const { format, as, ...list } = req.query;
-    const stream = await exportStream(db, { accountId: req.principal.accountId, query: exportListQuery(list), format, shape: as as RecordShape });
+    const stream = await exportStream(db, { accountId: req.principal.accountId, query: exportListQuery(list, as as RecordShape), format, shape: as as RecordShape });
     return reply.type(CONTENT_TYPE[format]).header('content-disposition', `attachment; filename="customers.${format === 'csv' ? 'csv' : 'ndjson'}"`).send(stream as never);
   });
 }
