@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { RECORD_SHAPES, type RecordShape } from '../dialects/record-shapes.ts';
 import { runImport } from '../import/run-import.ts';
+import { sampleSearch } from '../store/search-sample.ts';
 import { openConfigured, storeConfig } from './config.ts';
 
 // `roster import`: a file of customers into an account, in batches of one transaction each,
@@ -56,6 +57,9 @@ export function registerImport(program: Command, fail: (e: unknown) => never) {
         for (const e of r.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.reason}`);
         if (r.failed > 20) console.log(`  … ${r.failed - 20} more (GET /v1/imports/${r.id} lists the first ${r.errors.length})`);
         if (r.failed > 0) process.exitCode = 2;
+        // Many new rows: a fresh sample of the search text keeps searches on their fast paths (a
+        // running server takes one every six hours; a stale one costs speed, never a match).
+        if (r.created >= 10_000) await sampleSearch(db).catch(() => {});
       } catch (e) {
         bar?.stop();
         fail(e);

@@ -55,8 +55,19 @@ export class BatchSource {
       if (!lines) throw new Error(`batch ${index} was read already`);
       return lines;
     });
-    this.reading = result.then(() => {}, () => {});
+    // Read the next wanted batch while this one is written: parsing and checking lines in Node
+    // overlaps the database's work on the batch before.
+    this.reading = result.then(() => this.readAhead(index + 1), () => {});
     return result;
+  }
+
+  private async readAhead(index: number) {
+    while (this.produced <= index && this.ready.size < 2) {
+      const next = await this.iterator.next();
+      if (next.done) return;
+      if (this.wanted.has(this.produced)) this.ready.set(this.produced, next.value);
+      this.produced++;
+    }
   }
 
   private async *all(): AsyncGenerator<Line[]> {

@@ -1,7 +1,6 @@
 import type { Db } from '../store/db.ts';
 import { runLoad, type LoadPlan } from '../store/bulk-load.ts';
 import { addImportCounts, finishImport, openImport, setImportLines, type ImportRecord } from '../store/imports-repo.ts';
-import { sampleSearch } from '../store/search-sample.ts';
 import type { RecordShape } from '../dialects/record-shapes.ts';
 import { fileHash, type ImportFormat } from './read-lines.ts';
 import { scan } from './scan.ts';
@@ -78,8 +77,6 @@ export async function runImport(db: Db, o: ImportOptions, existing?: ImportRecor
       done += l.sizes[index];
       o.onProgress?.(done, s.records);
     });
-    // Fresh rows make stale statistics: searches plan better with a new sample.
-    if (s.records >= 10_000) await sampleSearch(db).catch(() => {});
     return finishImport(db, o.accountId, imp.id);
   } catch (e) {
     const code = (e as { code?: string }).code;
