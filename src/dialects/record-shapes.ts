@@ -106,3 +106,24 @@ export const RECORD_READERS: Record<RecordShape, (raw: unknown) => ImportRow> = 
   dintero: dinteroRecord,
   investifi: investifiRecord,
 };
+
+/** Where a line's record and its parent are, read without checking the rest (an import's first pass). */
+export interface RecordKeys {
+  id?: string;
+  number?: number;
+  /** The parent as `id:<id>` or `n:<number>`. */
+  parent?: string;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined);
+const obj = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+
+/** Each shape's keys, as its reader (RECORD_READERS) reads them; shapes without a hierarchy have none. */
+export const RECORD_KEYS: Record<RecordShape, (raw: unknown) => RecordKeys> = {
+  native: (raw) => ({ id: str(obj(raw).id), number: num(obj(raw).number), parent: str(obj(raw).parent_id) && `id:${obj(raw).parent_id}` }),
+  dakota: (raw) => ({ id: str(obj(raw).id), parent: str(obj(raw).sub_client_id) && `id:${obj(raw).sub_client_id}` }),
+  spirii: (raw) => ({ number: num(obj(raw).id), parent: num(obj(obj(raw).owner).id) ? `n:${obj(obj(raw).owner).id}` : undefined }),
+  dintero: () => ({}),
+  investifi: () => ({}),
+};

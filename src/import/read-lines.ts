@@ -18,7 +18,8 @@ export interface Line {
   error?: string;
 }
 
-async function* records(file: string, format: ImportFormat, shape: RecordShape): AsyncGenerator<{ line: number; raw?: unknown; error?: string }> {
+/** The file's records, parsed but not yet checked. */
+export async function* records(file: string, format: ImportFormat, shape: RecordShape): AsyncGenerator<{ line: number; raw?: unknown; error?: string }> {
   if (format === 'ndjson') {
     let n = 0;
     for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {

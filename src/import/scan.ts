@@ -1,5 +1,5 @@
-import type { RecordShape } from '../dialects/record-shapes.ts';
-import { readLines, type ImportFormat } from './read-lines.ts';
+import { RECORD_KEYS, type RecordShape } from '../dialects/record-shapes.ts';
+import { records as rawRecords, type ImportFormat } from './read-lines.ts';
 
 // The first pass over an import file: how many records, the highest number it gives, and the
 // depth of each record that has a parent in the same file. Records are loaded a depth at a time,
@@ -19,19 +19,22 @@ export interface Scan {
   perDepth: number[];
 }
 
-const parentKey = (r: { input: { parent_id?: string | null }; parentNumber?: number }) =>
-  r.input.parent_id ? `id:${r.input.parent_id}` : r.parentNumber !== undefined ? `n:${r.parentNumber}` : undefined;
-
+/**
+ * Records are only parsed here, not checked (the load checks each as it writes it): a line the
+ * load refuses is placed as if it were good, and a record naming it as its parent is then
+ * refused in turn ("no such customer"), which is what a bad parent line should mean.
+ */
 export async function scan(file: string, format: ImportFormat, shape: RecordShape): Promise<Scan> {
+  const keysOf = RECORD_KEYS[shape];
   let records = 0;
   let maxNumber = 0;
   const parentOf = new Map<number, string>();
-  for await (const l of readLines(file, format, shape)) {
-    records++;
-    if (!l.row) continue;
-    if (l.row.number !== undefined) maxNumber = Math.max(maxNumber, l.row.number);
-    const p = parentKey(l.row);
-    if (p) parentOf.set(l.ordinal, p);
+  for await (const r of rawRecords(file, format, shape)) {
+    const ordinal = records++;
+    if (r.error !== undefined) continue;
+    const k = keysOf(r.raw);
+    if (k.number !== undefined) maxNumber = Math.max(maxNumber, k.number);
+    if (k.parent) parentOf.set(ordinal, k.parent);
   }
   const depth = new Map<number, number>();
   const unplaceable = new Map<number, string>();
@@ -39,9 +42,12 @@ export async function scan(file: string, format: ImportFormat, shape: RecordShap
     // Which records of the file are the parents named: a second read, only when some are.
     const wanted = new Set(parentOf.values());
     const lineOf = new Map<string, number>();
-    for await (const l of readLines(file, format, shape)) {
-      if (!l.row) continue;
-      for (const k of [l.row.id && `id:${l.row.id}`, l.row.number !== undefined && `n:${l.row.number}`]) if (k && wanted.has(k) && !lineOf.has(k)) lineOf.set(k, l.ordinal);
+    let ordinal = 0;
+    for await (const r of rawRecords(file, format, shape)) {
+      const at = ordinal++;
+      if (r.error !== undefined) continue;
+      const k = keysOf(r.raw);
+      for (const key of [k.id && `id:${k.id}`, k.number !== undefined && `n:${k.number}`]) if (key && wanted.has(key) && !lineOf.has(key)) lineOf.set(key, at);
     }
     const depthOf = (ordinal: number): number => {
       if (depth.has(ordinal)) return depth.get(ordinal)!;
