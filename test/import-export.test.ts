@@ -63,6 +63,8 @@ for (const kind of STORES) {
         const rerun = await importText(s.base, copy.api_key, first.text, `format=${format}&as=${shape}`, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
         assert.deepEqual({ created: rerun.created, updated: rerun.updated, failed: rerun.failed }, { created: 0, updated: records.length, failed: 0 });
         assert.equal((await call(s.base, 'GET', '/v1/events?limit=1', { key: copy.api_key })).body.data[0].id, before, 'a rerun changes nothing, so writes no event');
+        const third = await exportText(s.base, copy.api_key, `format=${format}&as=${shape}`);
+        assert.ok(third.text === again.text, 'a rerun writes nothing: every record as it was, updated_at included');
       });
     }
 

@@ -1,9 +1,12 @@
 import { ksuid, uuid } from '../core/ids.ts';
 import { RosterError } from '../core/errors.ts';
-import type { CustomerInput } from '../core/model.ts';
+import type { Customer, CustomerInput } from '../core/model.ts';
 import { copyLine, PgArray } from '../seed/copy-text.ts';
 import { constraintOf, type Tx } from '../store/db.ts';
 import { updateCustomerIn } from '../store/customers-repo.ts';
+import { listIn } from '../store/list.ts';
+import { inList, listQuery } from '../core/list-query.ts';
+import { unchanged } from './unchanged.ts';
 import type { ImportRow } from './import-row.ts';
 import type { Line } from './read-lines.ts';
 
@@ -126,6 +129,15 @@ export async function writeBatch(tx: Tx, accountId: string, lines: Line[], first
   const parentOf = (r: ImportRow) => (r.input.parent_id ? parentById.get(r.input.parent_id) : r.parentNumber !== undefined ? parentByNumber.get(r.parentNumber) : undefined);
   const namesParent = (r: ImportRow) => Boolean(r.input.parent_id) || r.parentNumber !== undefined;
 
+  // The records as they are, read once for the batch after their locks: a line that would
+  // change nothing is left alone (no write, no updated_at, no event). Two lines can reach the
+  // same record (one by id, one by external id): once one writes it, the snapshot is stale and
+  // the next is written.
+  const current = new Map<string, Customer>();
+  if (updates.length) {
+    const page = await listIn<Customer>(tx, accountId, listQuery({ resource: 'customers', filter: inList('id', updates.map((u) => u.id)), page: { kind: 'keyset', limit: updates.length } }));
+    for (const c of page.records) current.set(c.id, c);
+  }
   let updated = 0;
   for (const { l, r, id } of updates) {
     const patch: CustomerInput = { ...r.input };
@@ -137,8 +149,14 @@ export async function writeBatch(tx: Tx, accountId: string, lines: Line[], first
       }
       patch.parent_id = p.id;
     }
+    const was = current.get(id);
+    if (was && unchanged(was, patch)) {
+      updated++;
+      continue;
+    }
     await tx.query('SAVEPOINT import_line');
     try {
+      current.delete(id);
       await updateCustomerIn(tx, accountId, { by: 'id', value: id }, patch, ctx);
       await tx.query('RELEASE SAVEPOINT import_line');
       updated++;
