@@ -25,7 +25,7 @@ import { call, startTestServer, type TestServer } from './support/stores.ts';
 const BY_ACCOUNT = [
   'account_modes', 'customers', 'product_accounts', 'tags', 'customer_tags', 'customer_tokens', 'users', 'idempotency_records',
   'customer_counts', 'user_counts', 'onboarding_links', 'account_rate_limits', 'bulk_loads', 'bulk_load_batches',
-  'sandbox_transitions', 'sandbox_log', 'sandbox_settings',
+  'sandbox_transitions', 'sandbox_log', 'sandbox_settings', 'events', 'webhook_endpoints', 'webhook_deliveries', 'imports',
 ];
 /** Distributed by another column, in a co-location group of its own. */
 const BY_OTHER: Record<string, string> = { rate_limit_windows: 'bucket' };

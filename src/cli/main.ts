@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { storeConfig, openConfigured } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import { registerCheck } from './check.ts';
+import { registerExport } from './export-command.ts';
+import { registerImport } from './import-command.ts';
 import { buildApp, serveOrigins } from '../http/app.ts';
 import { parseListen, type Listen } from '../http/origins.ts';
 import { KeyResolver } from '../http/auth.ts';
@@ -17,6 +19,9 @@ import { startSandboxWorker } from '../sandbox/worker.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { loggerOption } from '../ops/logging.ts';
 import { startTracing, stopTracing } from '../ops/tracing.ts';
+import { dataflowSettings } from '../config/dataflow.ts';
+import { startWebhookSender } from '../webhooks/sender.ts';
+import { keepEventsPurged } from '../store/events-repo.ts';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -82,6 +87,12 @@ program
     // Test-mode customers' own transitions (sandbox), and keys past their idempotency window.
     const stopSandbox = startSandboxWorker(db, { name: String(process.pid), onError: (e) => console.error(`roster: the sandbox worker: ${(e as Error).message}`) });
     const stopPurging = keepPurging(db, (e) => console.error(`roster: forgetting expired idempotency keys failed: ${(e as Error).message}`));
+    // Webhook deliveries and event retention. Only an error's code is logged: a database
+    // message can quote a record's values.
+    const flow = dataflowSettings();
+    const codeOf = (e: unknown) => (e as { code?: string }).code ?? (e as Error).name ?? 'error';
+    const sender = flow.webhooksEnabled ? startWebhookSender(db, flow, (e) => console.error(`roster: webhook sender: ${codeOf(e)}; retrying`)) : undefined;
+    const stopPurgingEvents = keepEventsPurged(db, flow.eventRetentionDays, (e) => console.error(`roster: removing old events failed: ${codeOf(e)}`));
     // The operator's commands reach the embedded store through this server while it runs.
     const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
     if (control && 'skipped' in control) console.error(`roster: no control socket: ${control.skipped}; stop the server to run key and account commands`);
@@ -89,7 +100,9 @@ program
     const shutdown = async () => {
       stopSampling();
       stopPurging();
+      stopPurgingEvents();
       await stopSandbox();
+      await sender?.stop();
       if (control && 'close' in control) await control.close();
       await closeOrigins();
       await app.close();
@@ -123,6 +136,9 @@ program
 
 registerAccountCommands(program);
 registerKeyCommands(program);
+
+registerExport(program, fail);
+registerImport(program, fail);
 
 registerCheck(program, (dataDir) => openConfigured(storeConfig(dataDir, settings), 'roster check', { repair: false }), fail);
 

@@ -119,6 +119,15 @@ export const SETTINGS: Setting[] = [
     parse: oneOf('default', 'vendor'),
   },
   { name: 'ROSTER_DAKOTA_RATE_LIMIT', default: '—', meaning: "Dakota's per-key figure alone, over `ROSTER_RATE_LIMIT`", parse: integer(1, 1_000_000_000) },
+  { name: 'ROSTER_EVENT_RETENTION_DAYS', default: '30', meaning: 'events (and finished webhook deliveries) older than this are removed', parse: integer(1, 36_500) },
+  { name: 'ROSTER_WEBHOOK_TIMEOUT_MS', default: '10000', meaning: 'a delivery not answered within this is a failed attempt', parse: integer(1, 600_000) },
+  { name: 'ROSTER_WEBHOOK_RETRY_BASE_MS', default: '10000', meaning: "the first retry's delay; each retry doubles it, at most 6 hours", parse: integer(1, 21_600_000) },
+  { name: 'ROSTER_WEBHOOK_GIVE_UP_SECONDS', default: '259200', meaning: 'a delivery failing this long after its event (3 days) fails for good and disables its endpoint', parse: integer(1, 31_536_000) },
+  { name: 'ROSTER_WEBHOOK_CONCURRENCY', default: '16', meaning: 'deliveries one process sends at once', parse: integer(1, 1000) },
+  { name: 'ROSTER_WEBHOOK_PER_ENDPOINT', default: '4', meaning: 'of those, at most this many to one endpoint, so a slow receiver holds only its own share', parse: integer(1, 1000) },
+  { name: 'ROSTER_WEBHOOK_POLL_MS', default: '500', meaning: 'how often an idle sender looks for due deliveries', parse: integer(1, 3_600_000) },
+  { name: 'ROSTER_WEBHOOKS', default: 'on', meaning: '`off`: this process sends no webhooks (others on the same database still do)', parse: onOff },
+  { name: 'ROSTER_IMPORT_MAX_BYTES', default: '1073741824', meaning: 'largest file `POST /v1/imports` accepts (1 GiB)', parse: integer(1, Number.MAX_SAFE_INTEGER) },
 ];
 
 const BY_NAME = new Map(SETTINGS.map((s) => [s.name, s]));
@@ -199,6 +208,8 @@ export function loadSettings(env: Env = process.env): Settings {
     dakotaRateLimit: get<number>('ROSTER_DAKOTA_RATE_LIMIT'),
     tracing: tracingFrom(env, problems),
   };
-  if (problems.length) throw new SettingsError(`bad settings in the environment:\n  ${problems.join('\n  ')}\n(README.md, Configuration, lists every setting)`);
+  // The rest are read where they are used (config/dataflow.ts); a bad one is named at start all the same.
+  for (const s of SETTINGS) get(s.name);
+  if (problems.length) throw new SettingsError(`bad settings in the environment:\n  ${[...new Set(problems)].join('\n  ')}\n(README.md, Configuration, lists every setting)`);
   return settings;
 }

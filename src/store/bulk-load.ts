@@ -23,6 +23,14 @@ export interface LoadPlan<P> {
   batch(tx: Tx, index: number, params: P): Promise<void>;
   /** Connections used side by side (PGlite has one). */
   connections?: number;
+  /**
+   * Batch indexes where a stage begins: no batch of a stage starts before every batch of the
+   * stages before it has committed. A load whose later batches refer to rows of earlier ones
+   * (an import's children after their parents) stays consistent in any set of batches that way.
+   */
+  stages?: number[];
+  /** Told, before the first batch, which batches this run will write (the others are in). */
+  start?(todo: readonly number[]): void;
 }
 
 export interface LoadResult<P> {
@@ -49,8 +57,10 @@ export async function runLoad<P>(db: Db, plan: LoadPlan<P>, onBatch?: (index: nu
     await tx.query(`INSERT INTO bulk_loads (id, account_id, key, batches, params) VALUES ($1, $2, $3, $4, $5::text::jsonb)`, [id, plan.accountId, plan.key, plan.batches, JSON.stringify(params)]);
     return { id, params, resumed: false, done: new Set<number>() };
   });
-  const todo = Array.from({ length: plan.batches }, (_, i) => i).filter((i) => !done.has(i));
+  const all = Array.from({ length: plan.batches }, (_, i) => i).filter((i) => !done.has(i));
+  plan.start?.(all);
   let written = 0;
+  let todo: number[] = [];
   const worker = async () => {
     for (let index = todo.shift(); index !== undefined; index = todo.shift()) {
       const claimed = await db.transaction(async (tx) => {
@@ -66,14 +76,18 @@ export async function runLoad<P>(db: Db, plan: LoadPlan<P>, onBatch?: (index: nu
     }
   };
   const connections = db.kind === 'pglite' ? 1 : Math.max(1, plan.connections ?? 1);
-  // A failed batch stops the others at their next batch; the batches already in stay in, and a
-  // rerun does the rest.
-  const results = await Promise.allSettled(Array.from({ length: connections }, () => worker().catch((e) => {
-    todo.length = 0;
-    throw e;
-  })));
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
+  const bounds = [...(plan.stages ?? []), plan.batches];
+  for (let stage = 0, from = 0; stage < bounds.length; from = bounds[stage++]) {
+    todo = all.filter((i) => i >= from && i < bounds[stage]);
+    // A failed batch stops the others at their next batch; the batches already in stay in, and
+    // a rerun does the rest.
+    const results = await Promise.allSettled(Array.from({ length: connections }, () => worker().catch((e) => {
+      todo.length = 0;
+      throw e;
+    })));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
   await db.query(`UPDATE bulk_loads SET finished_at = now() WHERE id = $1`, [id]);
   return { params, resumed, written };
 }

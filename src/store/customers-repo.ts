@@ -259,23 +259,30 @@ async function assertParent(tx: Queryable, accountId: string, parentId: string, 
   if (selfId && (parent.id === selfId || parent.ancestors.includes(selfId))) throw invalid('parent_id', 'a customer cannot be placed below itself');
 }
 
+// Product accounts and tags are written as a difference from what the customer has: rows that
+// stay the same are not touched, so they keep their created_at and write no event (sql/triggers/roster_product_account_events.sql).
 async function writeChildren(tx: Queryable, accountId: string, id: string, input: CustomerInput, now: Date) {
   if (input.product_accounts !== undefined) {
-    await tx.query(`DELETE FROM product_accounts WHERE account_id = $1 AND customer_id = $2`, [accountId, id]);
+    const products = input.product_accounts.map((p) => p.product);
+    await tx.query(`DELETE FROM product_accounts WHERE account_id = $1 AND customer_id = $2 AND NOT (product = ANY($3::text[]))`, [accountId, id, products]);
     for (const p of input.product_accounts) {
       await tx.query(
-        `INSERT INTO product_accounts (account_id, customer_id, product, kyc_status, kyc_approved_at, current_market_value, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5::timestamptz, $6::numeric, $7, $7)`,
+        `INSERT INTO product_accounts AS p (account_id, customer_id, product, kyc_status, kyc_approved_at, current_market_value, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6::numeric, $7, $7)
+         ON CONFLICT (account_id, customer_id, product) DO UPDATE
+            SET kyc_status = excluded.kyc_status, kyc_approved_at = excluded.kyc_approved_at,
+                current_market_value = excluded.current_market_value, updated_at = excluded.updated_at
+          WHERE (p.kyc_status, p.kyc_approved_at, p.current_market_value) IS DISTINCT FROM (excluded.kyc_status, excluded.kyc_approved_at, excluded.current_market_value)`,
         [accountId, id, p.product, p.kyc_status, p.kyc_approved_at ?? null, p.current_market_value, now],
       );
     }
   }
   if (input.tags !== undefined) {
-    await tx.query(`DELETE FROM customer_tags WHERE account_id = $1 AND customer_id = $2`, [accountId, id]);
+    await tx.query(`DELETE FROM customer_tags WHERE account_id = $1 AND customer_id = $2 AND NOT (tag_id::text = ANY($3::text[]))`, [accountId, id, input.tags.map((t) => t.toLowerCase())]);
     for (const tag of input.tags) {
       const found = await tx.query(`SELECT 1 FROM tags WHERE account_id = $1 AND id = $2::uuid AND deleted_at IS NULL`, [accountId, tag]);
       if (found.length === 0) throw invalid('tags', `no tag ${tag}`);
-      await tx.query(`INSERT INTO customer_tags (account_id, customer_id, tag_id) VALUES ($1, $2, $3::uuid)`, [accountId, id, tag]);
+      await tx.query(`INSERT INTO customer_tags (account_id, customer_id, tag_id) VALUES ($1, $2, $3::uuid) ON CONFLICT DO NOTHING`, [accountId, id, tag]);
     }
   }
 }

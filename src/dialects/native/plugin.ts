@@ -23,6 +23,11 @@ import { CustomerSearchQuery, customerSearchQuery, searchDescription, UserSearch
 import { keysRoutes } from './keys-routes.ts';
 import { customerExtrasRoutes } from './customer-extras-routes.ts';
 import { sandboxRoutes } from './sandbox-routes.ts';
+import { eventsRoutes } from './events-routes.ts';
+import { exportRoutes } from './export-routes.ts';
+import { importRoutes } from './import-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
+import { nudge } from '../../webhooks/nudge.ts';
 
 // Roster's own API under /v1: RFC 9457 problems, keyset pages with ids or opaque cursors.
 
@@ -145,6 +150,10 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   keysRoutes(app, db, keys);
   customerExtrasRoutes(app, db);
   sandboxRoutes(app, db);
+  eventsRoutes(app, db);
+  exportRoutes(app, db);
+  importRoutes(app, db);
+  webhookRoutes(app, db, nudge);
 
   // Users
   f.get('/users', { schema: { tags: ['users'], summary: 'List team users', description: listDescription('users'), querystring: UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {

@@ -1,0 +1,32 @@
+-- The outbox's trigger for product accounts (functions/roster_event_rows.sql says what events a change makes): one
+-- INSERT … SELECT per statement over its transition tables, however many rows it wrote, with
+-- static SQL so its plan is made once per connection. Each object is built once (OFFSET 0
+-- keeps the subquery from being folded into the function's several uses of it).
+CREATE OR REPLACE FUNCTION roster_product_account_events() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'product_account:' || r.customer_id || '/' || r.product AS key, roster_product_account_event_object(r) AS now FROM added r OFFSET 0) x,
+           roster_event_rows('product_account', '{kyc_status}', NULL, x.now, false) e;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'product_account:' || r.customer_id || '/' || r.product AS key, roster_product_account_event_object(r) AS now FROM removed r OFFSET 0) x,
+           roster_event_rows('product_account', '{}', NULL, x.now, true) e;
+  ELSE
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'product_account:' || r.customer_id || '/' || r.product AS key, roster_product_account_event_object(o) AS was, roster_product_account_event_object(r) AS now, false AS deleted
+              FROM removed o JOIN added r ON o.account_id = r.account_id AND o.customer_id = r.customer_id AND o.product = r.product OFFSET 0) x,
+           roster_event_rows('product_account', '{kyc_status}', x.was, x.now, x.deleted) e;
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- Events and deliveries are new rows and take no lock another writer waits on, so where these
+-- fall among a statement's triggers does not matter to the lock order (roster_count_rows.sql).
+CREATE OR REPLACE TRIGGER product_accounts_events_inserted AFTER INSERT ON product_accounts REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION roster_product_account_events();
+CREATE OR REPLACE TRIGGER product_accounts_events_updated AFTER UPDATE ON product_accounts REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION roster_product_account_events();
+CREATE OR REPLACE TRIGGER product_accounts_events_deleted AFTER DELETE ON product_accounts REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION roster_product_account_events();

@@ -1,0 +1,32 @@
+-- The outbox's trigger for customers' tokens (functions/roster_event_rows.sql says what events a change makes): one
+-- INSERT … SELECT per statement over its transition tables, however many rows it wrote, with
+-- static SQL so its plan is made once per connection. Each object is built once (OFFSET 0
+-- keeps the subquery from being folded into the function's several uses of it).
+CREATE OR REPLACE FUNCTION roster_token_events() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'token:' || r.id AS key, roster_token_event_object(r) AS now FROM added r OFFSET 0) x,
+           roster_event_rows('token', '{}', NULL, x.now, false) e;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'token:' || r.id AS key, roster_token_event_object(r) AS now FROM removed r OFFSET 0) x,
+           roster_event_rows('token', '{}', NULL, x.now, true) e;
+  ELSE
+    INSERT INTO events (account_id, type, record_key, data)
+    SELECT x.account_id, e.type, x.key, e.data
+      FROM (SELECT r.account_id, 'token:' || r.id AS key, roster_token_event_object(o) AS was, roster_token_event_object(r) AS now, o.deleted_at IS NULL AND r.deleted_at IS NOT NULL AS deleted
+              FROM removed o JOIN added r ON o.account_id = r.account_id AND o.id = r.id OFFSET 0) x,
+           roster_event_rows('token', '{}', x.was, x.now, x.deleted) e;
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- Events and deliveries are new rows and take no lock another writer waits on, so where these
+-- fall among a statement's triggers does not matter to the lock order (roster_count_rows.sql).
+CREATE OR REPLACE TRIGGER customer_tokens_events_inserted AFTER INSERT ON customer_tokens REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION roster_token_events();
+CREATE OR REPLACE TRIGGER customer_tokens_events_updated AFTER UPDATE ON customer_tokens REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION roster_token_events();
+CREATE OR REPLACE TRIGGER customer_tokens_events_deleted AFTER DELETE ON customer_tokens REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION roster_token_events();
