@@ -32,26 +32,28 @@ export function runList<T>(db: Db, accountId: string, query: ListQuery): Promise
 export async function listIn<T>(tx: Queryable, accountId: string, query: ListQuery, counts: CountCache = shared): Promise<ListPage<T>> {
   const scoped = scopeQuery(query, accountId);
   // A count the counters keep is read with the page, in its snapshot, whatever was written
-  // since: exact, and as cheap as an estimate, so an estimate asked for is that count. Any
-  // other count cached at the account's current write version is still exact: skip counting
-  // it again.
+  // since. Any other count cached at the account's current write version is still exact: skip
+  // counting it again. An estimate asked for is either of those where there is one: exact, and
+  // as cheap. A search is counted exactly in every mode: the planner cannot see how many
+  // candidates the trigram index will return, and guesses one row.
   const kept = query.count !== false && countIsKept(scoped);
-  const estimate = query.count === 'estimated' && !kept;
-  const countStmt = query.count === true && !kept ? compileCount(scoped) : undefined;
+  const mayEstimate = query.count === 'estimated' && !(scoped.search && scoped.search.term !== '');
+  const countStmt = query.count !== false && !kept ? compileCount(scoped) : undefined;
   const cached = countStmt && counts.get(countStmt);
-  const stmt = compileList(scoped, { count: !cached && !estimate });
+  const stmt = compileList(scoped, { count: kept || (!cached && !mayEstimate) });
   const [row] = await tx.query<ListRow>(stmt.text, stmt.params, { prepare: stmt.prepare });
   let total: number | undefined;
-  if (estimate) total = await estimated(tx, scoped);
-  else if (countStmt) {
+  let estimate = false;
+  if (countStmt) {
     if (cached && cached.version === String(row.version)) total = cached.total;
     else if (row.total !== null) total = Number(row.total);
+    else if (mayEstimate) [total, estimate] = [await estimated(tx, scoped), true];
     else {
       const [fresh] = await tx.query<{ total: string; version: string }>(countStmt.text, countStmt.params, { prepare: countStmt.prepare });
       total = Number(fresh.total);
       row.version = fresh.version;
     }
-    counts.set(countStmt, String(row.version), total);
+    if (!estimate) counts.set(countStmt, String(row.version), total);
   } else if (query.count) total = Number(row.total);
   const page = query.page;
   if (page.kind === 'keyset' && (page.after || page.before) && row.anchor_found === false) {
