@@ -11,6 +11,7 @@ export interface Load {
 export function nativeMix(base: string, key: Record<string, string>, opts: { depthLabel: string; depthId: string; selective: string }): Load[] {
   return [
     { name: 'native: first page', url: `${base}/v1/customers?limit=20`, headers: key },
+    { name: 'native: first page, fields=id,name,email', url: `${base}/v1/customers?limit=20&fields=id,name,email`, headers: key },
     { name: `native: page at cursor depth ${opts.depthLabel}`, url: `${base}/v1/customers?limit=20&starting_after=${opts.depthId}`, headers: key },
     { name: 'native: filtered + sorted page', url: `${base}/v1/customers?kyb_status=active&type=business&sort=-created_at&limit=20`, headers: key },
     { name: 'native: search, selective', url: `${base}/v1/customers?search=${encodeURIComponent(opts.selective)}&limit=20`, headers: key },

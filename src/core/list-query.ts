@@ -115,17 +115,31 @@ export interface ListQueryOf<R extends Resource> {
   /** The record fields the caller reads; all of them when absent. A dialect that renders a few
    * fields names them, and Postgres builds only those (no child-record lookups it would drop). */
   readonly fields?: readonly string[];
+  /** Related records embedded in each record under the relation's name, built by the same
+   * statement; `null` where a record refers to none. */
+  readonly expand?: readonly RelationsOf[R][];
   readonly filter: Filter<R>;
   readonly search?: Search;
   readonly sort: readonly SortTerm[];
   readonly page: Page;
-  /** Ask for the exact number of matching records. */
-  readonly count: boolean;
+  /**
+   * Ask for the number of matching records: `true` exactly; `estimated` as the planner guesses
+   * it, unless the counters kept on write answer exactly at the same cost (see count.ts).
+   */
+  readonly count: boolean | 'estimated';
   /** Soft-deleted records: hidden by default, mixed in with `include`, alone with `only`. */
   readonly deleted: 'exclude' | 'include' | 'only';
 }
 
 export type ListQuery = { [R in Resource]: ListQueryOf<R> }[Resource];
+
+/** Records a record of each resource refers to by id, which a list can embed in it. */
+export interface RelationsOf {
+  customers: 'parent' | 'operator';
+  users: never;
+}
+
+export type Relation = RelationsOf[Resource];
 
 // Builders: small helpers so dialects read declaratively.
 export const TRUE = Object.freeze({ kind: 'and', filters: [] }) satisfies Filter;
@@ -164,6 +178,8 @@ export interface ListResult<T> {
   hasMoreAfter: boolean;
   hasMoreBefore: boolean;
   total?: number;
+  /** Whether `total` is the planner's estimate rather than an exact count. */
+  totalEstimated?: boolean;
   /** Sort values of the first and last record, for opaque cursors. */
   firstValues?: (string | number | null)[];
   lastValues?: (string | number | null)[];

@@ -1,7 +1,7 @@
 import { anchorName, type ListQuery, type ListResult } from '../core/list-query.ts';
-import { scopeQuery } from '../core/scope.ts';
+import { scopeQuery, type ScopedQuery } from '../core/scope.ts';
 import { RosterError } from '../core/errors.ts';
-import { compileCount, compileList, countIsKept, type ListRow } from './compiler/compile-list.ts';
+import { compileCount, compileEstimate, compileList, countIsKept, type ListRow } from './compiler/compile-list.ts';
 import { CountCache } from './count-cache.ts';
 import type { Db, Queryable } from './db.ts';
 
@@ -33,21 +33,27 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
   const scoped = scopeQuery(query, accountId);
   // A count the counters keep is read with the page, in its snapshot, whatever was written
   // since. Any other count cached at the account's current write version is still exact: skip
-  // counting it again.
-  const countStmt = query.count && !countIsKept(scoped) ? compileCount(scoped) : undefined;
+  // counting it again. An estimate asked for is either of those where there is one: exact, and
+  // as cheap. A search is counted exactly in every mode: the planner cannot see how many
+  // candidates the trigram index will return, and guesses one row.
+  const kept = query.count !== false && countIsKept(scoped);
+  const mayEstimate = query.count === 'estimated' && !(scoped.search && scoped.search.term !== '');
+  const countStmt = query.count !== false && !kept ? compileCount(scoped) : undefined;
   const cached = countStmt && counts.get(countStmt);
-  const stmt = compileList(scoped, { count: !cached });
+  const stmt = compileList(scoped, { count: kept || (!cached && !mayEstimate) });
   const [row] = await tx.query<ListRow>(stmt.text, stmt.params, { prepare: stmt.prepare });
   let total: number | undefined;
+  let estimate = false;
   if (countStmt) {
     if (cached && cached.version === String(row.version)) total = cached.total;
     else if (row.total !== null) total = Number(row.total);
+    else if (mayEstimate) [total, estimate] = [await estimated(tx, scoped), true];
     else {
       const [fresh] = await tx.query<{ total: string; version: string }>(countStmt.text, countStmt.params, { prepare: countStmt.prepare });
       total = Number(fresh.total);
       row.version = fresh.version;
     }
-    counts.set(countStmt, String(row.version), total);
+    if (!estimate) counts.set(countStmt, String(row.version), total);
   } else if (query.count) total = Number(row.total);
   const page = query.page;
   if (page.kind === 'keyset' && (page.after || page.before) && row.anchor_found === false) {
@@ -63,6 +69,7 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
     get records() {
       return (parsed ??= JSON.parse(json) as T[]);
     },
+    totalEstimated: query.count === 'estimated' ? estimate : undefined,
     hasMoreAfter: backward ? otherSide : row.more,
     hasMoreBefore: backward ? row.more : page.kind === 'offset' ? page.offset > 0 : otherSide,
     total,
@@ -71,4 +78,14 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
     firstId: keys[0]?.[1],
     lastId: keys.at(-1)?.[1],
   };
+}
+
+/** The planner's estimate of a query's matches: the rows of the top node of its plan. */
+async function estimated(tx: Queryable, q: ScopedQuery): Promise<number> {
+  const stmt = compileEstimate(q);
+  const [row] = await tx.query<{ 'QUERY PLAN': unknown }>(stmt.text, stmt.params, { prepare: stmt.prepare });
+  const plan = row['QUERY PLAN'];
+  // The plan is JSON, which one driver parses and the other may hand over as text.
+  const [top] = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan: { 'Plan Rows': number } }];
+  return Math.round(top.Plan['Plan Rows']);
 }

@@ -13,7 +13,8 @@ import { CustomerListQuery, customerListQuery } from './list-params.ts';
 // search and sort (the same parser, the same compiler), as NDJSON or CSV, from one snapshot.
 
 const problems = Object.fromEntries([400, 401, 403, 429].map((s) => [s, Type.Ref('Problem')]));
-const { limit: _limit, count: _count, ending_before: _before, ...listParams } = CustomerListQuery.properties;
+// An export is whole records in the shape asked for: no field selection or expansion.
+const { limit: _limit, count: _count, ending_before: _before, fields: _fields, expand: _expand, ...listParams } = CustomerListQuery.properties;
 
 export const ExportQuery = Type.Object({
   ...listParams,
@@ -26,7 +27,7 @@ export const ExportQuery = Type.Object({
  * InvestiFi users, only customers holding product accounts are exported, as its list shows.
  */
 export function exportListQuery(q: Omit<Static<typeof ExportQuery>, 'format' | 'as'>, shape: RecordShape) {
-  const query = customerListQuery({ ...q, limit: 100, count: false } as Static<typeof CustomerListQuery>);
+  const query = customerListQuery({ ...q, limit: 100, count: 'none' } as Static<typeof CustomerListQuery>);
   if (query.page.kind === 'keyset' && query.page.before) throw invalid('cursor', 'an export runs forward: give starting_after or a next_cursor');
   return shape === 'investifi' ? { ...query, filter: and(query.filter, IS_USER) } : query;
 }

@@ -4,6 +4,7 @@ import { decodeCursor } from '../../core/cursor.ts';
 import { invalid } from '../../core/errors.ts';
 import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
 import { filterProperties, jsonFilterPattern, operatorFilters } from './filter-params.ts';
+import { countMode, countParam, customerExpand, customerFields, parseCustomerFields, parseExpand, parseUserFields, userFields } from './record-params.ts';
 
 // The native list parameters: their schemas, which validate and document them, and what they
 // mean, one ListQuery. No SQL here: only meaning.
@@ -16,7 +17,7 @@ export const pageParams = {
   starting_after: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records after this record id, in the current order.' })),
   ending_before: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{27}$', description: 'Return records before this record id, in the current order.' })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'An opaque cursor from next_cursor or prev_cursor. Survives deletion of the record it points at.' })),
-  count: Type.Boolean({ default: false, description: 'Include total_count, the exact number of matching records.' }),
+  ...countParam,
   include_deleted: Type.Boolean({ default: false }),
   updated_since: time('Only records created, changed or deleted at or after this instant; orders by updated_at ascending unless sort is given. Implies include_deleted.'),
   created_at_gte: time('Created at or after.'),
@@ -30,6 +31,8 @@ export const pageParams = {
 
 export const CustomerListQuery = Type.Object({
   ...pageParams,
+  ...customerFields,
+  ...customerExpand,
   sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, number, name, type, kyb_status, kyc_status, application_status, owner_name, operator_name, created_at, updated_at. Default: created_at.' })),
   search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over name, first and last name, email, phone number, external id and id.' })),
   id: csv('Record ids.'),
@@ -59,6 +62,7 @@ export const CustomerListQuery = Type.Object({
 
 export const UserListQuery = Type.Object({
   ...pageParams,
+  ...userFields,
   sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, name, email, role, created_at, updated_at. Default: created_at.' })),
   search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over first and last name, email and id.' })),
   role: csv('Roles.'),
@@ -164,11 +168,13 @@ export function customerListQuery(p: Static<typeof CustomerListQuery>): ListQuer
   );
   return listQuery({
     resource: 'customers',
+    fields: parseCustomerFields(p.fields),
+    expand: parseExpand(p.expand),
     filter,
     search: p.search ? { term: p.search, fields: SEARCH_FIELDS.customers, mode: 'substring' } : undefined,
     sort,
     page: page(p, sort),
-    count: p.count,
+    count: countMode(p.count),
     deleted: p.include_deleted || p.updated_since ? 'include' : 'exclude',
   });
 }
@@ -179,11 +185,24 @@ export function userListQuery(p: Static<typeof UserListQuery>): ListQueryOf<'use
   const filter = and(roles ? inList('role', roles) : undefined, p.email !== undefined ? eq('email', p.email) : undefined, ...timeFilters(p), ...operatorFilters('users', p));
   return listQuery({
     resource: 'users',
+    fields: parseUserFields(p.fields),
     filter,
     search: p.search ? { term: p.search, fields: SEARCH_FIELDS.users, mode: 'substring' } : undefined,
     sort,
     page: page(p, sort),
-    count: p.count,
+    count: countMode(p.count),
     deleted: p.include_deleted || p.updated_since ? 'include' : 'exclude',
   });
+}
+
+export const CustomerGetQuery = Type.Object({ ...customerFields, ...customerExpand }, { additionalProperties: false });
+export const UserGetQuery = Type.Object(userFields, { additionalProperties: false });
+
+/** One customer by id, live only, as a one-record list: the same record shapes as a list's. */
+export function customerGetQuery(id: string, p: Static<typeof CustomerGetQuery>): ListQueryOf<'customers'> {
+  return listQuery({ resource: 'customers', fields: parseCustomerFields(p.fields), expand: parseExpand(p.expand), filter: eq('id', id), page: { kind: 'keyset', limit: 1 } });
+}
+
+export function userGetQuery(id: string, p: Static<typeof UserGetQuery>): ListQueryOf<'users'> {
+  return listQuery({ resource: 'users', fields: parseUserFields(p.fields), filter: eq('id', id), page: { kind: 'keyset', limit: 1 } });
 }

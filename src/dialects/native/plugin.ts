@@ -11,13 +11,13 @@ import { fieldErrors } from '../../http/validation.ts';
 import { asRosterError } from '../../http/error-mapping.ts';
 import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import { runList, type ListPage } from '../../store/list.ts';
-import { createCustomerIn, deleteCustomer, getCustomer, updateCustomer } from '../../store/customers-repo.ts';
-import { createUserIn, deleteUser, getUser, updateUser, } from '../../store/users-repo.ts';
+import { createCustomerIn, deleteCustomer, updateCustomer } from '../../store/customers-repo.ts';
+import { createUserIn, deleteUser, updateUser } from '../../store/users-repo.ts';
 import { idempotent } from '../../store/idempotency-repo.ts';
 import { inAccount, type Queryable } from '../../store/db.ts';
 import type { Principal } from '../../store/accounts-repo.ts';
 import * as S from './schemas.ts';
-import { CustomerListQuery, customerListQuery, UserListQuery, userListQuery } from './list-params.ts';
+import { CustomerGetQuery, customerGetQuery, CustomerListQuery, customerListQuery, UserGetQuery, userGetQuery, UserListQuery, userListQuery } from './list-params.ts';
 import { listDescription } from './filter-params.ts';
 import { CustomerSearchQuery, customerSearchQuery, searchDescription, UserSearchQuery, userSearchQuery } from './search-params.ts';
 import { keysRoutes } from './keys-routes.ts';
@@ -65,7 +65,7 @@ function sendJsonText(reply: FastifyReply, body: string) {
 function listBody(q: ListQuery, r: ListPage<unknown>): string {
   const next = r.hasMoreAfter && r.lastId && r.lastValues ? 'a.' + encodeCursor(q.sort, r.lastValues, r.lastId) : null;
   const prev = r.hasMoreBefore && r.firstId && r.firstValues ? 'b.' + encodeCursor(q.sort, r.firstValues, r.firstId) : null;
-  const total = r.total !== undefined ? `,"total_count":${r.total}` : '';
+  const total = r.total === undefined ? '' : `,"total_count":${r.total}${r.totalEstimated === undefined ? '' : `,"total_count_estimated":${r.totalEstimated}`}`;
   return `{"object":"list","data":${r.json},"has_more_after":${r.hasMoreAfter},"has_more_before":${r.hasMoreBefore},"next_cursor":${JSON.stringify(next)},"prev_cursor":${JSON.stringify(prev)}${total}}`;
 }
 
@@ -99,6 +99,13 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
 
   const actor = (req: FastifyRequest) => ({ actor: req.principal.actor });
 
+  /** A single-record GET: a one-record list, so `fields` and `expand` mean what they do in lists. */
+  async function oneRecord(accountId: string, q: ListQuery, what: 'Customer' | 'User'): Promise<string> {
+    const [record] = (await runList(db, accountId, q)).records;
+    if (!record) throw new RosterError('not_found', `${what} not found`);
+    return JSON.stringify(record);
+  }
+
   /** A POST that creates one record: once per Idempotency-Key when the client sends one. */
   async function create(req: FastifyRequest, reply: FastifyReply, write: (tx: Queryable, accountId: string) => Promise<unknown>) {
     const accountId = req.principal.accountId;
@@ -126,11 +133,9 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
     schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: idempotencyHeader, response: { 201: Type.Ref('Customer'), ...problems } },
   }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body, actor(req))));
 
-  f.get('/customers/:id', { schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) => {
-    const c = await getCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id });
-    if (!c) throw new RosterError('not_found', 'Customer not found');
-    return c;
-  });
+  f.get('/customers/:id', {
+    schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, querystring: CustomerGetQuery, response: { 200: Type.Ref('Customer'), ...problems } },
+  }, async (req, reply) => sendJsonText(reply, await oneRecord(req.principal.accountId, customerGetQuery(req.params.id, req.query), 'Customer')));
 
   f.patch('/customers/:id', { schema: { tags: ['customers'], summary: 'Update a customer (partial)', params: S.IdParam, body: S.CustomerUpdate, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
     updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body, actor(req)));
@@ -170,11 +175,9 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
     schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: idempotencyHeader, response: { 201: Type.Ref('User'), ...problems } },
   }, (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body)));
 
-  f.get('/users/:id', { schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, response: { 200: Type.Ref('User'), ...problems } } }, async (req) => {
-    const u = await getUser(db, req.principal.accountId, req.params.id);
-    if (!u) throw new RosterError('not_found', 'User not found');
-    return u;
-  });
+  f.get('/users/:id', {
+    schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, querystring: UserGetQuery, response: { 200: Type.Ref('User'), ...problems } },
+  }, async (req, reply) => sendJsonText(reply, await oneRecord(req.principal.accountId, userGetQuery(req.params.id, req.query), 'User')));
 
   f.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a team user (partial)', params: S.IdParam, body: S.UserUpdate, response: { 200: Type.Ref('User'), ...problems } } }, async (req) =>
     updateUser(db, req.principal.accountId, req.params.id, req.body));

@@ -120,7 +120,10 @@ export const Customer = Type.Object({
   deleted_at: NStr,
   created_by: NStr,
   deleted_by: NStr,
-}, { $id: 'Customer' });
+  // Present only when asked for with `expand`: related records, which no field of its own holds.
+  parent: Type.Optional(Type.Union([Type.Ref('Customer'), Type.Null()], { description: 'With `expand=parent`: the customer `parent_id` names, as its own GET returns it; null when there is none' })),
+  operator: Type.Optional(Type.Union([Type.Ref('Customer'), Type.Null()], { description: 'With `expand=operator`: the customer `operator_id` names, as its own GET returns it; null when there is none' })),
+}, { $id: 'Customer', description: 'A customer. With `fields`, only the named fields are present.' });
 
 export const User = Type.Object({
   id: Type.String(),
@@ -132,7 +135,7 @@ export const User = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   deleted_at: NStr,
-}, { $id: 'User' });
+}, { $id: 'User', description: 'A team user. With `fields`, only the named fields are present.' });
 
 export const UserCreate = Type.Object({
   first_name: Type.String({ minLength: 1, maxLength: 255 }),
@@ -159,7 +162,8 @@ const listMeta = {
   has_more_before: Type.Boolean(),
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page' }),
   prev_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the previous page (the cursor itself says which way to read)' }),
-  total_count: Type.Optional(Type.Integer()),
+  total_count: Type.Optional(Type.Integer({ description: 'With `count`: how many records match over all pages (exact unless `total_count_estimated` is true)' })),
+  total_count_estimated: Type.Optional(Type.Boolean({ description: 'With `count=estimated`: whether `total_count` is the query planner\'s estimate (true) or exact (false)' })),
 };
 
 export const CustomerList = Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Ref('Customer')), ...listMeta });

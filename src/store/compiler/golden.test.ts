@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { and, eq, inList, listQuery, type ListQuery } from '../../core/list-query.ts';
 import { scopeQuery } from '../../core/scope.ts';
-import { compileCount, compileList, type Statement } from './compile-list.ts';
+import { compileCount, compileEstimate, compileList, type Statement } from './compile-list.ts';
 
 // Golden SQL: the statement each representative list shape compiles to is checked in, so a
 // change to a query shows in review as an SQL diff. `npm run golden` rewrites the files; a
@@ -67,6 +67,16 @@ const SHAPES: Record<string, ListQuery> = {
     page: { kind: 'keyset', limit: 5, after: { values: ['2025-01-01T00:00:00.000Z', ID], id: ID } },
     count: true,
   }),
+  // A narrow record with its parent and operator embedded, each built in full by a correlated
+  // subquery; the cursor's values come from the sort key, which the record leaves out.
+  'customers-narrow-expanded': listQuery({
+    resource: 'customers',
+    fields: ['id', 'parent_id', 'email'],
+    expand: ['parent', 'operator'],
+    filter: { kind: 'range', field: 'created_at', gte: '2025-01-01T00:00:00Z' },
+    sort: [{ key: 'name', dir: 'asc' }],
+    page: { kind: 'keyset', limit: 10, after: { values: ['acme', ID], id: ID } },
+  }),
   // The operators of the native API: prefix, a substring, negations two-valued where the column may be NULL
   // (IS NOT TRUE) and plain where it may not, an or group, metadata containment.
   'customers-operators': listQuery({
@@ -102,6 +112,11 @@ const COUNTS: Record<string, ListQuery> = {
   'count-search-filtered': listQuery({ resource: 'customers', filter: eq('type', 'business'), search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, count: true }),
 };
 
+/** Estimates: the planner's row count for the matches, never run. */
+const ESTIMATES: Record<string, ListQuery> = {
+  'estimate-filtered': listQuery({ resource: 'customers', filter: and({ kind: 'range', field: 'created_at', gte: '2025-01-01T00:00:00Z' }, { kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } }), count: 'estimated' }),
+};
+
 const golden = (name: string, stmt: Statement) => {
   const text = `-- params: ${JSON.stringify(stmt.params)}\n-- prepared: ${stmt.prepare}\n${stmt.text}\n`;
   const file = `${DIR}${name}.sql`;
@@ -112,9 +127,10 @@ const golden = (name: string, stmt: Statement) => {
 
 for (const [name, q] of Object.entries(SHAPES)) test(`golden SQL: ${name}`, () => golden(name, compileList(scopeQuery(q, ACCOUNT))));
 for (const [name, q] of Object.entries(COUNTS)) test(`golden SQL: ${name}`, () => golden(name, compileCount(scopeQuery(q, ACCOUNT))));
+for (const [name, q] of Object.entries(ESTIMATES)) test(`golden SQL: ${name}`, () => golden(name, compileEstimate(scopeQuery(q, ACCOUNT))));
 
 test('every golden file is a shape of this test', () => {
-  const shapes = new Set([...Object.keys(SHAPES), ...Object.keys(COUNTS)].map((n) => `${n}.sql`));
+  const shapes = new Set([...Object.keys(SHAPES), ...Object.keys(COUNTS), ...Object.keys(ESTIMATES)].map((n) => `${n}.sql`));
   assert.deepEqual(readdirSync(DIR).filter((f) => !shapes.has(f)), [], 'a golden file no shape makes: remove it');
 });
 
@@ -131,6 +147,15 @@ test('a query naming its fields gets only those built', () => {
   assert.doesNotMatch(narrow, /product_accounts/);
   assert.match(compileList(scopeQuery(listQuery({ resource: 'customers' }), ACCOUNT)).text, /AS product_accounts/);
   assert.throws(() => compileList(scopeQuery(listQuery({ resource: 'customers', fields: ['nope'] }), ACCOUNT)), /no field nope/);
+});
+
+test('an expansion builds the related record in full, whatever fields the record itself has', () => {
+  const text = compileList(scopeQuery(SHAPES['customers-narrow-expanded'], ACCOUNT)).text;
+  assert.match(text, /\(SELECT row_to_json\(e\) FROM \(SELECT c\.id, .*AS product_accounts, .* FROM customers c WHERE c\.account_id = \$1::text AND c\.id = _expand_parent\) e\) AS parent/s);
+  assert.match(text, /c\.operator_id AS _expand_operator/);
+  assert.doesNotMatch(compileList(scopeQuery(SHAPES['customers-first-page'], ACCOUNT)).text, /_expand_/);
+  const users = listQuery({ resource: 'users', expand: ['parent' as never] });
+  assert.throws(() => compileList(scopeQuery(users, ACCOUNT)), /users records have no parent to expand/);
 });
 
 test('every statement is scoped to the account and hides deleted records unless asked', () => {

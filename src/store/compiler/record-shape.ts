@@ -1,4 +1,6 @@
 import type { ListContext } from './context.ts';
+import { expansionItems, expansionRefs } from './expand.ts';
+import { selectItems } from './record-items.ts';
 import type { PagePlan } from './page.ts';
 import { sortValues } from './page.ts';
 
@@ -45,35 +47,11 @@ export function pageStatement(ctx: ListContext, page: PagePlan, parts: PageParts
     (parts.ctes.length ? `WITH ${parts.ctes.join(',\n')}\n` : '') +
     `SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > ${limit}, false) AS more,\n` +
     `  ${page.anchorFound} AS anchor_found,\n  ${parts.otherSide ?? 'NULL::boolean'} AS has_other_side,\n  ${parts.total} AS total,\n  ${parts.version} AS version\n` +
-    `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${recordItems(ctx)}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
+    `FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT ${[recordItems(ctx), ...expansionItems(ctx)].join(', ')}) r) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS records,\n` +
     `    json_agg(json_build_array(${sortValues(ctx, page.keys)}, c.id) ORDER BY ${forward}) FILTER (WHERE c._rn <= ${limit}) AS keys, count(*) AS fetched\n` +
-    `  FROM (SELECT c.*, row_number() OVER (ORDER BY ${order}) AS _rn FROM (${parts.rows}) c) c) p`
+    `  FROM (SELECT c.*${expansionRefs(ctx)}, row_number() OVER (ORDER BY ${order}) AS _rn FROM (${parts.rows}) c) c) p`
   );
 }
 
-// Record columns are built by Postgres from the row aliased `c`, as resources.ts lists them.
-
-/**
- * Record select lists per resource, built once per declared field list (each dialect declares
- * its own as a constant) or once for all fields: a list request should not rebuild them.
- */
-const selectLists = new WeakMap<object, WeakMap<object, string>>();
-
 /** The record's select items: the fields the query asks for, or all of them. */
-export function recordItems(ctx: ListContext): string {
-  const { def, q } = ctx;
-  const wanted = q.fields ?? def.record;
-  let lists = selectLists.get(def.record);
-  if (!lists) selectLists.set(def.record, (lists = new WeakMap()));
-  let items = lists.get(wanted);
-  if (items === undefined) {
-    const names = q.fields ?? Object.keys(def.record);
-    for (const name of names) if (!(name in def.record)) throw new Error(`${q.resource} records have no field ${name}`);
-    items = Object.entries(def.record)
-      .filter(([name]) => names.includes(name))
-      .map(([name, sql]) => (sql === `c.${name}` ? sql : `${sql} AS ${name}`))
-      .join(', ');
-    lists.set(wanted, items);
-  }
-  return items;
-}
+export const recordItems = (ctx: ListContext): string => selectItems(ctx.def, ctx.q.fields);

@@ -1,4 +1,4 @@
-import type { FieldTest, FieldsOf, Resource, SearchField, SortKey, TestsOf } from '../../core/list-query.ts';
+import type { FieldTest, FieldsOf, RelationsOf, Resource, SearchField, SortKey, TestsOf } from '../../core/list-query.ts';
 import type { Params } from './params.ts';
 
 // The shape of a resource's definition in SQL; resources.ts holds the definitions.
@@ -40,6 +40,8 @@ export interface ResourceDef<R extends Resource = Resource> {
   };
   /** One record's JSON fields and the SQL of each, built in Postgres from the row aliased `c`. */
   record: Readonly<Record<string, string>>;
+  /** Per relation a list may embed: the column holding the related record's id (same table). */
+  relations: Record<RelationsOf[R], string>;
   /**
    * The counters kept on write (migration 070): their table, the fields counted per value, and
    * whether pairs of them are counted too (096). This is the one list of counted fields: the

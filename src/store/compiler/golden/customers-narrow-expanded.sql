@@ -1,0 +1,19 @@
+-- params: ["T00000042","2025-01-01T00:00:00Z","acme","2B5J8KZ9N7M1K3P6Q8R4T7V9abc"]
+-- prepared: true
+SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 10, false) AS more,
+  NULL::boolean AS anchor_found,
+  coalesce((SELECT true FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.created_at >= $2::timestamptz AND (c.sort_name, c.id) <= ($3::text, $4::text) ORDER BY c.sort_name DESC, c.id DESC LIMIT 1), false) AS has_other_side,
+  NULL::bigint AS total,
+  NULL::bigint AS version
+FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.email, c.parent_id, (SELECT row_to_json(e) FROM (SELECT c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.display_name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.gender, c.date_of_birth, c.addresses, c.company, c.status, c.metadata, c.attributes, c.marketing_consent, c.enrolled_by, c.term, c.favorite_store, c.contact_for, c.kyb_status, c.kyc_status, c.kyc_links, c.provider_statuses, c.application, c.application_status, c.parent_id, c.ancestors, c.operator_id, c.parent_name, c.parent_number, c.operator_name, c.operator_number, c.is_sub_client, c.extensions, roster_iso(c.created_at) AS created_at, roster_iso(c.updated_at) AS updated_at, roster_iso(c.deleted_at) AS deleted_at, c.created_by, c.deleted_by, coalesce((SELECT json_agg(json_build_object(
+        'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', roster_iso(p.kyc_approved_at),
+        'current_market_value', p.current_market_value::text) ORDER BY p.product)
+      FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json) AS product_accounts, coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
+      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags FROM customers c WHERE c.account_id = $1::text AND c.id = _expand_parent) e) AS parent, (SELECT row_to_json(e) FROM (SELECT c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.display_name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.gender, c.date_of_birth, c.addresses, c.company, c.status, c.metadata, c.attributes, c.marketing_consent, c.enrolled_by, c.term, c.favorite_store, c.contact_for, c.kyb_status, c.kyc_status, c.kyc_links, c.provider_statuses, c.application, c.application_status, c.parent_id, c.ancestors, c.operator_id, c.parent_name, c.parent_number, c.operator_name, c.operator_number, c.is_sub_client, c.extensions, roster_iso(c.created_at) AS created_at, roster_iso(c.updated_at) AS updated_at, roster_iso(c.deleted_at) AS deleted_at, c.created_by, c.deleted_by, coalesce((SELECT json_agg(json_build_object(
+        'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', roster_iso(p.kyc_approved_at),
+        'current_market_value', p.current_market_value::text) ORDER BY p.product)
+      FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json) AS product_accounts, coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
+      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags FROM customers c WHERE c.account_id = $1::text AND c.id = _expand_operator) e) AS operator) r) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 10) AS records,
+    json_agg(json_build_array(json_build_array(c.sort_name, c.id), c.id) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 10) AS keys, count(*) AS fetched
+  FROM (SELECT c.*, c.parent_id AS _expand_parent, c.operator_id AS _expand_operator, row_number() OVER (ORDER BY c.sort_name ASC, c.id ASC) AS _rn FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.created_at >= $2::timestamptz AND (c.sort_name, c.id) > ($3::text, $4::text)
+  ORDER BY c.sort_name ASC, c.id ASC LIMIT 11) c) c) p
