@@ -62,21 +62,27 @@ async function main() {
   // customers (copies of the warm-up account's, under new ids) and one that writes one.
   const breakdown = async (rows: number) => {
     const account = await createAccount(db, `Explain ${rows}`, 'test');
-    const [plan] = await db.transaction(async (tx) => tx.query<Record<string, any>>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) INSERT INTO customers (account_id, id, number, uuid, type, name, email, external_id, country, kyb_status, addresses, metadata, attributes)
+    const [plan] = await db.transaction(async (tx) =>
+      tx.query<Record<string, any>>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) INSERT INTO customers (account_id, id, number, uuid, type, name, email, external_id, country, kyb_status, addresses, metadata, attributes)
        SELECT $1, 'x' || number, number, gen_random_uuid(), type, name, email, external_id, country, kyb_status, addresses, metadata, attributes
-         FROM customers WHERE account_id = $2 ORDER BY number LIMIT ${rows}`, [account.account_id, warm.account_id]));
+         FROM customers WHERE account_id = $2 ORDER BY number LIMIT ${rows}`,
+        [account.account_id, warm.account_id],
+      ),
+    );
     const p = plan['QUERY PLAN'][0];
     const triggers = Object.fromEntries((p.Triggers as { 'Trigger Name': string; Time: number }[]).map((t) => [t['Trigger Name'], t.Time]));
     const events = triggers.customers_events_inserted ?? 0;
-    console.log(`one INSERT of ${rows} customer${rows === 1 ? '' : 's'}: ${p['Execution Time'].toFixed(2)} ms, of which the event trigger ${events.toFixed(2)} ms (${((events / (p['Execution Time'] - events)) * 100).toFixed(1)}% on top); triggers ${JSON.stringify(triggers)}`);
+    console.log(
+      `one INSERT of ${rows} customer${rows === 1 ? '' : 's'}: ${p['Execution Time'].toFixed(2)} ms, of which the event trigger ${events.toFixed(2)} ms (${((events / (p['Execution Time'] - events)) * 100).toFixed(1)}% on top); triggers ${JSON.stringify(triggers)}`,
+    );
   };
   await breakdown(BATCH);
   await breakdown(1);
   const [{ n }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM events`);
   await db.close();
   const line = (name: string, xs: Record<'on' | 'off', number[]>, unit: string, f = (v: number) => v.toFixed(2)) =>
-    console.log(`${name}: events on ${f(median(xs.on))} ${unit}, off ${f(median(xs.off))} ${unit}, cost ${(((median(xs.on) / median(xs.off)) - 1) * 100).toFixed(1)}%`);
+    console.log(`${name}: events on ${f(median(xs.on))} ${unit}, off ${f(median(xs.off))} ${unit}, cost ${((median(xs.on) / median(xs.off) - 1) * 100).toFixed(1)}%`);
   console.log(`${ROUNDS} rounds; ${n} events written`);
   line(`seed batch of ${BATCH} customers`, load, 'ms', (v) => v.toFixed(0));
   line('create one customer', create, 'ms');

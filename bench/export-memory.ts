@@ -43,18 +43,23 @@ async function run(db: Awaited<ReturnType<typeof openStore>>, accountId: string,
   let pages = 0;
   const started = performance.now();
   const query = customerListQuery({ limit: 20 } as never);
-  const r = await exportCustomers(db, { accountId, query, format, shape }, async (chunk) => {
-    if (!out.write(chunk)) await once(out, 'drain');
-  }, ({ rows }) => {
-    // Every 20 pages, what the process holds after a full collection: garbage not yet collected
-    // says nothing about what an export keeps.
-    if (++pages % 20) return;
-    global.gc?.();
-    const m = process.memoryUsage();
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-    peakRss = Math.max(peakRss, m.rss);
-    if (rows <= ROWS / 10) [tenthHeap, tenthRss] = [peakHeap, peakRss];
-  });
+  const r = await exportCustomers(
+    db,
+    { accountId, query, format, shape },
+    async (chunk) => {
+      if (!out.write(chunk)) await once(out, 'drain');
+    },
+    ({ rows }) => {
+      // Every 20 pages, what the process holds after a full collection: garbage not yet collected
+      // says nothing about what an export keeps.
+      if (++pages % 20) return;
+      global.gc?.();
+      const m = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+      peakRss = Math.max(peakRss, m.rss);
+      if (rows <= ROWS / 10) [tenthHeap, tenthRss] = [peakHeap, peakRss];
+    },
+  );
   out.end();
   await once(out, 'finish');
   const seconds = (performance.now() - started) / 1000;
@@ -69,7 +74,11 @@ try {
     '| export | records | file | seconds | heap MB at start | heap MB after GC, most over the first tenth | heap MB after GC, most over all | RSS MB at start | RSS MB, most over the first tenth | RSS MB, most over all |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const [shape, format] of [['native', 'ndjson'], ['spirii', 'csv']] as const) lines.push(await run(db, account.account_id, shape, format));
+  for (const [shape, format] of [
+    ['native', 'ndjson'],
+    ['spirii', 'csv'],
+  ] as const)
+    lines.push(await run(db, account.account_id, shape, format));
   await db.close();
   console.log(lines.join('\n'));
 } finally {

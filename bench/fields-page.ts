@@ -93,7 +93,11 @@ async function main() {
   for (const [name, qs] of COUNTS) {
     const times: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const patched = await fetch(`${base.replace(/\?$/, '')}/${written}`, { method: 'PATCH', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { bench: String(i) } }) });
+      const patched = await fetch(`${base.replace(/\?$/, '')}/${written}`, {
+        method: 'PATCH',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ metadata: { bench: String(i) } }),
+      });
       if (patched.status !== 200) throw new Error(`PATCH: HTTP ${patched.status} ${await patched.text()}`);
       const t = performance.now();
       const res = await fetch(base + qs, { headers });

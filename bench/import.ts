@@ -40,13 +40,15 @@ const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
 const work = mkdtempSync(join(tmpdir(), 'roster-import-bench-'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => {
-  cluster?.stop();
-  process.exit(1);
-});
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    cluster?.stop();
+    process.exit(1);
+  });
 const rate = (n: number, s: number) => Math.round(n / s);
 
-const CUSTOMER_COLUMNS = 'id, number, uuid, external_id, type, name, first_name, last_name, email, phone_number, country, gender, date_of_birth, addresses, company, status, metadata, attributes, marketing_consent, enrolled_by, term, favorite_store, contact_for, kyb_status, kyc_links, provider_statuses, application, parent_id, ancestors, operator_id, parent_name, parent_number, operator_name, operator_number, is_sub_client, extensions, created_at, updated_at, created_by';
+const CUSTOMER_COLUMNS =
+  'id, number, uuid, external_id, type, name, first_name, last_name, email, phone_number, country, gender, date_of_birth, addresses, company, status, metadata, attributes, marketing_consent, enrolled_by, term, favorite_store, contact_for, kyb_status, kyc_links, provider_statuses, application, parent_id, ancestors, operator_id, parent_name, parent_number, operator_name, operator_number, is_sub_client, extensions, created_at, updated_at, created_by';
 const PRODUCT_COLUMNS = 'customer_id, product, kyc_status, kyc_approved_at, current_market_value, created_at, updated_at';
 
 async function main() {
@@ -60,15 +62,21 @@ async function main() {
   const source = await createAccount(db, 'Source', 'test');
   await seed(db, { accountId: source.account_id, customers: Math.ceil(ROWS * 1.04), users: 0, seed: 2, progress: 'lines' });
   // The seed leaves a few live customers below deleted ones, which an import refuses: detached here.
-  await db.query(`UPDATE customers c SET parent_id = NULL, ancestors = '{}', parent_name = NULL, parent_number = NULL, operator_id = NULL, operator_name = NULL, operator_number = NULL
-    FROM customers p WHERE c.account_id = $1 AND p.account_id = c.account_id AND p.id = c.parent_id AND p.deleted_at IS NOT NULL AND c.deleted_at IS NULL`, [source.account_id]);
+  await db.query(
+    `UPDATE customers c SET parent_id = NULL, ancestors = '{}', parent_name = NULL, parent_number = NULL, operator_id = NULL, operator_name = NULL, operator_number = NULL
+    FROM customers p WHERE c.account_id = $1 AND p.account_id = c.account_id AND p.id = c.parent_id AND p.deleted_at IS NOT NULL AND c.deleted_at IS NULL`,
+    [source.account_id],
+  );
   const file = join(work, 'customers.ndjson');
   const out = createWriteStream(file);
   const query = customerListQuery({ limit: 20, sort: 'number', number: undefined } as never);
   let exported = 0;
   await exportCustomers(db, { accountId: source.account_id, query, format: 'ndjson', shape: 'native', pageSize: 2000 }, async (chunk) => {
     if (exported >= ROWS) return;
-    const lines = chunk.split('\n').filter(Boolean).slice(0, ROWS - exported);
+    const lines = chunk
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, ROWS - exported);
     exported += lines.length;
     if (!out.write(lines.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
   });
@@ -164,7 +172,12 @@ function prefixLines(accountId: string) {
       const text = rest + chunk;
       const end = text.lastIndexOf('\n');
       rest = text.slice(end + 1);
-      if (end >= 0) yield text.slice(0, end).split('\n').map((l) => `${accountId}\t${l}\n`).join('');
+      if (end >= 0)
+        yield text
+          .slice(0, end)
+          .split('\n')
+          .map((l) => `${accountId}\t${l}\n`)
+          .join('');
     }
     if (rest) yield `${accountId}\t${rest}`;
   };

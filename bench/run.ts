@@ -68,7 +68,12 @@ async function main() {
   // The same page statement Roster sends for `GET /v1/customers?limit=20` (cached count aside).
   const firstPage = compileList(scopeQuery(customerListQuery({ limit: 20 } as never), account.account_id));
   const sameSqlPort = port + 4;
-  await startChild('bare-same', ['--import', 'tsx', bare], { DATABASE_URL, PORT: String(sameSqlPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params) }, 'bare handler ready');
+  await startChild(
+    'bare-same',
+    ['--import', 'tsx', bare],
+    { DATABASE_URL, PORT: String(sameSqlPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params) },
+    'bare handler ready',
+  );
   const peers = await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], startChild);
   const base = `http://127.0.0.1:${port}`;
   const tokenRes = await fetch(`${base}/dintero/v1/accounts/${account.account_id}/auth/token`, {
@@ -89,7 +94,11 @@ async function main() {
     { name: 'dakota: filtered + sorted, with total_count', url: `${base}/dakota/customers?kyb_statuses=active&sort_by=created_at&sort_dir=desc`, headers: key },
     { name: 'spirii: first page', url: `${base}/spirii/v2/customers?limit=20`, headers: bearer },
     { name: 'spirii: offset 100000', url: `${base}/spirii/v2/customers?limit=20&offset=${Math.min(100_000, N - 100)}`, headers: bearer },
-    { name: 'dintero: since_datetime page', url: `${base}/dintero/v1/accounts/${account.account_id}/customers/users?since_datetime=${encodeURIComponent(since)}&limit=20`, headers: { authorization: `Bearer ${dinteroToken}` } },
+    {
+      name: 'dintero: since_datetime page',
+      url: `${base}/dintero/v1/accounts/${account.account_id}/customers/users?since_datetime=${encodeURIComponent(since)}&limit=20`,
+      headers: { authorization: `Bearer ${dinteroToken}` },
+    },
     { name: 'investifi: first page', url: `${base}/investifi/v1/users/?per_page=20`, headers: key },
   ];
   // The native row each peer query is compared with.
@@ -138,7 +147,14 @@ async function main() {
   // Latency targets, measured without queueing: one client, one request at a time. At ten
   // connections on two cores, a request's latency is mostly its wait behind the other nine.
   const latencyRows: string[] = [];
-  const LATENCY = ['native: first page', `native: page at cursor depth ${N / 2}`, 'native: search, selective', 'native: search, common name token', 'native: count, unfiltered', 'native: count, one filter'];
+  const LATENCY = [
+    'native: first page',
+    `native: page at cursor depth ${N / 2}`,
+    'native: search, selective',
+    'native: search, common name token',
+    'native: count, unfiltered',
+    'native: count, one filter',
+  ];
   for (const q of mix.filter((m) => LATENCY.includes(m.name))) {
     const r = await autocannon({ url: q.url, headers: q.headers, connections: 1, duration: Math.max(3, Math.round(DURATION / 2)) });
     const line = `| ${q.name} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} |`;
@@ -149,10 +165,18 @@ async function main() {
   // is what a count costs on an account that is being written to.
   const written = (await (await fetch(`${base}/v1/customers?limit=1&sort=-created_at`, { headers: key })).json()).data[0];
   // Two filters are not kept by the counters: that count is made in the statement, every time.
-  for (const [name, qs] of [['unfiltered', 'count=true&limit=1'], ['one filter', 'count=true&kyb_status=active&limit=1'], ['two filters', 'count=true&kyb_status=active&type=business&limit=1']]) {
+  for (const [name, qs] of [
+    ['unfiltered', 'count=true&limit=1'],
+    ['one filter', 'count=true&kyb_status=active&limit=1'],
+    ['two filters', 'count=true&kyb_status=active&type=business&limit=1'],
+  ]) {
     const times: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const patched = await fetch(`${base}/v1/customers/${written.id}`, { method: 'PATCH', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { bench: String(i) } }) });
+      const patched = await fetch(`${base}/v1/customers/${written.id}`, {
+        method: 'PATCH',
+        headers: { ...key, 'content-type': 'application/json' },
+        body: JSON.stringify({ metadata: { bench: String(i) } }),
+      });
       if (patched.status !== 200) throw new Error(`PATCH: HTTP ${patched.status} ${await patched.text()}`);
       const t = performance.now();
       const r = await fetch(`${base}/v1/customers?${qs}`, { headers: key });
@@ -179,7 +203,9 @@ async function main() {
     const file = join(mkdtempSync(join(tmpdir(), 'roster-bench-')), 'q.sql');
     writeFileSync(file, text.replace(/\n/g, ' ') + ';\n');
     const bench = (clients: number) => {
-      const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', '-f', file, DATABASE_URL], { encoding: 'utf8' });
+      const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', '-f', file, DATABASE_URL], {
+        encoding: 'utf8',
+      });
       return { latency: /latency average = ([\d.]+) ms/.exec(out)?.[1], tps: Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1])) };
     };
     const one = bench(1);

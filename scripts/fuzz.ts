@@ -29,9 +29,15 @@ try {
     const started = Date.now();
     try {
       const tally = await runFuzz({
-        base: f.server.base, db: f.server.db, routes: f.routes, fixtures: f.fixtures, count, seed,
+        base: f.server.base,
+        db: f.server.db,
+        routes: f.routes,
+        fixtures: f.fixtures,
+        count,
+        seed,
         onProgress: (done, t) => {
-          if (done % 10_000 === 0 || done === count) process.stderr.write(`${kind}: ${done}/${count}, 5xx ${t.fiveXX}, failures ${t.failures.length}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+          if (done % 10_000 === 0 || done === count)
+            process.stderr.write(`${kind}: ${done}/${count}, 5xx ${t.fiveXX}, failures ${t.failures.length}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
         },
       });
       console.log(formatTally(`${kind} (seed ${seed}, ${f.routes.length} routes)`, tally, Date.now() - started));

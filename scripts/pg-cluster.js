@@ -19,13 +19,14 @@ export function pgBin(name) {
   throw new Error(`PostgreSQL's ${name} was not found: install the postgresql package or set DATABASE_URL`);
 }
 
-const freePort = () => new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
-});
 
 export async function startCluster(settings = []) {
   const dir = mkdtempSync(join(tmpdir(), 'roster-pg-'));
@@ -39,7 +40,17 @@ export async function startCluster(settings = []) {
   const port = await freePort();
   run(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-locale', '-E', 'UTF8']);
   const server = (folder, at, log) => {
-    const start = () => run(pgBin('pg_ctl'), ['-D', folder, '-l', log, '-w', '-o', `-p ${at} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${settings.map((s) => `-c ${s}`).join(' ')}`, 'start']);
+    const start = () =>
+      run(pgBin('pg_ctl'), [
+        '-D',
+        folder,
+        '-l',
+        log,
+        '-w',
+        '-o',
+        `-p ${at} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${settings.map((s) => `-c ${s}`).join(' ')}`,
+        'start',
+      ]);
     const stopServer = (mode = 'fast') => run(pgBin('pg_ctl'), ['-D', folder, '-w', '-m', mode, 'stop']);
     return { start, stopServer };
   };
@@ -90,4 +101,3 @@ export async function startCluster(settings = []) {
     },
   };
 }
-

@@ -23,9 +23,27 @@ import { call, startTestServer, type TestServer } from './support/stores.ts';
 // routes each one to a single shard group.
 
 const BY_ACCOUNT = [
-  'account_modes', 'customers', 'product_accounts', 'tags', 'customer_tags', 'customer_tokens', 'users', 'idempotency_records',
-  'customer_counts', 'user_counts', 'onboarding_links', 'account_rate_limits', 'bulk_loads', 'bulk_load_batches',
-  'sandbox_transitions', 'sandbox_log', 'sandbox_settings', 'events', 'webhook_endpoints', 'webhook_deliveries', 'imports',
+  'account_modes',
+  'customers',
+  'product_accounts',
+  'tags',
+  'customer_tags',
+  'customer_tokens',
+  'users',
+  'idempotency_records',
+  'customer_counts',
+  'user_counts',
+  'onboarding_links',
+  'account_rate_limits',
+  'bulk_loads',
+  'bulk_load_batches',
+  'sandbox_transitions',
+  'sandbox_log',
+  'sandbox_settings',
+  'events',
+  'webhook_endpoints',
+  'webhook_deliveries',
+  'imports',
 ];
 /** Distributed by another column, in a co-location group of its own. */
 const BY_OTHER: Record<string, string> = { rate_limit_windows: 'bucket' };
@@ -117,10 +135,20 @@ describe('the rules Citus needs to shard by account (postgres)', { skip: process
   after(() => s?.close());
 
   test('every table is placed; keys and foreign keys follow the distribution', async () => {
-    const tables = (await s.db.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace = current_schema()::regnamespace ORDER BY 1`)).map((r) => r.name);
+    const tables = (await s.db.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace = current_schema()::regnamespace ORDER BY 1`)).map(
+      (r) => r.name,
+    );
     const placed = new Set([...BY_ACCOUNT, ...Object.keys(BY_OTHER), ...REFERENCE, ...COORDINATOR]);
-    assert.deepEqual(tables.filter((t) => !placed.has(t)), [], 'a table nobody placed: add it to one of the lists here and to docs/scale-out.md');
-    assert.deepEqual([...placed].filter((t) => !tables.includes(t)), [], 'a placed table that no longer exists');
+    assert.deepEqual(
+      tables.filter((t) => !placed.has(t)),
+      [],
+      'a table nobody placed: add it to one of the lists here and to docs/scale-out.md',
+    );
+    assert.deepEqual(
+      [...placed].filter((t) => !tables.includes(t)),
+      [],
+      'a placed table that no longer exists',
+    );
 
     const distributionColumn = (t: string) => (BY_ACCOUNT.includes(t) ? 'account_id' : BY_OTHER[t]);
     const columns = await s.db.query<{ table: string; column: string }>(`SELECT table_name AS table, column_name AS column FROM information_schema.columns WHERE table_schema = current_schema()`);
@@ -163,7 +191,11 @@ describe('the rules Citus needs to shard by account (postgres)', { skip: process
       }
     }
     assert.deepEqual(found.filter((f) => !(f in KNOWN_CHANGES)).sort(), [], 'breaks a rule Citus needs (or add it, with its change, to KNOWN_CHANGES and docs/scale-out.md)');
-    assert.deepEqual(Object.keys(KNOWN_CHANGES).filter((k) => !found.includes(k)), [], 'a listed change no longer needed: take it off the list');
+    assert.deepEqual(
+      Object.keys(KNOWN_CHANGES).filter((k) => !found.includes(k)),
+      [],
+      'a listed change no longer needed: take it off the list',
+    );
   });
 
   test('every statement a request sends reads one account: narrowed by account_id on every sharded table', async () => {

@@ -57,7 +57,10 @@ for (const kind of STORES) {
       const listed = JSON.parse(run(['account', 'list', '--json']));
       const demo = listed.find((a: any) => a.modes.some((m: any) => m.account_id === demoAccount));
       assert.ok(demo, 'the demo account is listed');
-      assert.deepEqual(demo.modes.map((m: any) => m.mode), ['test', 'live']);
+      assert.deepEqual(
+        demo.modes.map((m: any) => m.mode),
+        ['test', 'live'],
+      );
       assert.match(run(['account', 'list']), new RegExp(demoAccount));
 
       const created = JSON.parse(run(['account', 'create', '--name', 'Ops', '--mode', 'live', '--json']));

@@ -10,13 +10,14 @@ import { createServer } from 'node:net';
 
 const BIN = join(import.meta.dirname, '..', 'scripts', 'roster-dev.js');
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
-});
 
 function serve(dataDir: string, port: number): Promise<{ proc: ChildProcess; output: () => string }> {
   const proc = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--demo-customers', '300'], { env: { ...process.env, DATABASE_URL: '', ROSTER_LOG: 'off' } });
@@ -35,11 +36,12 @@ function serve(dataDir: string, port: number): Promise<{ proc: ChildProcess; out
   });
 }
 
-const stop = (proc: ChildProcess) => new Promise<void>((resolve) => {
-  proc.removeAllListeners('exit');
-  proc.on('exit', () => resolve());
-  proc.kill('SIGTERM');
-});
+const stop = (proc: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    proc.removeAllListeners('exit');
+    proc.on('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
 
 const cli = (args: string[], dataDir: string) => spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
 

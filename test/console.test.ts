@@ -50,7 +50,17 @@ describe('console in a browser', { timeout: 180_000 }, () => {
     await page.addScriptTag({ content: AXE });
     const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
     const bad = (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), [], `${view}: no serious or critical accessibility violations`);
+    assert.deepEqual(
+      bad.map(
+        (v) =>
+          `${v.id} (${v.impact}) at ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      ),
+      [],
+      `${view}: no serious or critical accessibility violations`,
+    );
   }
   const rowNames = () => page.locator('table.list tbody tr td:first-child').allInnerTexts();
   const apiNames = (r: { body: { data: any[] } }) => r.body.data.map((c: any) => c.name || [c.first_name, c.last_name].filter(Boolean).join(' ') || '(no name)');
@@ -58,10 +68,16 @@ describe('console in a browser', { timeout: 180_000 }, () => {
     await page.waitForFunction(() => document.querySelector('table.list')?.getAttribute('aria-busy') === 'false');
   };
   async function waitForRows(expected: string[]) {
-    await page.waitForFunction((names) => {
-      const cells = [...document.querySelectorAll('table.list tbody tr td:first-child')].map((td) => (td as HTMLElement).innerText);
-      return JSON.stringify(cells) === JSON.stringify(names);
-    }, expected, { timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(
+        (names) => {
+          const cells = [...document.querySelectorAll('table.list tbody tr td:first-child')].map((td) => (td as HTMLElement).innerText);
+          return JSON.stringify(cells) === JSON.stringify(names);
+        },
+        expected,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     assert.deepEqual(await rowNames(), expected);
   }
 
@@ -89,7 +105,9 @@ describe('console in a browser', { timeout: 180_000 }, () => {
     await waitForRows(apiNames(first));
     const timings = await page.evaluate(() => window.rosterTimings ?? []);
     const list = timings.find((t: any) => t.view === 'customers')!;
-    console.log(`# first render of a page of 50: ${list.renderMs.toFixed(1)} ms to render the data, ${list.sinceRequestMs.toFixed(1)} ms from request to screen, ${list.sinceNavigationMs.toFixed(1)} ms from navigation start`);
+    console.log(
+      `# first render of a page of 50: ${list.renderMs.toFixed(1)} ms to render the data, ${list.sinceRequestMs.toFixed(1)} ms from request to screen, ${list.sinceNavigationMs.toFixed(1)} ms from navigation start`,
+    );
     assert.ok(list.sinceRequestMs < 200, `page of 50 on screen ${list.sinceRequestMs} ms after its request`);
     assert.ok(list.sinceNavigationMs < 1_000, `page of 50 on screen ${list.sinceNavigationMs} ms after navigation`);
     await accessible('customer list');
@@ -229,13 +247,18 @@ describe('console in a browser', { timeout: 180_000 }, () => {
     assert.equal(await page.getByText(secret).count(), 0, 'the secret is not shown again');
     page.once('dialog', (d) => d.accept());
     await page.getByRole('button', { name: 'Revoke browser reader' }).click();
-    await page.locator('tr', { hasText: 'browser reader' }).getByText(/^revoked/).waitFor();
+    await page
+      .locator('tr', { hasText: 'browser reader' })
+      .getByText(/^revoked/)
+      .waitFor();
     await new Promise((r) => setTimeout(r, 1_050));
     assert.equal((await api('/v1/customers?limit=1', { key: secret })).status, 401);
   });
 
   test('onboarding: the customer completes the hosted page, the operator approves in the console', async () => {
-    const created = (await call(s.base, 'POST', '/dakota/customers', { headers: { 'x-api-key': key, 'x-idempotency-key': randomUUID() }, body: { name: 'Onboard Me GmbH', customer_type: 'business' } })).body;
+    const created = (
+      await call(s.base, 'POST', '/dakota/customers', { headers: { 'x-api-key': key, 'x-idempotency-key': randomUUID() }, body: { name: 'Onboard Me GmbH', customer_type: 'business' } })
+    ).body;
     const customerPage = await page.context().newPage();
     await customerPage.goto(created.application_url);
     await customerPage.getByLabel('Legal name of the business').fill('Onboard Me GmbH');

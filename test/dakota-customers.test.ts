@@ -25,7 +25,15 @@ function expectedView(c: Customer): Record<string, unknown> {
     customer_type: BUSINESS.has(c.type) ? 'business' : 'individual',
     kyb_status: c.kyb_status,
     kyc_status: c.kyc_status,
-    kyb_links: c.kyc_links.map((l) => ({ provider_id: l.provider_id, link_type: l.link_type, url: l.url, status: l.status, created_at: secs(l.created_at), updated_at: secs(l.updated_at), ...(l.expires_at ? { expires_at: secs(l.expires_at) } : {}) })),
+    kyb_links: c.kyc_links.map((l) => ({
+      provider_id: l.provider_id,
+      link_type: l.link_type,
+      url: l.url,
+      status: l.status,
+      created_at: secs(l.created_at),
+      updated_at: secs(l.updated_at),
+      ...(l.expires_at ? { expires_at: secs(l.expires_at) } : {}),
+    })),
     provider_statuses: c.provider_statuses,
     created_at: secs(c.created_at),
     updated_at: secs(c.updated_at),
@@ -102,8 +110,14 @@ for (const kind of STORES) {
       const got = await listAll('');
       const byId = new Map(all.map((c) => [c.id, c]));
       for (const d of got.data) assert.deepEqual(d, expectedView(byId.get(d.id)!));
-      assert.ok(got.data.some((d) => d.application_status === undefined && d.application_id === undefined), 'some customers have no application');
-      assert.ok(got.data.some((d) => d.sub_client_id && d.sub_client_name), 'some customers belong to a sub-client');
+      assert.ok(
+        got.data.some((d) => d.application_status === undefined && d.application_id === undefined),
+        'some customers have no application',
+      );
+      assert.ok(
+        got.data.some((d) => d.sub_client_id && d.sub_client_name),
+        'some customers belong to a sub-client',
+      );
     });
 
     test('external_id', async () => {
@@ -160,14 +174,23 @@ for (const kind of STORES) {
     test('limit bounds and cursors on the sides they name', async () => {
       const want = byName(all).map((c) => c.id);
       const one = await api.call('GET', '/customers?limit=1');
-      assert.deepEqual(one.body.data.map((c: any) => c.id), want.slice(0, 1));
+      assert.deepEqual(
+        one.body.data.map((c: any) => c.id),
+        want.slice(0, 1),
+      );
       const hundred = await api.call('GET', '/customers?limit=100');
       assert.equal(hundred.body.data.length, 100);
       const mid = await api.call('GET', `/customers?limit=5&starting_after=${want[9]}`);
-      assert.deepEqual(mid.body.data.map((c: any) => c.id), want.slice(10, 15));
+      assert.deepEqual(
+        mid.body.data.map((c: any) => c.id),
+        want.slice(10, 15),
+      );
       assert.deepEqual(mid.body.meta, { total_count: want.length, has_more_after: true, has_more_before: true });
       const back = await api.call('GET', `/customers?limit=5&ending_before=${want[3]}`);
-      assert.deepEqual(back.body.data.map((c: any) => c.id), want.slice(0, 3));
+      assert.deepEqual(
+        back.body.data.map((c: any) => c.id),
+        want.slice(0, 3),
+      );
       assert.deepEqual(back.body.meta, { total_count: want.length, has_more_after: true, has_more_before: false });
       const last = await api.call('GET', `/customers?limit=5&starting_after=${want.at(-1)}`);
       assert.deepEqual(last.body.data, []);
@@ -176,18 +199,32 @@ for (const kind of STORES) {
       const order = byName(all);
       const outside = order.filter((c) => c.kyb_status !== 'frozen')[30];
       const page = await api.call('GET', `/customers?kyb_status=frozen&limit=100&starting_after=${outside.id}`);
-      assert.deepEqual(page.body.data.map((c: any) => c.id), order.slice(order.indexOf(outside) + 1).filter((c) => c.kyb_status === 'frozen').map((c) => c.id));
+      assert.deepEqual(
+        page.body.data.map((c: any) => c.id),
+        order
+          .slice(order.indexOf(outside) + 1)
+          .filter((c) => c.kyb_status === 'frozen')
+          .map((c) => c.id),
+      );
     });
 
     test('400 for every malformed parameter, naming it', async () => {
       const bad: [string, string][] = [
-        ['limit=0', 'limit'], ['limit=101', 'limit'], ['limit=ten', 'limit'],
-        ['starting_after=short', 'starting_after'], ['ending_before=1NFHrqBHb3cTfLVkFSGmHZqdDP!', 'ending_before'],
-        ['kyb_status=sleeping', 'kyb_status'], ['kyb_statuses=active,sleeping', 'kyb_statuses'],
-        ['kyc_statuses=done', 'kyc_statuses'], ['application_statuses=submitted,lost', 'application_statuses'],
-        ['sub_client_id=abc', 'sub_client_id'], ['is_sub_client=maybe', 'is_sub_client'],
-        ['sort_by=email', 'sort_by'], ['sort_dir=up', 'sort_dir'],
-        ['created_at_from=yesterday', 'created_at_from'], ['created_at_to=2024-13-01T00:00:00Z', 'created_at_to'],
+        ['limit=0', 'limit'],
+        ['limit=101', 'limit'],
+        ['limit=ten', 'limit'],
+        ['starting_after=short', 'starting_after'],
+        ['ending_before=1NFHrqBHb3cTfLVkFSGmHZqdDP!', 'ending_before'],
+        ['kyb_status=sleeping', 'kyb_status'],
+        ['kyb_statuses=active,sleeping', 'kyb_statuses'],
+        ['kyc_statuses=done', 'kyc_statuses'],
+        ['application_statuses=submitted,lost', 'application_statuses'],
+        ['sub_client_id=abc', 'sub_client_id'],
+        ['is_sub_client=maybe', 'is_sub_client'],
+        ['sort_by=email', 'sort_by'],
+        ['sort_dir=up', 'sort_dir'],
+        ['created_at_from=yesterday', 'created_at_from'],
+        ['created_at_to=2024-13-01T00:00:00Z', 'created_at_to'],
         [`starting_after=${all[0].id}&ending_before=${all[1].id}`, 'ending_before'],
         ['created_at_from=2025-01-02T00:00:00Z&created_at_to=2025-01-01T00:00:00Z', 'created_at_from'],
       ];
@@ -196,7 +233,10 @@ for (const kind of STORES) {
         assert.equal(res.status, 400, q);
         assert.equal(res.body.type, 'https://docs.dakota.xyz/api-reference/errors#invalid-request', q);
         assert.equal(res.body.title, 'Invalid request');
-        assert.ok(res.body.errors.some((e: any) => e.field === field), `${q}: ${JSON.stringify(res.body.errors)}`);
+        assert.ok(
+          res.body.errors.some((e: any) => e.field === field),
+          `${q}: ${JSON.stringify(res.body.errors)}`,
+        );
         assert.match(res.body.instance, /^http:\/\/127\.0\.0\.1:\d+\/dakota\/customers$/);
       }
     });
@@ -274,7 +314,10 @@ for (const kind of STORES) {
       const untokened = (url: string) => url.replace(/\?token=[0-9A-Za-z]{43}/, '');
       assert.equal(got.body.application_url, untokened(res.body.application_url));
       assert.notEqual(got.body.application_url, res.body.application_url);
-      assert.deepEqual(got.body.kyb_links, res.body.kyb_links.map((l: any) => ({ ...l, url: untokened(l.url) })));
+      assert.deepEqual(
+        got.body.kyb_links,
+        res.body.kyb_links.map((l: any) => ({ ...l, url: untokened(l.url) })),
+      );
       assert.equal(got.body.is_sub_client, false);
       assert.equal((await api.call('GET', '/customers?external_id=nw-001')).body.data[0].id, res.body.id);
 
@@ -312,7 +355,10 @@ for (const kind of STORES) {
       for (const [body, field, headers] of bad) {
         const res = await api.call('POST', '/customers', { headers: headers ?? { 'x-idempotency-key': randomUUID() }, body });
         assert.equal(res.status, 400, JSON.stringify(body));
-        assert.ok(res.body.errors.some((e: any) => e.field === field), `${JSON.stringify(body)}: ${JSON.stringify(res.body.errors)}`);
+        assert.ok(
+          res.body.errors.some((e: any) => e.field === field),
+          `${JSON.stringify(body)}: ${JSON.stringify(res.body.errors)}`,
+        );
       }
       const notJson = await api.call('POST', '/customers', { headers: { 'x-idempotency-key': randomUUID() }, rawBody: '{"name":' });
       assert.equal(notJson.status, 400);
@@ -353,7 +399,10 @@ for (const kind of STORES) {
       assert.equal(summary.status, 200);
       const want = byName(all.filter((c) => c.is_sub_client)).map((c) => ({ sub_client_id: c.id, sub_client_name: c.name, customer_count: all.filter((k) => k.parent_id === c.id).length }));
       assert.deepEqual(summary.body.data, want);
-      assert.deepEqual(summary.body.data.find((r: any) => r.sub_client_id === pid), { sub_client_id: pid, sub_client_name: 'Partner Corp', customer_count: 2 });
+      assert.deepEqual(
+        summary.body.data.find((r: any) => r.sub_client_id === pid),
+        { sub_client_id: pid, sub_client_name: 'Partner Corp', customer_count: 2 },
+      );
 
       const detached = await api.call('PATCH', `/customers/${plain.id}/sub-client`, { body: { sub_client_id: null } });
       assert.equal(detached.status, 200);
@@ -393,7 +442,10 @@ for (const kind of STORES) {
       assert.equal(seen.body.kyc_status, 'not_started');
       assert.equal(seen.body.application_id, undefined);
       const found = await api.call('GET', '/customers?search=NATIVE%20OPERATOR');
-      assert.deepEqual(found.body.data.map((c: any) => c.id), [v1.body.id]);
+      assert.deepEqual(
+        found.body.data.map((c: any) => c.id),
+        [v1.body.id],
+      );
       await reload();
     });
 

@@ -64,7 +64,10 @@ for (const kind of STORES) {
           const want = sorted(all, key, dir);
           assert.deepEqual(await listAll(`sort_by=${key}&sort_dir=${dir}`), want.map(view), `${key} ${dir}`);
           const back = await api.call('GET', `/users?sort_by=${key}&sort_dir=${dir}&limit=10&ending_before=${want[25].id}`);
-          assert.deepEqual(back.body.data.map((u: any) => u.id), want.slice(15, 25).map((u) => u.id));
+          assert.deepEqual(
+            back.body.data.map((u: any) => u.id),
+            want.slice(15, 25).map((u) => u.id),
+          );
           assert.deepEqual(back.body.meta, { total_count: all.length, has_more_after: true, has_more_before: true });
         }
       }
@@ -90,10 +93,21 @@ for (const kind of STORES) {
     });
 
     test('400 for malformed parameters; 400 for a cursor that names no user', async () => {
-      for (const [q, field] of [['limit=0', 'limit'], ['limit=101', 'limit'], ['roles=member', 'roles'], ['sort_by=id', 'sort_by'], ['sort_dir=down', 'sort_dir'], ['created_at_to=soon', 'created_at_to'], ['starting_after=x', 'starting_after']]) {
+      for (const [q, field] of [
+        ['limit=0', 'limit'],
+        ['limit=101', 'limit'],
+        ['roles=member', 'roles'],
+        ['sort_by=id', 'sort_by'],
+        ['sort_dir=down', 'sort_dir'],
+        ['created_at_to=soon', 'created_at_to'],
+        ['starting_after=x', 'starting_after'],
+      ]) {
         const res = await api.call('GET', `/users?${q}`);
         assert.equal(res.status, 400, q);
-        assert.ok(res.body.errors.some((e: any) => e.field === field), q);
+        assert.ok(
+          res.body.errors.some((e: any) => e.field === field),
+          q,
+        );
       }
       const ghost = await api.call('GET', '/users?ending_before=1NFHrqBHb3cTfLVkFSGmHZqdDPi');
       assert.equal(ghost.status, 400);
@@ -114,7 +128,9 @@ for (const kind of STORES) {
       assert.equal(dup.body.title, 'User already exists');
       assert.equal(dup.body.type, 'https://docs.dakota.xyz/api-reference/errors#conflict');
       for (const [bad, field] of [
-        [{ ...body, email: 'not-an-email' }, 'email'], [{ ...body, role: 'member' }, 'role'], [{ ...body, first_name: '' }, 'first_name'],
+        [{ ...body, email: 'not-an-email' }, 'email'],
+        [{ ...body, role: 'member' }, 'role'],
+        [{ ...body, first_name: '' }, 'first_name'],
         [{ last_name: 'Doe', email: 'x@example.com', role: 'admin' }, 'first_name'],
       ] as const) {
         const r = await api.call('POST', '/users', { headers: idem(), body: bad });

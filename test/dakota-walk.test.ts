@@ -18,8 +18,13 @@ const LIMIT = 7;
 
 /** Dakota's sort_by values, as canonical sort keys. */
 const SORT_BY: Record<string, keyof typeof CUSTOMER_SORT> = {
-  application_status: 'application_status', created_at: 'created_at', customer_type: 'party_type', id: 'id',
-  kyb_status: 'kyb_status', kyc_status: 'kyc_status', name: 'name',
+  application_status: 'application_status',
+  created_at: 'created_at',
+  customer_type: 'party_type',
+  id: 'id',
+  kyb_status: 'kyb_status',
+  kyc_status: 'kyc_status',
+  name: 'name',
 };
 
 for (const kind of STORES) {
@@ -48,8 +53,20 @@ for (const kind of STORES) {
             return { ids: res.body.data.map((c: { id: string }) => c.id), hasMoreAfter: res.body.meta.has_more_after, hasMoreBefore: res.body.meta.has_more_before };
           };
           const what = `${sortBy} ${dir}`;
-          await walkForward(what, expected, () => page(''), (p) => page(`&starting_after=${p.ids.at(-1)}`), LIMIT);
-          await walkBackward(what, expected, () => page(`&ending_before=${expected.at(-1)}`), (p) => page(`&ending_before=${p.ids[0]}`), LIMIT);
+          await walkForward(
+            what,
+            expected,
+            () => page(''),
+            (p) => page(`&starting_after=${p.ids.at(-1)}`),
+            LIMIT,
+          );
+          await walkBackward(
+            what,
+            expected,
+            () => page(`&ending_before=${expected.at(-1)}`),
+            (p) => page(`&ending_before=${p.ids[0]}`),
+            LIMIT,
+          );
         });
       }
     }

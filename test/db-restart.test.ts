@@ -100,7 +100,11 @@ describe('the database restarts (postgres)', { skip: process.env.ROSTER_TEST_DAT
     await load;
     assert.ok(up, 'every surface serves again once the database is back');
     assert.equal((await call(base, 'GET', '/ready')).status, 200);
-    assert.deepEqual([...seen].filter((s) => ![200, 201, 503].includes(s)), [], 'no other status under load');
+    assert.deepEqual(
+      [...seen].filter((s) => ![200, 201, 503].includes(s)),
+      [],
+      'no other status under load',
+    );
     assert.equal(server.proc.exitCode, null, `the same process still runs:\n${server.output()}`);
   }
 

@@ -9,7 +9,11 @@ import { OpenApiContract } from './support/openapi-contract.ts';
 // hold every one of their answers to its document through test/support/dakota-contract.ts.)
 
 async function send(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(base + path, { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
@@ -43,7 +47,19 @@ for (const kind of STORES) {
       const user = JSON.parse((await at('POST', '/v1/users', { email: 'contract@example.com', first_name: 'Con', last_name: 'Tract', role: 'admin' })).text);
       await at('GET', '/v1/users?limit=1');
       await at('DELETE', `/v1/users/${user.id}`);
-      for (const seen of ['POST /v1/customers 201', 'POST /v1/customers 400', 'GET /v1/customers 200', 'GET /v1/customers 400', 'GET /v1/customers 401', 'GET /v1/customers/{id} 200', 'GET /v1/customers/{id} 404', 'PATCH /v1/customers/{id} 200', 'DELETE /v1/customers/{id} 200', 'POST /v1/users 201', 'GET /v1/users 200']) {
+      for (const seen of [
+        'POST /v1/customers 201',
+        'POST /v1/customers 400',
+        'GET /v1/customers 200',
+        'GET /v1/customers 400',
+        'GET /v1/customers 401',
+        'GET /v1/customers/{id} 200',
+        'GET /v1/customers/{id} 404',
+        'PATCH /v1/customers/{id} 200',
+        'DELETE /v1/customers/{id} 200',
+        'POST /v1/users 201',
+        'GET /v1/users 200',
+      ]) {
         assert.ok(c.checked.has(seen), `checked ${seen}`);
       }
     });
@@ -60,7 +76,9 @@ for (const kind of STORES) {
       const basic = { authorization: `Basic ${Buffer.from(`${s.account.client_id}:${s.account.client_secret}`).toString('base64')}` };
       await at('POST', `/accounts/${aid}/auth/token`, { grant_type: 'client_credentials', audience: `https://api.dintero.com/v1/accounts/${aid}` }, basic);
       await at('POST', `/accounts/${aid}/auth/token`, { grant_type: 'client_credentials' }, { authorization: 'Basic bm86bm8=' });
-      const made = JSON.parse((await at('POST', `/accounts/${aid}/customers/users`, { customer_id: 'c-1', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', metadata: { tier: 1 } })).text);
+      const made = JSON.parse(
+        (await at('POST', `/accounts/${aid}/customers/users`, { customer_id: 'c-1', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', metadata: { tier: 1 } })).text,
+      );
       await at('POST', `/accounts/${aid}/customers/users`, { customer_id: 'c-1' });
       await at('POST', `/accounts/${aid}/customers/users`, { type: 'company', company: { bussiness_name: 'Acme AS' } });
       await at('GET', `/accounts/${aid}/customers/users?limit=1&total=true`);
@@ -80,7 +98,14 @@ for (const kind of STORES) {
       await at('POST', `/accounts/${aid}/customers/users/${made.customer_id}/change_customer_id`, { customer_id: 'c-2' });
       await at('DELETE', `/accounts/${aid}/customers/users/c-2`);
       await at('GET', `/accounts/${aid}/customers/users?include_deleted=true&since_datetime=2000-01-01T00:00:00Z`);
-      for (const seen of ['POST /accounts/{aid}/auth/token 401', 'GET /accounts/{aid}/customers/users 400', 'GET /accounts/{aid}/customers/users 401', 'GET /accounts/{aid}/customers/users/{customer_id} 404', 'POST /accounts/{aid}/customers/users 400', 'DELETE /accounts/{aid}/customers/users/{customer_id} 200']) {
+      for (const seen of [
+        'POST /accounts/{aid}/auth/token 401',
+        'GET /accounts/{aid}/customers/users 400',
+        'GET /accounts/{aid}/customers/users 401',
+        'GET /accounts/{aid}/customers/users/{customer_id} 404',
+        'POST /accounts/{aid}/customers/users 400',
+        'DELETE /accounts/{aid}/customers/users/{customer_id} 200',
+      ]) {
         assert.ok(c.checked.has(seen), `checked ${seen}`);
       }
     });
@@ -106,7 +131,16 @@ for (const kind of STORES) {
       await at('GET', '/v2/customers', undefined, {});
       await at('GET', '/v2/customers', undefined, { authorization: s.account.api_key });
       await at('DELETE', `/v2/customers/${made.id}`);
-      for (const seen of ['GET /v2/customers 200', 'GET /v2/customers 400', 'GET /v2/customers 403', 'POST /v2/customers 201', 'POST /v2/customers 400', 'GET /v2/customers/{id} 404', 'PUT /v2/customers/{id} 200', 'DELETE /v2/customers/{id} 202']) {
+      for (const seen of [
+        'GET /v2/customers 200',
+        'GET /v2/customers 400',
+        'GET /v2/customers 403',
+        'POST /v2/customers 201',
+        'POST /v2/customers 400',
+        'GET /v2/customers/{id} 404',
+        'PUT /v2/customers/{id} 200',
+        'DELETE /v2/customers/{id} 202',
+      ]) {
         assert.ok(c.checked.has(seen), `checked ${seen}`);
       }
     });
@@ -120,7 +154,18 @@ for (const kind of STORES) {
         return a;
       };
       // A user is a customer holding a product account: written through the native API.
-      const native = await send(s.base, 'POST', '/v1/customers', { authorization: `Bearer ${s.account.api_key}` }, { type: 'individual', name: 'Inve Stor', external_id: 'member-001', product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05Z', current_market_value: '12.50' }] });
+      const native = await send(
+        s.base,
+        'POST',
+        '/v1/customers',
+        { authorization: `Bearer ${s.account.api_key}` },
+        {
+          type: 'individual',
+          name: 'Inve Stor',
+          external_id: 'member-001',
+          product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05Z', current_market_value: '12.50' }],
+        },
+      );
       assert.equal(native.status, 201, native.text);
       const list = JSON.parse((await at('/users/?per_page=5')).text);
       assert.equal(list.items[0]?.user_account_id, 'member-001');

@@ -47,7 +47,11 @@ for (const kind of STORES) {
       assertError(await getToken(s.base, aid, 'cl_nobody', s.account.client_secret), 401, 'UNAUTHORIZED');
       assertError(await call(s.base, 'POST', `/dintero/v1/accounts/${aid}/auth/token`, { body: { grant_type: 'client_credentials', audience: 'x' } }), 401, 'UNAUTHORIZED');
       const basic = { authorization: `Basic ${Buffer.from(`${s.account.client_id}:${s.account.client_secret}`).toString('base64')}` };
-      assertError(await call(s.base, 'POST', `/dintero/v1/accounts/${aid}/auth/token`, { headers: basic, body: { grant_type: 'password', audience: `https://x/v1/accounts/${aid}` } }), 400, 'BAD REQUEST');
+      assertError(
+        await call(s.base, 'POST', `/dintero/v1/accounts/${aid}/auth/token`, { headers: basic, body: { grant_type: 'password', audience: `https://x/v1/accounts/${aid}` } }),
+        400,
+        'BAD REQUEST',
+      );
       assertError(await call(s.base, 'POST', `/dintero/v1/accounts/${aid}/auth/token`, { headers: basic, body: { grant_type: 'client_credentials' } }), 400, 'BAD REQUEST');
       // The client belongs to the test account: neither the live account nor another audience.
       assertError(await getToken(s.base, live, s.account.client_id, s.account.client_secret), 403, 'FORBIDDEN');
@@ -64,7 +68,9 @@ for (const kind of STORES) {
       // A payload naming another account, with the original signature, does not verify.
       const payload = Buffer.from(JSON.stringify({ ...decodeJwt(key), scope: 'admin:customers admin:accounts' })).toString('base64url');
       assertError(await call(s.base, 'GET', users(aid), { key: `${h}.${payload}.${sig}` }), 401, 'UNAUTHORIZED');
-      const expired = await new AccessTokens(s.db).issue({ accountId: aid, scopes: ['admin:customers'], actor: s.account.client_id }, `https://x/v1/accounts/${aid}`, { now: new Date(Date.now() - 2 * 86400_000) });
+      const expired = await new AccessTokens(s.db).issue({ accountId: aid, scopes: ['admin:customers'], actor: s.account.client_id }, `https://x/v1/accounts/${aid}`, {
+        now: new Date(Date.now() - 2 * 86400_000),
+      });
       const r = await call(s.base, 'GET', users(aid), { key: expired.access_token });
       assertError(r, 401, 'UNAUTHORIZED');
       assert.match(r.body.error.message, /expired/);
@@ -96,7 +102,7 @@ for (const kind of STORES) {
       assertError(await call(s.base, 'POST', `${users(aid)}/${created.body.customer_id}/change_customer_id`, { key: writer, body: { customer_id: 'new-id' } }), 403, 'FORBIDDEN');
     });
 
-    test('the signing key lives in the database: a second process accepts the first one\'s tokens', async () => {
+    test("the signing key lives in the database: a second process accepts the first one's tokens", async () => {
       const key = await token(s.base, aid, s.account.client_id, s.account.client_secret);
       const principal = await new AccessTokens(s.db).verify(key, aid);
       assert.equal(principal.accountId, aid);

@@ -20,7 +20,11 @@ for (const kind of STORES) {
     const expect400 = (r: { status: number; body: any }, field?: string) => {
       assert.equal(r.status, 400, JSON.stringify(r.body));
       assert.equal(r.body.error.code, 'BAD REQUEST');
-      if (field) assert.ok(r.body.error.errors.some((e: any) => e.field === field), JSON.stringify(r.body));
+      if (field)
+        assert.ok(
+          r.body.error.errors.some((e: any) => e.field === field),
+          JSON.stringify(r.body),
+        );
     };
 
     before(async () => {
@@ -30,15 +34,22 @@ for (const kind of STORES) {
     });
     after(() => s.close());
 
-    test('POST creates a customer in Dintero\'s shape, with a generated customer_id when absent', async () => {
+    test("POST creates a customer in Dintero's shape, with a generated customer_id when absent", async () => {
       const body = {
-        first_name: 'John', last_name: 'Doe', email: 'customer@example.com', phone_number: '+4799999998',
-        metadata: { dob_year: 1985, gone: null }, attributes: { tier: 'gold' }, status: 'active', favorite_store: 'Oslo S',
+        first_name: 'John',
+        last_name: 'Doe',
+        email: 'customer@example.com',
+        phone_number: '+4799999998',
+        metadata: { dob_year: 1985, gone: null },
+        attributes: { tier: 'gold' },
+        status: 'active',
+        favorite_store: 'Oslo S',
         enrolled_by: { value: 'https://facebook.com', type: 'url' },
         marketing_consent: { sms: { consent: true, updated_at: '2018-01-12T13:42:00Z' }, email: { consent: false } },
         addresses: [{ address_line: 'Sommerkroveien 34', postal_place: 'Oslo', country: 'NO', postal_code: '0349', type: 'home' }],
         term: { id: '3c90c3cc-0d44-4b50-8888-8dd25736052a', accepted_at: '2023-11-07T05:31:56Z' },
-        gender: 'male', date_of_birth: '1990-09-20',
+        gender: 'male',
+        date_of_birth: '1990-09-20',
       };
       const r = await post(body);
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -47,7 +58,21 @@ for (const kind of STORES) {
       assert.match(c.customer_id, UUID);
       assert.equal(c.type, 'customer');
       assert.deepEqual(c.metadata, { dob_year: 1985 });
-      for (const k of ['first_name', 'last_name', 'email', 'phone_number', 'attributes', 'status', 'favorite_store', 'enrolled_by', 'marketing_consent', 'addresses', 'term', 'gender', 'date_of_birth'] as const) {
+      for (const k of [
+        'first_name',
+        'last_name',
+        'email',
+        'phone_number',
+        'attributes',
+        'status',
+        'favorite_store',
+        'enrolled_by',
+        'marketing_consent',
+        'addresses',
+        'term',
+        'gender',
+        'date_of_birth',
+      ] as const) {
         assert.deepEqual(c[k], body[k], k);
       }
       assert.equal(c.created_at, c.updated_at);
@@ -167,18 +192,33 @@ for (const kind of STORES) {
       const staff = (await call(s.base, 'POST', tags, { key, body: { tag: 'Staff' } })).body;
       assert.match(vip.id, UUID);
       assert.deepEqual(vip.metadata, { color: 'gold' });
-      assert.deepEqual((await call(s.base, 'GET', tags, { key })).body.map((t: any) => t.tag), ['VIP', 'Staff']);
+      assert.deepEqual(
+        (await call(s.base, 'GET', tags, { key })).body.map((t: any) => t.tag),
+        ['VIP', 'Staff'],
+      );
       await post({ customer_id: 'tagged' });
       const set = await call(s.base, 'PUT', `${users()}/tagged/tags`, { key, body: [vip.id, staff.id, vip.id] });
       assert.equal(set.status, 200);
-      assert.deepEqual(set.body.map((t: any) => t.id), [vip.id, staff.id]);
-      assert.deepEqual((await call(s.base, 'GET', `${users()}/tagged/tags`, { key })).body.map((t: any) => t.tag), ['VIP', 'Staff']);
+      assert.deepEqual(
+        set.body.map((t: any) => t.id),
+        [vip.id, staff.id],
+      );
+      assert.deepEqual(
+        (await call(s.base, 'GET', `${users()}/tagged/tags`, { key })).body.map((t: any) => t.tag),
+        ['VIP', 'Staff'],
+      );
       expect400(await call(s.base, 'PUT', `${users()}/tagged/tags`, { key, body: ['00000000-0000-4000-8000-000000000000'] }));
       const del = await call(s.base, 'DELETE', `${tags}/${vip.id}`, { key });
       assert.equal(del.status, 200);
       assert.ok(del.body.deleted_at);
-      assert.deepEqual((await call(s.base, 'GET', `${users()}/tagged/tags`, { key })).body.map((t: any) => t.tag), ['Staff']);
-      assert.deepEqual((await call(s.base, 'GET', tags, { key })).body.map((t: any) => t.tag), ['Staff']);
+      assert.deepEqual(
+        (await call(s.base, 'GET', `${users()}/tagged/tags`, { key })).body.map((t: any) => t.tag),
+        ['Staff'],
+      );
+      assert.deepEqual(
+        (await call(s.base, 'GET', tags, { key })).body.map((t: any) => t.tag),
+        ['Staff'],
+      );
       assert.equal((await listAll(s.base, key, aid, { tag_id: vip.id })).length, 0);
       assert.equal((await listAll(s.base, key, aid, { tag_id: staff.id })).length, 1);
       assert.equal((await call(s.base, 'DELETE', `${tags}/${vip.id}`, { key })).status, 404);
@@ -189,7 +229,10 @@ for (const kind of STORES) {
       const tokens = `${users()}/tok/tokens`;
       const created: any[] = [];
       for (let i = 0; i < 5; i++) {
-        const r = await call(s.base, 'POST', tokens, { key, body: { type: i % 2 ? 'card' : 'sha1:email', value: `v${i}`, ...(i === 0 ? { token_id: 'mine', metadata: { mask_pan: '**** 3477' } } : {}) } });
+        const r = await call(s.base, 'POST', tokens, {
+          key,
+          body: { type: i % 2 ? 'card' : 'sha1:email', value: `v${i}`, ...(i === 0 ? { token_id: 'mine', metadata: { mask_pan: '**** 3477' } } : {}) },
+        });
         assert.equal(r.status, 201, JSON.stringify(r.body));
         created.push(r.body);
       }
@@ -201,8 +244,14 @@ for (const kind of STORES) {
       const page2 = await call(s.base, 'GET', `${tokens}?limit=2&starting_after=${page1.headers.get('paging-token')}`, { key });
       const page3 = await call(s.base, 'GET', `${tokens}?limit=2&starting_after=${page2.headers.get('paging-token')}`, { key });
       assert.equal(page3.headers.get('paging-token'), null);
-      assert.deepEqual([...page1.body, ...page2.body, ...page3.body].map((t) => t.token_id), created.map((t) => t.token_id));
-      assert.deepEqual((await call(s.base, 'GET', `${tokens}?type=card`, { key })).body.map((t: any) => t.value), ['v1', 'v3']);
+      assert.deepEqual(
+        [...page1.body, ...page2.body, ...page3.body].map((t) => t.token_id),
+        created.map((t) => t.token_id),
+      );
+      assert.deepEqual(
+        (await call(s.base, 'GET', `${tokens}?type=card`, { key })).body.map((t: any) => t.value),
+        ['v1', 'v3'],
+      );
       const del = await call(s.base, 'DELETE', `${tokens}/mine`, { key });
       assert.equal(del.status, 200);
       assert.ok(del.body.deleted_at);
@@ -221,7 +270,10 @@ for (const kind of STORES) {
       assert.deepEqual((await call(s.base, 'GET', `${liveUsers}?type=any`, { key: liveKey })).body, []);
       const c = await call(s.base, 'POST', liveUsers, { key: liveKey, body: { customer_id: 'tagged', email: 'live@example.no' } });
       assert.equal(c.status, 200, 'a customer_id used in test mode is free in live mode');
-      assert.deepEqual((await call(s.base, 'GET', `${liveUsers}?type=any`, { key: liveKey })).body.map((x: any) => x.id), [c.body.id]);
+      assert.deepEqual(
+        (await call(s.base, 'GET', `${liveUsers}?type=any`, { key: liveKey })).body.map((x: any) => x.id),
+        [c.body.id],
+      );
       assert.ok(!(await listAll(s.base, key, aid, { type: 'any' })).some((x) => x.id === c.body.id));
       assert.equal((await call(s.base, 'GET', `${liveUsers}/tagged`, { key })).status, 403);
     });

@@ -11,7 +11,15 @@ import { customersBy } from './support/order.ts';
 // since_datetime sync.
 
 const SEEDED = 520;
-const DINTERO_TYPE: Record<string, string> = { individual: 'customer', business: 'company', operator: 'company', operator_subsidiary: 'company', contact: 'contact', employee: 'employee', other: 'other' };
+const DINTERO_TYPE: Record<string, string> = {
+  individual: 'customer',
+  business: 'company',
+  operator: 'company',
+  operator_subsidiary: 'company',
+  contact: 'contact',
+  employee: 'employee',
+  other: 'other',
+};
 type Customer = StoredCustomer;
 /** Dintero's default order: newest first, ties by id. */
 const newestFirst = (cs: Customer[]) => customersBy(cs, { key: 'created_at', dir: 'desc' });
@@ -50,7 +58,8 @@ for (const kind of STORES) {
         { type: 'employee', first_name: 'Emma', last_name: 'Employee', email: 'emma@example.no' },
         { type: 'other', first_name: 'Otto', company: { bussiness_name: 'Otto AS' }, attributes: { tier: 'gold', level: 3 } },
         { type: 'customer', first_name: 'Ada', last_name: 'Lovelace', phone_number: '+4799999999', email: 'Ada@Example.NO', attributes: { tier: 'gold', newsletter: true } },
-      ]) assert.equal((await post(body)).status, 200);
+      ])
+        assert.equal((await post(body)).status, 200);
       const tag = await call(s.base, 'POST', `/dintero/v1/accounts/${aid}/customers/tags`, { key, body: { tag: 'VIP' } });
       assert.equal(tag.status, 200);
       tagId = tag.body.id;
@@ -58,7 +67,12 @@ for (const kind of STORES) {
         const r = await call(s.base, 'PUT', `${path()}/${cid}/tags`, { key, body: [tagId] });
         assert.equal(r.status, 200, JSON.stringify(r.body));
       }
-      for (const [cid, type, value] of [['ext-0000006', 'sha1:email', 'abc123'], ['ext-0000007', 'sha1:email', 'abc123'], ['ext-0000008', 'card', 'abc123'], ['ext-0000009', 'card', 'zzz']]) {
+      for (const [cid, type, value] of [
+        ['ext-0000006', 'sha1:email', 'abc123'],
+        ['ext-0000007', 'sha1:email', 'abc123'],
+        ['ext-0000008', 'card', 'abc123'],
+        ['ext-0000009', 'card', 'zzz'],
+      ]) {
         assert.equal((await call(s.base, 'POST', `${path()}/${cid}/tokens`, { key, body: { type, value } })).status, 201);
       }
       await reload();
@@ -69,7 +83,10 @@ for (const kind of STORES) {
       const got = await listAll(s.base, key, aid, { limit: 3 });
       const want = newestFirst(live(visible));
       assert.ok(want.length > 500);
-      assert.deepEqual(got.map((c) => c.id), want.map((c) => c.uuid));
+      assert.deepEqual(
+        got.map((c) => c.id),
+        want.map((c) => c.uuid),
+      );
     });
 
     test('total=true sends the exact count in total-count; default limit is 10', async () => {
@@ -97,9 +114,17 @@ for (const kind of STORES) {
       const first = await get({ limit: 5 });
       const next = await get({ limit: 5, starting_after: first.headers.get('paging-token')! });
       const byId = await get({ limit: 5, starting_after: first.body[4].id });
-      const want = newestFirst(live(visible)).slice(5, 10).map((c) => c.uuid);
-      assert.deepEqual(next.body.map((c: any) => c.id), want);
-      assert.deepEqual(byId.body.map((c: any) => c.id), want);
+      const want = newestFirst(live(visible))
+        .slice(5, 10)
+        .map((c) => c.uuid);
+      assert.deepEqual(
+        next.body.map((c: any) => c.id),
+        want,
+      );
+      assert.deepEqual(
+        byId.body.map((c: any) => c.id),
+        want,
+      );
       assert.equal((await get({ starting_after: 'garbage' })).status, 400);
       assert.equal((await get({ starting_after: '00000000-0000-4000-8000-000000000000' })).status, 400);
     });
@@ -159,8 +184,10 @@ for (const kind of STORES) {
     });
 
     test('filters combine with AND', async () => {
-      await expectIds({ type: 'company', attributes_keys: 'tier', search: 'a' }, (c) =>
-        DINTERO_TYPE[c.type] === 'company' && 'tier' in c.attributes && [c.name, c.phone_number, c.external_id, c.email].some((v) => v?.toLowerCase().startsWith('a')));
+      await expectIds(
+        { type: 'company', attributes_keys: 'tier', search: 'a' },
+        (c) => DINTERO_TYPE[c.type] === 'company' && 'tier' in c.attributes && [c.name, c.phone_number, c.external_id, c.email].some((v) => v?.toLowerCase().startsWith('a')),
+      );
     });
 
     test('include_deleted adds deleted customers, projected to ids and created/deleted fields', async () => {
@@ -176,7 +203,15 @@ for (const kind of STORES) {
         for (const k of keys) assert.ok(['type', 'id', 'customer_id', 'created_at', 'created_by', 'deleted_at', 'deleted_by'].includes(k), `${k} leaked`);
       }
       const mine = got.find((c) => c.id === victim.uuid)!;
-      assert.deepEqual(mine, { type: 'customer', id: victim.uuid, customer_id: victim.external_id, created_at: victim.created_at, created_by: 'seed', deleted_at: mine.deleted_at, deleted_by: s.account.client_id });
+      assert.deepEqual(mine, {
+        type: 'customer',
+        id: victim.uuid,
+        customer_id: victim.external_id,
+        created_at: victim.created_at,
+        created_by: 'seed',
+        deleted_at: mine.deleted_at,
+        deleted_by: s.account.client_id,
+      });
       assert.ok(!(await listAll(s.base, key, aid, { limit: 100 })).some((c) => c.id === victim.uuid));
     });
 
@@ -213,7 +248,12 @@ for (const kind of STORES) {
       };
       await sync();
       await reload();
-      assert.deepEqual([...state.keys()].sort(), live(visible).map((c) => c.uuid).sort());
+      assert.deepEqual(
+        [...state.keys()].sort(),
+        live(visible)
+          .map((c) => c.uuid)
+          .sort(),
+      );
 
       // Changes after the first sync, through this dialect and through the native API.
       const updatedTarget = live((c) => c.type === 'individual')[60];
@@ -231,7 +271,12 @@ for (const kind of STORES) {
       for (const id of [inserted.body.id, updatedTarget.uuid, deletedTarget.uuid, native.body.uuid, nativeTarget.uuid]) assert.ok(changed.has(id), `sync missed ${id}`);
       assert.ok(changes.length < 20, `the second sync re-sent ${changes.length} records`);
       await reload();
-      assert.deepEqual([...state.keys()].sort(), live(visible).map((c) => c.uuid).sort());
+      assert.deepEqual(
+        [...state.keys()].sort(),
+        live(visible)
+          .map((c) => c.uuid)
+          .sort(),
+      );
       assert.equal(state.get(updatedTarget.uuid).status, 'VIP');
       assert.equal(state.get(nativeTarget.uuid).first_name, 'Patched');
       assert.equal(state.get(native.body.uuid).type, 'company');

@@ -23,7 +23,11 @@ for (const kind of STORES) {
     const users = (a: string) => `/dintero/v1/accounts/${a}/customers/users`;
     const forge = (claims: Record<string, unknown>, opts: { exp?: number | null; iat?: number } = {}) => {
       const now = Math.floor(Date.now() / 1000);
-      let jwt = new SignJWT({ aid, scope: 'admin:customers', ...claims }).setProtectedHeader({ alg: 'HS256', kid }).setIssuer('roster').setSubject(s.account.client_id).setIssuedAt(opts.iat ?? now);
+      let jwt = new SignJWT({ aid, scope: 'admin:customers', ...claims })
+        .setProtectedHeader({ alg: 'HS256', kid })
+        .setIssuer('roster')
+        .setSubject(s.account.client_id)
+        .setIssuedAt(opts.iat ?? now);
       if (opts.exp !== null) jwt = jwt.setExpirationTime(opts.exp ?? now + 3600);
       if (!('aud' in claims)) jwt = jwt.setAudience(`https://api.dintero.com/v1/accounts/${aid}`);
       return jwt.sign(secret);
@@ -54,10 +58,16 @@ for (const kind of STORES) {
       assert.equal(await status(await forge({}, { iat: now, exp: now + 10 * 86400 })), 401);
     });
 
-    test("a token whose client belongs to another account is refused, even naming this one", async () => {
+    test('a token whose client belongs to another account is refused, even naming this one', async () => {
       const other = await createAccount(s.db, 'Other', 'test');
-      const jwt = await new SignJWT({ aid, scope: 'admin:customers' }).setProtectedHeader({ alg: 'HS256', kid }).setIssuer('roster').setSubject(other.client_id)
-        .setIssuedAt().setExpirationTime('1h').setAudience(`https://api.dintero.com/v1/accounts/${aid}`).sign(secret);
+      const jwt = await new SignJWT({ aid, scope: 'admin:customers' })
+        .setProtectedHeader({ alg: 'HS256', kid })
+        .setIssuer('roster')
+        .setSubject(other.client_id)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .setAudience(`https://api.dintero.com/v1/accounts/${aid}`)
+        .sign(secret);
       assert.equal(await status(jwt), 403);
     });
 

@@ -122,7 +122,11 @@ for (const kind of STORES) {
     test('Dintero: a form-encoded token request; bracket and comma array styles; a trailing slash on a collection', async () => {
       const form = new URLSearchParams({ grant_type: 'client_credentials', audience: `https://api.dintero.com/v1/accounts/${aid}` });
       const basic = Buffer.from(`${s.account.client_id}:${s.account.client_secret}`).toString('base64');
-      const viaBasic = await fetch(`${s.base}/dintero/v1/accounts/${aid}/auth/token`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      const viaBasic = await fetch(`${s.base}/dintero/v1/accounts/${aid}/auth/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
       assert.equal(viaBasic.status, 200, await viaBasic.clone().text());
       assert.ok((await viaBasic.json()).access_token);
       form.set('client_id', s.account.client_id);
@@ -152,11 +156,17 @@ for (const kind of STORES) {
       assert.equal(bare.status, 200);
       assert.equal((await fetch(`${s.base}/spirii/v2/customers?limit=1`, { headers: { authorization: 'nope' } })).status, 403);
       const cpo = (await v1('POST', '/customers', { name: 'Grid Co', type: 'operator', country: 'DK' })).body;
-      const made = await call(s.base, 'POST', '/spirii/v2/customers', { key, body: { name: 'Plain Name', externalId: 'Q7-charger', country: 'DK', type: 'Business', ownerId: cpo.number, contactDetails: { name: 'A', email: 'a@example.com', phone: '+4511111111' } } });
+      const made = await call(s.base, 'POST', '/spirii/v2/customers', {
+        key,
+        body: { name: 'Plain Name', externalId: 'Q7-charger', country: 'DK', type: 'Business', ownerId: cpo.number, contactDetails: { name: 'A', email: 'a@example.com', phone: '+4511111111' } },
+      });
       assert.equal(made.status, 201, JSON.stringify(made.body));
       for (const term of ['Q7', 'q7', 'q']) {
         const found = await call(s.base, 'GET', `/spirii/v2/customers?search=${term}`, { key });
-        assert.ok(found.body.data.some((c: any) => c.id === made.body.id), `search=${term} finds externalId Q7-charger`);
+        assert.ok(
+          found.body.data.some((c: any) => c.id === made.body.id),
+          `search=${term} finds externalId Q7-charger`,
+        );
       }
     });
 

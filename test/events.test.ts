@@ -37,8 +37,27 @@ for (const kind of STORES) {
     test('each change writes its events: customers, product accounts, users, tags, tokens, tags on customers', async () => {
       const accountId = s.account.account_id;
       const tag = await inAccount(s.db, accountId, (tx) => createTag(tx, accountId, { tag: 'vip' }));
-      const c = (await v1('POST', '/customers', { name: 'Evented', type: 'business', external_id: 'ev-1', product_accounts: [{ product: 'crypto', kyc_status: 'pending', current_market_value: '10.00' }], tags: [tag.id] })).body;
-      assert.equal((await v1('PATCH', `/customers/${c.id}`, { kyb_status: 'active', product_accounts: [{ product: 'crypto', kyc_status: 'approved', current_market_value: '10.00' }, { product: 'robo', kyc_status: 'pending', current_market_value: '0' }] })).status, 200);
+      const c = (
+        await v1('POST', '/customers', {
+          name: 'Evented',
+          type: 'business',
+          external_id: 'ev-1',
+          product_accounts: [{ product: 'crypto', kyc_status: 'pending', current_market_value: '10.00' }],
+          tags: [tag.id],
+        })
+      ).body;
+      assert.equal(
+        (
+          await v1('PATCH', `/customers/${c.id}`, {
+            kyb_status: 'active',
+            product_accounts: [
+              { product: 'crypto', kyc_status: 'approved', current_market_value: '10.00' },
+              { product: 'robo', kyc_status: 'pending', current_market_value: '0' },
+            ],
+          })
+        ).status,
+        200,
+      );
       assert.equal((await v1('PATCH', `/customers/${c.id}`, { name: 'Evented', tags: [] })).status, 200, 'the same name again, a tag removed');
       const token = await inAccount(s.db, accountId, (tx) => createToken(tx, accountId, c.id, { type: 'rfid', value: 'TOK-1' }));
       await inAccount(s.db, accountId, (tx) => deleteToken(tx, accountId, c.id, token.token_id));
@@ -49,16 +68,28 @@ for (const kind of STORES) {
       assert.equal((await v1('DELETE', `/customers/${c.id}`)).status, 200);
 
       const events = await allEvents();
-      assert.deepEqual(events.map((e) => e.type), [
-        'tag.created',
-        'customer.created', 'product_account.created', 'customer_tag.created',
-        'customer.updated', 'customer.kyb_status.updated', 'product_account.updated', 'product_account.kyc_status.updated', 'product_account.created',
-        'customer_tag.deleted',
-        'token.created', 'token.deleted',
-        'tag.deleted',
-        'user.created', 'user.updated', 'user.deleted',
-        'customer.deleted',
-      ]);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        [
+          'tag.created',
+          'customer.created',
+          'product_account.created',
+          'customer_tag.created',
+          'customer.updated',
+          'customer.kyb_status.updated',
+          'product_account.updated',
+          'product_account.kyc_status.updated',
+          'product_account.created',
+          'customer_tag.deleted',
+          'token.created',
+          'token.deleted',
+          'tag.deleted',
+          'user.created',
+          'user.updated',
+          'user.deleted',
+          'customer.deleted',
+        ],
+      );
       const byType = (t: string) => events.find((e) => e.type === t);
       assert.equal(byType('customer.created').data.object.external_id, 'ev-1');
       assert.equal(byType('customer.created').data.previous_attributes, null);
@@ -82,10 +113,12 @@ for (const kind of STORES) {
       await v1('POST', '/customers', { name: 'Dup', external_id: 'dup-1' });
       assert.equal((await v1('POST', '/customers', { name: 'Dup again', external_id: 'dup-1' })).status, 409);
       assert.equal((await v1('PATCH', '/customers/0000000000000000000000000000'.slice(0, 37), { name: 'x' })).status, 400);
-      await assert.rejects(inAccount(s.db, s.account.account_id, async (tx) => {
-        await tx.query(`UPDATE customers SET name = 'rolled back' WHERE account_id = $1`, [s.account.account_id]);
-        throw new Error('roll back');
-      }));
+      await assert.rejects(
+        inAccount(s.db, s.account.account_id, async (tx) => {
+          await tx.query(`UPDATE customers SET name = 'rolled back' WHERE account_id = $1`, [s.account.account_id]);
+          throw new Error('roll back');
+        }),
+      );
       const after = await allEvents();
       assert.equal(after.length, before + 1, 'only the first create');
       assert.ok(!after.some((e) => e.data.object.name === 'rolled back'));
@@ -109,12 +142,19 @@ for (const kind of STORES) {
     test('pages: cursors both ways, type filters, bad parameters', async () => {
       const all = await allEvents();
       const customers = await allEvents('&type=customer.*');
-      assert.deepEqual(customers, all.filter((e) => e.type.startsWith('customer.')));
+      assert.deepEqual(
+        customers,
+        all.filter((e) => e.type.startsWith('customer.')),
+      );
       const two = await allEvents('&type=user.created,tag.deleted');
       assert.deepEqual(two.map((e) => e.type).sort(), ['tag.deleted', 'user.created']);
       const newest = (await v1('GET', '/events?limit=3')).body.data;
       const newer = (await v1('GET', `/events?limit=2&ending_before=${all[all.length - 5].id}`)).body;
-      assert.deepEqual(newer.data.map((e: { id: string }) => e.id), [all[all.length - 3].id, all[all.length - 4].id], 'the two just above, newest first');
+      assert.deepEqual(
+        newer.data.map((e: { id: string }) => e.id),
+        [all[all.length - 3].id, all[all.length - 4].id],
+        'the two just above, newest first',
+      );
       assert.equal(newest[0].id, all.at(-1).id);
       for (const q of ['type=customer.exploded', 'limit=0', 'limit=101', 'starting_after=42', 'starting_after=evt_1&ending_before=evt_2']) {
         const res = await v1('GET', `/events?${q}`);
@@ -130,7 +170,10 @@ for (const kind of STORES) {
       const removed = await purgeEvents(s.db, 30, 2);
       assert.ok(removed >= 5);
       const left = await allEvents();
-      assert.deepEqual(left.map((e) => e.id), all.slice(5).map((e) => e.id));
+      assert.deepEqual(
+        left.map((e) => e.id),
+        all.slice(5).map((e) => e.id),
+      );
     });
   });
 }

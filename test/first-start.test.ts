@@ -36,10 +36,7 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
       assert.doesNotMatch(first.output(), /API reference/, `stopped before it served:\n${first.output()}`);
 
       const after = await accounts(dir);
-      assert.ok(
-        (after.accounts === 0 && after.customers === 0 && after.keys === 0) || (after.accounts === 1 && after.customers === DEMO),
-        `all or nothing: ${JSON.stringify(after)}`,
-      );
+      assert.ok((after.accounts === 0 && after.customers === 0 && after.keys === 0) || (after.accounts === 1 && after.customers === DEMO), `all or nothing: ${JSON.stringify(after)}`);
 
       const again = roster(['serve', '--port', String(port), '--data-dir', dir, '--demo-customers', String(DEMO)]);
       try {
@@ -63,7 +60,10 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
 }
 
 test('--no-demo and ROSTER_DEMO=off start with an empty store', { timeout: 120_000 }, async () => {
-  for (const [args, env] of [[['--no-demo'], {}], [[], { ROSTER_DEMO: 'off' }]] as const) {
+  for (const [args, env] of [
+    [['--no-demo'], {}],
+    [[], { ROSTER_DEMO: 'off' }],
+  ] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'roster-nodemo-'));
     try {
       const server = roster(['serve', '--port', String(await freePort()), '--data-dir', dir, ...args], env);

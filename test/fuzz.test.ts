@@ -22,7 +22,11 @@ for (const kind of STORES) {
 
     test(`${COUNT} hostile requests across every route (seed ${SEED})`, async (t) => {
       assert.ok(f.routes.length > 40, `routes were collected (${f.routes.length})`);
-      for (const prefix of ['/v1/', '/dakota/', '/spirii/', '/dintero/v1/', '/investifi/v1/']) assert.ok(f.routes.some((r) => r.url.startsWith(prefix)), `routes under ${prefix}`);
+      for (const prefix of ['/v1/', '/dakota/', '/spirii/', '/dintero/v1/', '/investifi/v1/'])
+        assert.ok(
+          f.routes.some((r) => r.url.startsWith(prefix)),
+          `routes under ${prefix}`,
+        );
       const started = Date.now();
       const tally = await runFuzz({ base: f.server.base, db: f.server.db, routes: f.routes, fixtures: f.fixtures, count: COUNT, seed: SEED });
       const report = formatTally(`fuzz ${kind} seed ${SEED}`, tally, Date.now() - started);
@@ -30,7 +34,10 @@ for (const kind of STORES) {
       assert.equal(tally.total, COUNT, report);
       assert.equal(tally.failures.length, 0, report);
       // The requests must reach the store, not only bounce off validation.
-      assert.ok(Object.entries(tally.byStatus).some(([s, n]) => s.startsWith('2') && n > COUNT / 20), report);
+      assert.ok(
+        Object.entries(tally.byStatus).some(([s, n]) => s.startsWith('2') && n > COUNT / 20),
+        report,
+      );
     });
   });
 }

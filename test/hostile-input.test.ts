@@ -34,7 +34,11 @@ for (const kind of STORES) {
     }
     /** A raw JSON text body (a deeply nested one cannot even be stringified by the client). */
     async function refusedText(method: string, path: string, text: string) {
-      const res = await fetch(s.base + path, { method, headers: { ...auth(path), 'content-type': 'application/json', 'x-idempotency-key': crypto.randomUUID(), 'idempotency-key': 'deep' }, body: text });
+      const res = await fetch(s.base + path, {
+        method,
+        headers: { ...auth(path), 'content-type': 'application/json', 'x-idempotency-key': crypto.randomUUID(), 'idempotency-key': 'deep' },
+        body: text,
+      });
       const body = await res.json();
       assert.equal(res.status, 400, `${method} ${path}: ${JSON.stringify(body)}`);
       assert.equal(errorShapeFault(surfaceOfPath(path), res.status, res.headers.get('content-type'), body), undefined);
@@ -149,7 +153,10 @@ for (const kind of STORES) {
     });
 
     test('the database backstop: a CHECK violation is a 400 naming the field, not a 500', async () => {
-      const err = await createCustomer(s.db, aid, { name: 'Backstop', status: 'x'.repeat(300) }, {}).then(() => undefined, (e: unknown) => e);
+      const err = await createCustomer(s.db, aid, { name: 'Backstop', status: 'x'.repeat(300) }, {}).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err, 'the store refuses an over-long status');
       const mapped = clientFault(err);
       assert.equal(mapped?.status, 400);

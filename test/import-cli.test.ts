@@ -26,7 +26,15 @@ function file(n: number): string {
   for (let i = 0; i < n; i++) {
     if (i % 500 === 499) lines.push({ name: `Bad ${i}`, type: 'alien', external_id: `bad-${i}` });
     // Every tenth record is owned by the record ten lines further on (a parent later in the file).
-    else lines.push({ external_id: `imp-${i}`, name: `Imported ${i}`, type: i % 20 === 9 ? 'operator' : 'business', email: `imp-${i}@example.com`, ...(i % 10 === 0 && i + 9 < n && (i + 9) % 500 !== 499 ? { parent_id: idOf(i + 9) } : {}), ...(i % 10 === 9 ? { id: idOf(i) } : {}) });
+    else
+      lines.push({
+        external_id: `imp-${i}`,
+        name: `Imported ${i}`,
+        type: i % 20 === 9 ? 'operator' : 'business',
+        email: `imp-${i}@example.com`,
+        ...(i % 10 === 0 && i + 9 < n && (i + 9) % 500 !== 499 ? { parent_id: idOf(i + 9) } : {}),
+        ...(i % 10 === 9 ? { id: idOf(i) } : {}),
+      });
   }
   return ndjson(lines);
 }
@@ -34,14 +42,18 @@ const idOf = (i: number) => `2Imp${String(i).padStart(23, '0')}`;
 
 async function shapeOf(db: Db, account: string) {
   return db.query<Record<string, unknown>>(
-    `SELECT external_id, number::int, name, parent_number::int, operator_number::int, array_length(ancestors, 1) AS depth FROM customers WHERE account_id = $1 ORDER BY number`, [account]);
+    `SELECT external_id, number::int, name, parent_number::int, operator_number::int, array_length(ancestors, 1) AS depth FROM customers WHERE account_id = $1 ORDER BY number`,
+    [account],
+  );
 }
 
 async function assertConsistent(db: Db, account: string) {
   assert.deepEqual(await keptCounters(db, 'customers', account), await countedCounters(db, 'customers', account), 'counters equal a recount');
   const [{ n }] = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM customers c WHERE c.account_id = $1 AND c.parent_id IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM customers p WHERE p.account_id = c.account_id AND p.id = c.parent_id AND p.deleted_at IS NULL)`, [account]);
+        AND NOT EXISTS (SELECT 1 FROM customers p WHERE p.account_id = c.account_id AND p.id = c.parent_id AND p.deleted_at IS NULL)`,
+    [account],
+  );
   assert.equal(n, 0, 'no customer below one that is not there');
 }
 
@@ -109,7 +121,7 @@ for (const kind of STORES) {
       assert.match(rerun.output(), new RegExp(`: 0 created, ${n - bad} updated, ${bad} failed`));
     });
 
-    test('roster export writes the API\'s export to a file, and --resume finishes one that stopped', async () => {
+    test("roster export writes the API's export to a file, and --resume finishes one that stopped", async () => {
       let db = await open();
       const account = await createAccount(db, 'Exported', 'test');
       const lines = Array.from({ length: 2500 }, (_, i) => ({ external_id: `x-${i}`, name: `Exported ${i}`, kyb_status: i % 3 ? 'active' : 'pending' }));
@@ -129,10 +141,15 @@ for (const kind of STORES) {
       const query = customerListQuery({ limit: 20, sort: 'name', kyb_status: 'active' } as never);
       let partial = '';
       let cursor: string | null = null;
-      await exportCustomers(db, { accountId: account.account_id, query, format: 'csv', shape: 'native' }, async (c) => void (partial += c), (p) => {
-        cursor = p.cursor;
-        throw new Error('stopped');
-      }).catch(() => {});
+      await exportCustomers(
+        db,
+        { accountId: account.account_id, query, format: 'csv', shape: 'native' },
+        async (c) => void (partial += c),
+        (p) => {
+          cursor = p.cursor;
+          throw new Error('stopped');
+        },
+      ).catch(() => {});
       await db.close();
       const resumed = join(dir, 'resumed.csv');
       writeFileSync(resumed, partial + 'a torn half line');

@@ -34,14 +34,23 @@ for (const kind of STORES) {
       // import refuses ("no such customer"); detach them as a delete with detach_children would.
       const orphans = await s.db.query<{ id: string }>(
         `SELECT c.id FROM customers c JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
-          WHERE c.account_id = $1 AND c.deleted_at IS NULL AND p.deleted_at IS NOT NULL`, [s.account.account_id]);
+          WHERE c.account_id = $1 AND c.deleted_at IS NULL AND p.deleted_at IS NOT NULL`,
+        [s.account.account_id],
+      );
       await inAccount(s.db, s.account.account_id, async (tx) => {
         for (const o of orphans) await updateCustomerIn(tx, s.account.account_id, { by: 'id', value: o.id }, { parent_id: null });
       });
     });
     after(async () => s.close());
 
-    for (const [shape, format] of [['native', 'ndjson'], ['native', 'csv'], ['dakota', 'ndjson'], ['spirii', 'ndjson'], ['dintero', 'csv'], ['investifi', 'ndjson']] as const) {
+    for (const [shape, format] of [
+      ['native', 'ndjson'],
+      ['native', 'csv'],
+      ['dakota', 'ndjson'],
+      ['spirii', 'ndjson'],
+      ['dintero', 'csv'],
+      ['investifi', 'ndjson'],
+    ] as const) {
       test(`round trip as ${shape} ${format}: exported, imported into an empty account, exported again, the same records`, async () => {
         const first = await exportText(s.base, s.account.api_key, `format=${format}&as=${shape}`);
         assert.equal(first.status, 200);
@@ -50,7 +59,10 @@ for (const kind of STORES) {
         assert.ok(records.length > (shape === 'investifi' ? 100 : 1000), `${records.length} records`);
         const copy: NewAccount = await fresh();
         const imp = await importText(s.base, copy.api_key, first.text, `format=${format}&as=${shape}`, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-        assert.deepEqual({ status: imp.status, lines: imp.lines, created: imp.created, updated: imp.updated, failed: imp.failed, errors: imp.errors.slice(0, 3) }, { status: 'succeeded', lines: records.length, created: records.length, updated: 0, failed: 0, errors: [] });
+        assert.deepEqual(
+          { status: imp.status, lines: imp.lines, created: imp.created, updated: imp.updated, failed: imp.failed, errors: imp.errors.slice(0, 3) },
+          { status: 'succeeded', lines: records.length, created: records.length, updated: 0, failed: 0, errors: [] },
+        );
         const again = await exportText(s.base, copy.api_key, `format=${format}&as=${shape}`);
         if (format === 'csv') {
           const [a, b] = [parse(first.text, { columns: true }), parse(again.text, { columns: true })] as Record<string, unknown>[][];
@@ -86,7 +98,10 @@ for (const kind of STORES) {
       const imp = await importText(s.base, copy.api_key, text);
       assert.equal(imp.status, 'succeeded');
       assert.deepEqual({ lines: imp.lines, created: imp.created, failed: imp.failed }, { lines: 10, created: 4, failed: 6 });
-      assert.deepEqual(imp.errors.map((e: { line: number }) => e.line), [2, 4, 6, 7, 8, 9]);
+      assert.deepEqual(
+        imp.errors.map((e: { line: number }) => e.line),
+        [2, 4, 6, 7, 8, 9],
+      );
       assert.match(imp.errors[0].reason, /JSON/);
       assert.match(imp.errors[1].reason, /^type: /);
       assert.match(imp.errors[2].reason, /^parent_id: no such customer/);
@@ -94,7 +109,10 @@ for (const kind of STORES) {
       assert.match(imp.errors[4].reason, /^first_name: /);
       assert.match(imp.errors[5].reason, /^email: /);
       const got = (await call(s.base, 'GET', '/v1/customers?limit=100&sort=name', { key: copy.api_key })).body.data;
-      assert.deepEqual(got.map((c: { name: string }) => c.name), ['Child', 'Fine', 'Grandchild', 'Top']);
+      assert.deepEqual(
+        got.map((c: { name: string }) => c.name),
+        ['Child', 'Fine', 'Grandchild', 'Top'],
+      );
       const grandchild = got.find((c: { name: string }) => c.name === 'Grandchild');
       assert.deepEqual(grandchild.ancestors, [P, '2KoChILd0000000000000000001']);
       assert.equal(grandchild.operator_id, P, 'the nearest operator above, derived');
@@ -108,7 +126,15 @@ for (const kind of STORES) {
       const copy = await fresh();
       const a = '2KoCyCLeA000000000000000001';
       const b = '2KoCyCLeB000000000000000001';
-      const first = await importText(s.base, copy.api_key, ndjson([{ external_id: 'e-1', name: 'One' }, { id: a, name: 'A', parent_id: b }, { id: b, name: 'B', parent_id: a }]));
+      const first = await importText(
+        s.base,
+        copy.api_key,
+        ndjson([
+          { external_id: 'e-1', name: 'One' },
+          { id: a, name: 'A', parent_id: b },
+          { id: b, name: 'B', parent_id: a },
+        ]),
+      );
       assert.deepEqual([first.created, first.failed], [1, 2]);
       assert.match(first.errors[0].reason, /below itself/);
       const second = await importText(s.base, copy.api_key, ndjson([{ external_id: 'e-1', name: 'One renamed', kyb_status: 'active' }]));
@@ -120,7 +146,11 @@ for (const kind of STORES) {
 
     test('bad parameters and bodies are refused in the native shape, nothing written', async () => {
       const copy = await fresh();
-      for (const [q, ct, body, status] of [['as=cobol', 'application/x-ndjson', '{}', 400], ['format=xml', 'application/x-ndjson', '{}', 400], ['', 'application/json', '{"name":"x"}', 415]] as const) {
+      for (const [q, ct, body, status] of [
+        ['as=cobol', 'application/x-ndjson', '{}', 400],
+        ['format=xml', 'application/x-ndjson', '{}', 400],
+        ['', 'application/json', '{"name":"x"}', 415],
+      ] as const) {
         const res = await fetch(`${s.base}/v1/imports?${q}`, { method: 'POST', headers: { authorization: `Bearer ${copy.api_key}`, 'content-type': ct }, body });
         assert.equal(res.status, status, q);
         assert.match(res.headers.get('content-type')!, /^application\/problem\+json/);
@@ -141,12 +171,17 @@ for (const kind of STORES) {
       // Stopped after the third page, then resumed from the cursor it reported.
       const parts: string[] = [];
       let cursor: string | null = null;
-      await exportCustomers(s.db, { accountId, query, format: 'ndjson', shape: 'native', pageSize: 200 }, async (c) => void parts.push(c), (p) => {
-        if (p.rows === 600) {
-          cursor = p.cursor;
-          throw new Error('stopped');
-        }
-      }).catch((e) => assert.equal(e.message, 'stopped'));
+      await exportCustomers(
+        s.db,
+        { accountId, query, format: 'ndjson', shape: 'native', pageSize: 200 },
+        async (c) => void parts.push(c),
+        (p) => {
+          if (p.rows === 600) {
+            cursor = p.cursor;
+            throw new Error('stopped');
+          }
+        },
+      ).catch((e) => assert.equal(e.message, 'stopped'));
       const resumed = customerListQuery({ limit: 20, sort: 'number', cursor: cursor! } as never);
       await exportCustomers(s.db, { accountId, query: resumed, format: 'ndjson', shape: 'native', pageSize: 200 }, async (c) => void parts.push(c));
       assert.equal(parts.join(''), whole.join(''));

@@ -46,14 +46,22 @@ for (const kind of STORES) {
       key = s.account.api_key;
       await seed(s.db, { accountId: s.account.account_id, customers: 240, users: 0, seed: 11 });
       records = seededRecords(240, 11, 1);
-      await create({ external_id: 'member-001', name: 'Exact Sum', product_accounts: [
-        { product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-09-02T11:18:09Z', current_market_value: '0.10' },
-        { product: 'securities', kyc_status: 'pending', current_market_value: '0.20' },
-      ] });
-      await create({ external_id: 'member-002', name: 'Big Values', product_accounts: [
-        { product: 'robo', kyc_status: 'approved', kyc_approved_at: '2025-08-14T17:02:31.250Z', current_market_value: '999999999999999999.99' },
-        { product: 'roth_ira', kyc_status: 'pending', current_market_value: '0.01' },
-      ] });
+      await create({
+        external_id: 'member-001',
+        name: 'Exact Sum',
+        product_accounts: [
+          { product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-09-02T11:18:09Z', current_market_value: '0.10' },
+          { product: 'securities', kyc_status: 'pending', current_market_value: '0.20' },
+        ],
+      });
+      await create({
+        external_id: 'member-002',
+        name: 'Big Values',
+        product_accounts: [
+          { product: 'robo', kyc_status: 'approved', kyc_approved_at: '2025-08-14T17:02:31.250Z', current_market_value: '999999999999999999.99' },
+          { product: 'roth_ira', kyc_status: 'pending', current_market_value: '0.01' },
+        ],
+      });
       await create({ name: 'No external id', product_accounts: [{ product: 'robo', kyc_status: 'in_review', current_market_value: '5' }] });
       await create({ external_id: 'not-a-user', name: 'No accounts' });
     });
@@ -67,7 +75,7 @@ for (const kind of STORES) {
       assert.deepEqual(res.body.items, want.slice(0, 25));
       assert.equal(res.body.total_records, want.length);
       assert.equal(res.body.per_page, 25);
-      assert.equal(res.body.last_record_number, 25, 'the position of the page\'s last record');
+      assert.equal(res.body.last_record_number, 25, "the position of the page's last record");
       assert.deepEqual(Object.keys(res.body), ['items', 'total_records', 'last_record_number', 'per_page']);
     });
 
@@ -108,7 +116,9 @@ for (const kind of STORES) {
 
     test('filters agree with the oracle, walked to the end', async () => {
       const some = users()[7];
-      const times = users().map((r) => r.created_at).sort();
+      const times = users()
+        .map((r) => r.created_at)
+        .sort();
       const [from, to] = [times[Math.floor(times.length / 5)], times[Math.floor((times.length * 3) / 4)]];
       const cases: [string, (r: OracleRecord) => boolean][] = [
         ['product=crypto', (r) => r.product_accounts.some((p) => p.product === 'crypto')],
@@ -117,7 +127,10 @@ for (const kind of STORES) {
         ['securities_kyc_status=pending', (r) => r.product_accounts.some((p) => p.product === 'securities' && p.kyc_status === 'pending')],
         ['roth_ira_kyc_status=rejected', (r) => r.product_accounts.some((p) => p.product === 'roth_ira' && p.kyc_status === 'rejected')],
         ['robo_kyc_status=in_review', (r) => r.product_accounts.some((p) => p.product === 'robo' && p.kyc_status === 'in_review')],
-        ['product=robo&crypto_kyc_status=approved', (r) => r.product_accounts.some((p) => p.product === 'robo') && r.product_accounts.some((p) => p.product === 'crypto' && p.kyc_status === 'approved')],
+        [
+          'product=robo&crypto_kyc_status=approved',
+          (r) => r.product_accounts.some((p) => p.product === 'robo') && r.product_accounts.some((p) => p.product === 'crypto' && p.kyc_status === 'approved'),
+        ],
         [`user_account_id=${userAccountId(some)}`, (r) => r === some],
         ['user_account_id=not-a-user', () => false],
         ['product=unknown', () => false],
@@ -138,7 +151,11 @@ for (const kind of STORES) {
       for (const sortKey of ['created_at', 'user_account_id'] as const) {
         for (const dir of ['asc', 'desc'] as const) {
           const got = await walk(`sort_key=${sortKey}&sort_order=${dir}`, 13);
-          assert.deepEqual(got.items, expected(() => true, sortKey, dir), `${sortKey} ${dir}`);
+          assert.deepEqual(
+            got.items,
+            expected(() => true, sortKey, dir),
+            `${sortKey} ${dir}`,
+          );
         }
       }
     });
@@ -179,10 +196,16 @@ for (const kind of STORES) {
       assert.equal((await get('/users/?per_page=1', writeOnly)).status, 200, 'write implies read');
 
       const other = await createAccount(s.db, 'Other FI', 'test');
-      const theirs = await call(s.base, 'POST', '/v1/customers', { key: other.api_key, body: { external_id: 'member-001', product_accounts: [{ product: 'crypto', kyc_status: 'pending', current_market_value: '1.00' }] } });
+      const theirs = await call(s.base, 'POST', '/v1/customers', {
+        key: other.api_key,
+        body: { external_id: 'member-001', product_accounts: [{ product: 'crypto', kyc_status: 'pending', current_market_value: '1.00' }] },
+      });
       assert.equal(theirs.status, 201);
       const list = await get('/users/', other.api_key);
-      assert.deepEqual(list.body.items.map((u: any) => u.total_current_market_value), ['1.00']);
+      assert.deepEqual(
+        list.body.items.map((u: any) => u.total_current_market_value),
+        ['1.00'],
+      );
       assert.equal(list.body.total_records, 1);
       assert.equal((await get('/users/member-001/', other.api_key)).body.total_current_market_value, '1.00');
       assert.equal((await get('/users/member-002/', other.api_key)).status, 404);

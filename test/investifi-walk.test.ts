@@ -38,7 +38,7 @@ for (const kind of STORES) {
         const res = await call(s.base, 'GET', `${P}/users/?${query}&per_page=${PER_PAGE}&last_record_number=${position}`, { headers: { 'x-api-key': s.account.api_key } });
         assert.equal(res.status, 200, JSON.stringify(res.body));
         items.push(...res.body.items);
-        assert.equal(res.body.last_record_number, position + res.body.items.length, 'the position of the page\'s last record');
+        assert.equal(res.body.last_record_number, position + res.body.items.length, "the position of the page's last record");
         if (res.body.items.length < PER_PAGE) return { items, total: res.body.total_records };
         position = res.body.last_record_number;
         await between(page, position);
@@ -57,7 +57,11 @@ for (const kind of STORES) {
     after(() => s.close());
 
     test('a quiet walk, either style: every user once, in order, and the position reaches total_records', async () => {
-      for (const [query, key, dir] of [['sort_order=desc', 'created_at', 'desc'], ['sort_order=asc', 'created_at', 'asc'], ['sort_key=user_account_id&sort_order=asc', 'user_account_id', 'asc']] as const) {
+      for (const [query, key, dir] of [
+        ['sort_order=desc', 'created_at', 'desc'],
+        ['sort_order=asc', 'created_at', 'asc'],
+        ['sort_key=user_account_id&sort_order=asc', 'user_account_id', 'asc'],
+      ] as const) {
         const want = oracleOrder(records.filter(isUser), key, dir).map(render);
         const { items } = await walk(query);
         noRepeats(items);

@@ -108,7 +108,10 @@ for (const kind of STORES) {
       const mine = (await call(s.base, 'GET', '/v1/keys', { key })).body.data[0];
       assert.equal((await call(s.base, 'DELETE', `/v1/keys/${mine.id}`, { key: other.api_key })).status, 404);
       const theirs = await call(s.base, 'GET', '/v1/keys', { key: other.api_key });
-      assert.equal(theirs.body.data.some((k: any) => k.id === mine.id), false);
+      assert.equal(
+        theirs.body.data.some((k: any) => k.id === mine.id),
+        false,
+      );
       assert.equal((await call(s.base, 'GET', '/v1/customers', { key })).status, 200, 'still valid');
     });
   });

@@ -27,7 +27,11 @@ async function assertSound(db: Db, accounts: string[]) {
     `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
       WHERE t.relnamespace = current_schema()::regnamespace AND NOT (x.indisvalid AND x.indisready)`,
   );
-  assert.deepEqual(invalid.map((r) => r.name), [], 'every index is valid');
+  assert.deepEqual(
+    invalid.map((r) => r.name),
+    [],
+    'every index is valid',
+  );
   for (const a of accounts) {
     for (const table of ['customers', 'users'] as const) assert.deepEqual(await keptCounters(db, table, a), await countedCounters(db, table, a), `${table} counters of ${a} equal a recount`);
   }
@@ -126,7 +130,9 @@ for (const kind of STORES) {
       try {
         assert.equal(await customersOf(db, seeded.account_id), CUSTOMERS);
         assert.equal((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE account_id = $1`, [seeded.account_id]))[0].n, 20);
-        const numbers = await db.query<{ lo: string; hi: string; n: number }>(`SELECT min(number) AS lo, max(number) AS hi, count(DISTINCT number)::int AS n FROM customers WHERE account_id = $1`, [seeded.account_id]);
+        const numbers = await db.query<{ lo: string; hi: string; n: number }>(`SELECT min(number) AS lo, max(number) AS hi, count(DISTINCT number)::int AS n FROM customers WHERE account_id = $1`, [
+          seeded.account_id,
+        ]);
         assert.deepEqual([Number(numbers[0].lo), Number(numbers[0].hi), numbers[0].n], [1, CUSTOMERS, CUSTOMERS], 'the numbers the first run reserved, each once');
         await assertSound(db, [seeded.account_id, neighbour.account_id]);
       } finally {

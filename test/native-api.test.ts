@@ -24,7 +24,16 @@ for (const kind of STORES) {
     after(() => s.close());
 
     test('create, get, update, delete and list a customer', async () => {
-      const created = await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Ada Lovelace', type: 'individual', email: 'Ada@Example.com', external_id: 'ada-1', product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05.000Z', current_market_value: '0.10' }] } });
+      const created = await call(s.base, 'POST', '/v1/customers', {
+        key,
+        body: {
+          name: 'Ada Lovelace',
+          type: 'individual',
+          email: 'Ada@Example.com',
+          external_id: 'ada-1',
+          product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05.000Z', current_market_value: '0.10' }],
+        },
+      });
       assert.equal(created.status, 201);
       const c = created.body;
       assert.match(c.id, /^[0-9A-Za-z]{27}$/);
@@ -46,7 +55,11 @@ for (const kind of STORES) {
       assertStampedSince(patched.body.updated_at, since, 'updated_at moves to the update');
 
       const byEmail = await call(s.base, 'GET', '/v1/customers?email=ADA@example.COM', { key });
-      assert.deepEqual(byEmail.body.data.map((r: any) => r.id), [c.id], 'email filter is case-insensitive');
+      assert.deepEqual(
+        byEmail.body.data.map((r: any) => r.id),
+        [c.id],
+        'email filter is case-insensitive',
+      );
 
       const del = await call(s.base, 'DELETE', `/v1/customers/${c.id}`, { key });
       assert.equal(del.status, 200);
@@ -55,17 +68,28 @@ for (const kind of STORES) {
       const listed = await call(s.base, 'GET', '/v1/customers?external_id=ada-1', { key });
       assert.equal(listed.body.data.length, 0, 'deleted records are hidden by default');
       const withDeleted = await call(s.base, 'GET', '/v1/customers?external_id=ada-1&include_deleted=true', { key });
-      assert.deepEqual(withDeleted.body.data.map((r: any) => r.id), [c.id]);
+      assert.deepEqual(
+        withDeleted.body.data.map((r: any) => r.id),
+        [c.id],
+      );
       // A deleted record frees its external id.
       assert.equal((await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Ada again', external_id: 'ada-1' } })).status, 201);
     });
 
     test('list pages carry the same records as single reads, in the documented shape', async () => {
       const parent = (await call(s.base, 'POST', '/v1/customers', { key, body: { name: 'Shape Parent Ltd', type: 'business', external_id: 'shape-parent' } })).body;
-      const child = (await call(s.base, 'POST', '/v1/customers', {
-        key,
-        body: { name: 'Shape Child', type: 'individual', parent_id: parent.id, application: { id: 'a-1', status: 'submitted' }, product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05.678Z', current_market_value: '12.50' }] },
-      })).body;
+      const child = (
+        await call(s.base, 'POST', '/v1/customers', {
+          key,
+          body: {
+            name: 'Shape Child',
+            type: 'individual',
+            parent_id: parent.id,
+            application: { id: 'a-1', status: 'submitted' },
+            product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05.678Z', current_market_value: '12.50' }],
+          },
+        })
+      ).body;
       const page = await call(s.base, 'GET', '/v1/customers?external_id=shape-parent&include_deleted=true', { key });
       const children = await call(s.base, 'GET', `/v1/customers?parent_id=${parent.id}&count=true`, { key });
       for (const res of [page, children]) {
@@ -114,7 +138,10 @@ for (const kind of STORES) {
       assert.equal(person.operator_id, op.id);
       assert.equal(person.parent_name, 'Fleet Co');
       const below = await call(s.base, 'GET', `/v1/customers?ancestor_id=${op.id}&sort=number`, { key });
-      assert.deepEqual(below.body.data.map((r: any) => r.id), [sub.id, biz.id, person.id]);
+      assert.deepEqual(
+        below.body.data.map((r: any) => r.id),
+        [sub.id, biz.id, person.id],
+      );
       // Move the business under a new operator: its whole subtree follows.
       const op2 = await post({ name: 'Other CPO', type: 'operator' });
       const moved = await call(s.base, 'PATCH', `/v1/customers/${biz.id}`, { key, body: { parent_id: op2.id } });
@@ -123,9 +150,15 @@ for (const kind of STORES) {
       assert.equal(p.operator_id, op2.id);
       assert.equal(p.operator_name, 'Other CPO');
       const under2 = await call(s.base, 'GET', `/v1/customers?operator_id=${op2.id}&sort=number`, { key });
-      assert.deepEqual(under2.body.data.map((r: any) => r.id), [biz.id, person.id]);
+      assert.deepEqual(
+        under2.body.data.map((r: any) => r.id),
+        [biz.id, person.id],
+      );
       const underOld = await call(s.base, 'GET', `/v1/customers?ancestor_id=${op.id}`, { key });
-      assert.deepEqual(underOld.body.data.map((r: any) => r.id), [sub.id]);
+      assert.deepEqual(
+        underOld.body.data.map((r: any) => r.id),
+        [sub.id],
+      );
       // No cycles.
       const cycle = await call(s.base, 'PATCH', `/v1/customers/${op2.id}`, { key, body: { parent_id: person.id } });
       assert.equal(cycle.status, 400);
@@ -216,15 +249,24 @@ for (const kind of STORES) {
       assert.equal(dup.status, 409);
       await call(s.base, 'POST', '/v1/users', { key, body: { first_name: 'Alan', last_name: 'Turing', email: 'alan@example.com', role: 'viewer' } });
       const admins = await call(s.base, 'GET', '/v1/users?role=admin', { key });
-      assert.deepEqual(admins.body.data.map((x: any) => x.email), ['grace@example.com']);
+      assert.deepEqual(
+        admins.body.data.map((x: any) => x.email),
+        ['grace@example.com'],
+      );
       const found = await call(s.base, 'GET', '/v1/users?search=TURI&sort=-name', { key });
-      assert.deepEqual(found.body.data.map((x: any) => x.last_name), ['Turing']);
+      assert.deepEqual(
+        found.body.data.map((x: any) => x.last_name),
+        ['Turing'],
+      );
       const up = await call(s.base, 'PATCH', `/v1/users/${u.body.id}`, { key, body: { role: 'viewer' } });
       assert.equal(up.body.role, 'viewer');
       assert.equal((await call(s.base, 'DELETE', `/v1/users/${u.body.id}`, { key })).status, 204);
       assert.equal((await call(s.base, 'GET', `/v1/users/${u.body.id}`, { key })).status, 404);
       const byName = await call(s.base, 'GET', '/v1/users?sort=name', { key });
-      assert.deepEqual(byName.body.data.map((x: any) => x.first_name), ['Alan']);
+      assert.deepEqual(
+        byName.body.data.map((x: any) => x.first_name),
+        ['Alan'],
+      );
     });
 
     test('OpenAPI document and docs page are served', async () => {

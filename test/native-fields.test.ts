@@ -53,7 +53,7 @@ for (const kind of STORES) {
     });
     after(() => s.close());
 
-    test('fields= returns exactly the named keys with the full record\'s values, through every page', async () => {
+    test("fields= returns exactly the named keys with the full record's values, through every page", async () => {
       const sorts = ['-name', 'created_at', 'kyb_status,-number'];
       const all = Object.keys((await get('/v1/customers?limit=1')).body.data[0]);
       const sets = [['id', 'name', 'email', 'product_accounts'], ['tags'], ['email', 'product_accounts', 'created_at'], ['number', 'metadata', 'operator_name']];
@@ -67,7 +67,11 @@ for (const kind of STORES) {
         for (const r of narrow) assert.deepEqual(Object.keys(r).sort(), wanted, `fields=${fields}`);
         // Same records, same order, same values: the cursors of a narrow page (sort keys left
         // out of the record) walk the same list.
-        assert.deepEqual(narrow, full.map((r) => pick(r, wanted)), `fields=${fields} sort=${sort}`);
+        assert.deepEqual(
+          narrow,
+          full.map((r) => pick(r, wanted)),
+          `fields=${fields} sort=${sort}`,
+        );
       }
       assert.ok(customers.some((c) => c.tags.length > 0) && customers.some((c) => c.product_accounts.length > 0), 'child rows to select exist');
     });
@@ -83,7 +87,10 @@ for (const kind of STORES) {
       const fullUsers = await walk('/v1/users', { sort: 'email', limit: '6' });
       const narrowUsers = await walk('/v1/users', { sort: 'email', limit: '6', fields: 'role,first_name' });
       assert.equal(fullUsers.length, users.filter((u) => !u.deleted_at).length);
-      assert.deepEqual(narrowUsers, fullUsers.map((u) => pick(u, ['first_name', 'role'])));
+      assert.deepEqual(
+        narrowUsers,
+        fullUsers.map((u) => pick(u, ['first_name', 'role'])),
+      );
       const u = users.find((x) => !x.deleted_at)!;
       const one = await get(`/v1/users/${u.id}?fields=email,swift_enabled`);
       assert.deepEqual(one.body, { email: u.email, swift_enabled: u.swift_enabled });
@@ -122,7 +129,7 @@ for (const kind of STORES) {
       const one = (await get(`/v1/customers/${child.id}?expand=operator`)).body;
       assert.deepEqual(one.operator, await getOwn(child.operator_id!));
       assert.equal(one.parent, undefined, 'only what is asked for');
-      assert.deepEqual({ ...one, operator: undefined }, { ...(await getOwn(child.id) as Rec), operator: undefined });
+      assert.deepEqual({ ...one, operator: undefined }, { ...((await getOwn(child.id)) as Rec), operator: undefined });
     });
 
     test('count=exact|true|estimated|none|false', async () => {

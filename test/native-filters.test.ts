@@ -124,7 +124,8 @@ for (const kind of STORES) {
     });
 
     test('token_value: live tokens only', async () => {
-      for (const value of ['tok-a', 'tok-b']) await check({ token_value: value }, (c) => c.tokens.some((t) => t.value === value), { nonEmpty: all.some((c) => c.tokens.some((t) => t.value === value)) });
+      for (const value of ['tok-a', 'tok-b'])
+        await check({ token_value: value }, (c) => c.tokens.some((t) => t.value === value), { nonEmpty: all.some((c) => c.tokens.some((t) => t.value === value)) });
       const own = pick(all.flatMap((c) => c.tokens).filter((t) => !['tok-a', 'tok-b'].includes(t.value)));
       await check({ token_value: own.value }, (c) => c.tokens.some((t) => t.value === own.value));
       await check({ token_value: 'tok-deleted' }, () => false, { nonEmpty: false });
@@ -142,7 +143,10 @@ for (const kind of STORES) {
 
     test('has_children: owners of a live customer, or not', async () => {
       const owners = new Set(all.filter((c) => !c.deleted_at && c.parent_id).map((c) => c.parent_id));
-      assert.ok(all.some((c) => !c.deleted_at && c.parent_id && all.some((k) => k.parent_id === c.parent_id && k.deleted_at)), 'some owners have deleted customers too');
+      assert.ok(
+        all.some((c) => !c.deleted_at && c.parent_id && all.some((k) => k.parent_id === c.parent_id && k.deleted_at)),
+        'some owners have deleted customers too',
+      );
       await check({ has_children: 'true' }, (c) => owners.has(c.id));
       await check({ has_children: 'false' }, (c) => !owners.has(c.id));
       await check({ has_children: 'true', type: 'operator' }, (c) => owners.has(c.id) && c.type === 'operator');
@@ -151,7 +155,11 @@ for (const kind of STORES) {
     test('updated_since: changed at or after the instant, deleted ones too, by updated_at', async () => {
       const byUpdate = customersBy(all, { key: 'updated_at', dir: 'asc' });
       const since = byUpdate[Math.floor(byUpdate.length * 0.8)].updated_at;
-      const expected = () => customersBy(all.filter((c) => c.updated_at >= since), { key: 'updated_at', dir: 'asc' }).map((c) => c.id);
+      const expected = () =>
+        customersBy(
+          all.filter((c) => c.updated_at >= since),
+          { key: 'updated_at', dir: 'asc' },
+        ).map((c) => c.id);
       const walk = async () => (await listAll({ updated_since: since })).ids;
       assert.deepEqual(await walk(), expected());
       // Records changed and deleted now move to the end of the sync, however old they were.

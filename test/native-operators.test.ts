@@ -48,8 +48,14 @@ for (const kind of STORES) {
       const entries = Array.isArray(params) ? params : Object.entries(params);
       const live = (r: Rec) => opts.deleted || !r.deleted_at;
       const want = opts.users
-        ? usersBy(users.filter((u) => live(u) && match(u)), { key: 'created_at', dir: 'asc' }).map((u) => u.id)
-        : customersBy(customers.filter((c) => live(c) && match(c)), { key: 'created_at', dir: 'asc' }).map((c) => c.id);
+        ? usersBy(
+            users.filter((u) => live(u) && match(u)),
+            { key: 'created_at', dir: 'asc' },
+          ).map((u) => u.id)
+        : customersBy(
+            customers.filter((c) => live(c) && match(c)),
+            { key: 'created_at', dir: 'asc' },
+          ).map((c) => c.id);
       if (opts.nonEmpty !== false) assert.ok(want.length > 0, `the oracle finds nothing for ${JSON.stringify(entries)}: a test that cannot fail`);
       const got = await listAll(opts.users ? '/v1/users' : '/v1/customers', entries);
       assert.deepEqual(got.ids, want, JSON.stringify(entries));
@@ -111,7 +117,11 @@ for (const kind of STORES) {
       await check({ 'email[prefix]': start }, cond('email', 'prefix', start));
       const name = pick(customers.filter((c) => !c.deleted_at && c.name)).name!.slice(0, 2);
       await check({ 'name[prefix]': name }, cond('name', 'prefix', name));
-      await check({ 'name[prefix]': name.toLowerCase() === name ? name.toUpperCase() : name.toLowerCase() }, cond('name', 'prefix', name.toLowerCase() === name ? name.toUpperCase() : name.toLowerCase()), { nonEmpty: false });
+      await check(
+        { 'name[prefix]': name.toLowerCase() === name ? name.toUpperCase() : name.toLowerCase() },
+        cond('name', 'prefix', name.toLowerCase() === name ? name.toUpperCase() : name.toLowerCase()),
+        { nonEmpty: false },
+      );
       const piece = name.length > 1 ? name.slice(1).toUpperCase() : name.toUpperCase();
       await check({ 'name[contains]': piece }, cond('name', 'contains', piece));
       await check({ 'last_name[contains]': users[3].last_name.slice(1, 4) }, cond('last_name', 'contains', users[3].last_name.slice(1, 4)), { users: true });
@@ -129,8 +139,13 @@ for (const kind of STORES) {
       await check({ or: '(country.eq.DK,type.eq.business)' }, (r) => cond('country', 'eq', 'DK')(r) || cond('type', 'eq', 'business')(r));
       await check({ 'not.or': '(country.in.(DK,SE),kyb_status.eq.active)' }, (r) => !(cond('country', 'in', 'DK', 'SE')(r) || cond('kyb_status', 'eq', 'active')(r)));
       await check({ 'not.and': '(type.eq.individual,country.eq.NO)' }, (r) => !(cond('type', 'eq', 'individual')(r) && cond('country', 'eq', 'NO')(r)));
-      await check({ and: '(or(metadata[tier].eq.gold,attributes[tier].eq.gold),not.country.null.true)', 'type[neq]': 'operator' },
-        (r) => (conditionPred('metadata', 'eq', ['gold'], 'tier')(r) || conditionPred('attributes', 'eq', ['gold'], 'tier')(r)) && (r as StoredCustomer).country !== null && (r as StoredCustomer).type !== 'operator');
+      await check(
+        { and: '(or(metadata[tier].eq.gold,attributes[tier].eq.gold),not.country.null.true)', 'type[neq]': 'operator' },
+        (r) =>
+          (conditionPred('metadata', 'eq', ['gold'], 'tier')(r) || conditionPred('attributes', 'eq', ['gold'], 'tier')(r)) &&
+          (r as StoredCustomer).country !== null &&
+          (r as StoredCustomer).type !== 'operator',
+      );
       const name = pick(customers.filter((c) => !c.deleted_at && c.name?.includes(' '))).name!;
       await check({ or: `(name.eq."${name}",number.lt.0)` }, cond('name', 'eq', name));
     });
@@ -190,7 +205,8 @@ for (const kind of STORES) {
       const doc = (await call(s.base, 'GET', '/v1/openapi.json')).body;
       const list = doc.paths['/v1/customers'].get;
       const names = list.parameters.map((p: { name: string }) => p.name);
-      for (const n of ['created_at[gte]', 'number[lt]', 'country[in]', 'kyb_status[nin]', 'email[prefix]', 'external_id[null]', 'country[neq]', 'or', 'and', 'not.or', 'not.and']) assert.ok(names.includes(n), n);
+      for (const n of ['created_at[gte]', 'number[lt]', 'country[in]', 'kyb_status[nin]', 'email[prefix]', 'external_id[null]', 'country[neq]', 'or', 'and', 'not.or', 'not.and'])
+        assert.ok(names.includes(n), n);
       assert.ok(!names.includes('name[gt]'));
       assert.match(list.parameters.find((p: { name: string }) => p.name === 'or').description, /field\.operator\.value/);
       assert.match(list.description, /metadata\[key\]/);

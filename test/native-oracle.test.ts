@@ -15,8 +15,17 @@ type Rec = StoredCustomer;
 
 /** The native sort names, as canonical sort keys. */
 const SORT: Record<string, keyof typeof CUSTOMER_SORT> = {
-  id: 'id', number: 'number', name: 'name', type: 'type', kyb_status: 'kyb_status', kyc_status: 'kyc_status',
-  application_status: 'application_status', owner_name: 'parent_name', operator_name: 'operator_name', created_at: 'created_at', updated_at: 'updated_at',
+  id: 'id',
+  number: 'number',
+  name: 'name',
+  type: 'type',
+  kyb_status: 'kyb_status',
+  kyc_status: 'kyc_status',
+  application_status: 'application_status',
+  owner_name: 'parent_name',
+  operator_name: 'operator_name',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
 };
 
 interface Case {
@@ -132,8 +141,9 @@ for (const kind of STORES) {
       const keys = Object.keys(SORT);
       for (let round = 0; round < 30; round++) {
         const c = randomCase(rnd, all);
-        const sort = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => ({ key: keys[Math.floor(rnd() * keys.length)], dir: rnd() < 0.5 ? 'asc' : 'desc' as const }))
-          .filter((t, i, xs) => xs.findIndex((u) => u.key === t.key) === i) as { key: string; dir: 'asc' | 'desc' }[];
+        const sort = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => ({ key: keys[Math.floor(rnd() * keys.length)], dir: rnd() < 0.5 ? 'asc' : ('desc' as const) })).filter(
+          (t, i, xs) => xs.findIndex((u) => u.key === t.key) === i,
+        ) as { key: string; dir: 'asc' | 'desc' }[];
         const expected = customersBy(all.filter(c.match), ...sort.map((t) => ({ key: SORT[t.key], dir: t.dir }))).map((r) => r.id);
         const limit = 1 + Math.floor(rnd() * 40);
         const base = { ...c.params, sort: sort.map((t) => (t.dir === 'desc' ? '-' : '') + t.key).join(','), limit: String(limit) };
@@ -142,10 +152,22 @@ for (const kind of STORES) {
         const first = await page({ ...base, count: 'true' });
         assert.equal(first.body.total_count, expected.length, `count ${what}`);
         // Forward, alternating id anchors and opaque cursors.
-        await walkForward(what, expected, async () => first, (p, i) => page(i % 2 ? { ...base, cursor: p.body.next_cursor } : { ...base, starting_after: p.ids.at(-1)! }), limit);
+        await walkForward(
+          what,
+          expected,
+          async () => first,
+          (p, i) => page(i % 2 ? { ...base, cursor: p.body.next_cursor } : { ...base, starting_after: p.ids.at(-1)! }),
+          limit,
+        );
         // Backward from the last record.
         if (expected.length > 1) {
-          await walkBackward(what, expected, () => page({ ...base, ending_before: expected.at(-1)! }), (p, i) => page(i % 2 ? { ...base, cursor: p.body.prev_cursor } : { ...base, ending_before: p.ids[0] }), limit);
+          await walkBackward(
+            what,
+            expected,
+            () => page({ ...base, ending_before: expected.at(-1)! }),
+            (p, i) => page(i % 2 ? { ...base, cursor: p.body.prev_cursor } : { ...base, ending_before: p.ids[0] }),
+            limit,
+          );
         }
       }
     });

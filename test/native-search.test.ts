@@ -14,8 +14,14 @@ import type { User } from '../src/core/model.ts';
 // order, and total_count), a record found the moment it is written, and mistakes as 400s.
 
 const METADATA = [{ tier: 'gold' }, { tier: 'silver', level: 3 }, { level: '3' }, { vip: true }, { tier: null }];
-const customerText = (r: Rec) => { const c = r as StoredCustomer; return [c.display_name, c.first_name, c.last_name, c.email, c.phone_number, c.external_id, c.id]; };
-const userText = (r: Rec) => { const u = r as User; return [u.first_name, u.last_name, `${u.first_name} ${u.last_name}`, u.email, u.id]; };
+const customerText = (r: Rec) => {
+  const c = r as StoredCustomer;
+  return [c.display_name, c.first_name, c.last_name, c.email, c.phone_number, c.external_id, c.id];
+};
+const userText = (r: Rec) => {
+  const u = r as User;
+  return [u.first_name, u.last_name, `${u.first_name} ${u.last_name}`, u.email, u.id];
+};
 
 for (const kind of STORES) {
   describe(`native search language (${kind})`, () => {
@@ -48,8 +54,14 @@ for (const kind of STORES) {
 
     async function check(query: string, match: Pred, opts: { users?: boolean; nonEmpty?: boolean } = {}) {
       const want = opts.users
-        ? usersBy(users.filter((u) => !u.deleted_at && match(u)), { key: 'created_at', dir: 'asc' }).map((u) => u.id)
-        : customersBy(customers.filter((c) => !c.deleted_at && match(c)), { key: 'created_at', dir: 'asc' }).map((c) => c.id);
+        ? usersBy(
+            users.filter((u) => !u.deleted_at && match(u)),
+            { key: 'created_at', dir: 'asc' },
+          ).map((u) => u.id)
+        : customersBy(
+            customers.filter((c) => !c.deleted_at && match(c)),
+            { key: 'created_at', dir: 'asc' },
+          ).map((c) => c.id);
       if (opts.nonEmpty) assert.ok(want.length > 0, `the oracle finds nothing for ${query}: a test that cannot fail`);
       const got = await listAll(opts.users ? '/v1/users/search' : '/v1/customers/search', query);
       assert.deepEqual(got.ids, want, query);
@@ -74,18 +86,35 @@ for (const kind of STORES) {
 
     test('a record is found the moment it is written', async () => {
       const name = `Quillon Zephyrine ${kind}`;
-      const created = await call(s.base, 'POST', '/v1/customers', { key: key(), body: { type: 'individual', name, email: `q.zephyrine.${kind}@example.org`, country: 'IS', metadata: { tier: 'platinum' } } });
+      const created = await call(s.base, 'POST', '/v1/customers', {
+        key: key(),
+        body: { type: 'individual', name, email: `q.zephyrine.${kind}@example.org`, country: 'IS', metadata: { tier: 'platinum' } },
+      });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      for (const query of [`name:'${name}'`, 'zephyrine', 'name~ZEPHYR country:IS', `email:Q.Zephyrine.${kind}@example.org`, "metadata['tier']:platinum", `"quillon zeph" created_at>=${created.body.created_at}`]) {
+      for (const query of [
+        `name:'${name}'`,
+        'zephyrine',
+        'name~ZEPHYR country:IS',
+        `email:Q.Zephyrine.${kind}@example.org`,
+        "metadata['tier']:platinum",
+        `"quillon zeph" created_at>=${created.body.created_at}`,
+      ]) {
         const res = await search('/v1/customers/search', { query, count: 'true' });
         assert.equal(res.status, 200, `${query}: ${JSON.stringify(res.body)}`);
-        assert.deepEqual(res.body.data.map((c: Rec) => c.id), [created.body.id], query);
+        assert.deepEqual(
+          res.body.data.map((c: Rec) => c.id),
+          [created.body.id],
+          query,
+        );
         assert.equal(res.body.total_count, 1);
       }
       const user = await call(s.base, 'POST', '/v1/users', { key: key(), body: { first_name: 'Ottilie', last_name: `Vexworth${kind}`, email: `ovex.${kind}@example.org`, role: 'viewer' } });
       assert.equal(user.status, 201, JSON.stringify(user.body));
       const found = await search('/v1/users/search', { query: `last_name~vexworth role:viewer` });
-      assert.deepEqual(found.body.data.map((u: Rec) => u.id), [user.body.id]);
+      assert.deepEqual(
+        found.body.data.map((u: Rec) => u.id),
+        [user.body.id],
+      );
       await reload();
     });
 
@@ -112,7 +141,11 @@ for (const kind of STORES) {
       const word = live.find((c) => c.last_name && /^[a-z]{4,}$/i.test(c.last_name))!.last_name!.slice(1, 4);
       await check(word, textPred(word, customerText), { nonEmpty: true });
       await check(`${word} type:individual`, (r) => textPred(word, customerText)(r) && c0(r).type === 'individual');
-      await check(`role:admin OR first_name~${users[4].first_name.slice(0, 3)}`, (r) => (r as User).role === 'admin' || (r as User).first_name.toLowerCase().includes(users[4].first_name.slice(0, 3).toLowerCase()), { users: true, nonEmpty: true });
+      await check(
+        `role:admin OR first_name~${users[4].first_name.slice(0, 3)}`,
+        (r) => (r as User).role === 'admin' || (r as User).first_name.toLowerCase().includes(users[4].first_name.slice(0, 3).toLowerCase()),
+        { users: true, nonEmpty: true },
+      );
     });
 
     test('random queries of the grammar match the in-memory evaluation, page by page', async () => {
@@ -196,7 +229,10 @@ for (const kind of STORES) {
         const op = doc.paths[path]?.get;
         assert.ok(op, path);
         assert.match(op.description, /AND.*OR/s);
-        assert.ok(op.parameters.some((p: { name: string; required?: boolean }) => p.name === 'query' && p.required), `${path} query is required`);
+        assert.ok(
+          op.parameters.some((p: { name: string; required?: boolean }) => p.name === 'query' && p.required),
+          `${path} query is required`,
+        );
         assert.ok(op.parameters.some((p: { name: string }) => p.name === 'cursor'));
       }
       assert.match(doc.paths['/v1/customers/search'].get.description, /metadata\['key'\]/);

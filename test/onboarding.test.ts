@@ -13,13 +13,23 @@ const form = (fields: Record<string, string | string[]>) => {
   return body;
 };
 
-const good = { email: 'ops@northwind.example', country: 'dk', first_name: 'Nora', last_name: 'Wind', date_of_birth: '1980-04-02', name: 'Northwind Traders ApS', products: ['crypto', 'securities'], confirm: 'yes' };
+const good = {
+  email: 'ops@northwind.example',
+  country: 'dk',
+  first_name: 'Nora',
+  last_name: 'Wind',
+  date_of_birth: '1980-04-02',
+  name: 'Northwind Traders ApS',
+  products: ['crypto', 'securities'],
+  confirm: 'yes',
+};
 
 for (const kind of STORES) {
   describe(`onboarding (${kind})`, () => {
     let s: TestServer;
     let key: string;
-    const dakota = (method: string, path: string, body?: unknown) => call(s.base, method, `/dakota${path}`, { headers: { 'x-api-key': key, ...(method === 'POST' ? { 'x-idempotency-key': randomUUID() } : {}) }, body });
+    const dakota = (method: string, path: string, body?: unknown) =>
+      call(s.base, method, `/dakota${path}`, { headers: { 'x-api-key': key, ...(method === 'POST' ? { 'x-idempotency-key': randomUUID() } : {}) }, body });
     before(async () => {
       s = await startTestServer(kind);
       key = s.account.api_key;
@@ -53,7 +63,10 @@ for (const kind of STORES) {
 
       const got = await dakota('GET', `/customers/${c.id}`);
       assert.equal(got.body.application_url, `${url.origin}${url.pathname}`);
-      const stored = JSON.stringify(await s.db.query(`SELECT * FROM onboarding_links`)) + JSON.stringify(await s.db.query(`SELECT response FROM idempotency_records`)) + JSON.stringify(await s.db.query(`SELECT application, kyc_links FROM customers`));
+      const stored =
+        JSON.stringify(await s.db.query(`SELECT * FROM onboarding_links`)) +
+        JSON.stringify(await s.db.query(`SELECT response FROM idempotency_records`)) +
+        JSON.stringify(await s.db.query(`SELECT application, kyc_links FROM customers`));
       assert.equal(stored.includes(token), false, 'the token is stored nowhere');
     });
 
@@ -103,7 +116,13 @@ for (const kind of STORES) {
       assert.equal(d.kyb_links[0].status, 'approved');
       const investifi = await call(s.base, 'GET', `/investifi/v1/users/${c.id}/`, { headers: { 'x-api-key': key } });
       assert.equal(investifi.status, 200);
-      assert.deepEqual(investifi.body.accounts.map((a: any) => [a.product, a.kyc_status, typeof a.kyc_approved_at]), [['crypto', 'approved', 'string'], ['securities', 'approved', 'string']]);
+      assert.deepEqual(
+        investifi.body.accounts.map((a: any) => [a.product, a.kyc_status, typeof a.kyc_approved_at]),
+        [
+          ['crypto', 'approved', 'string'],
+          ['securities', 'approved', 'string'],
+        ],
+      );
       const spirii = await call(s.base, 'GET', `/spirii/v2/customers/${approved.body.number}`, { key });
       assert.equal(spirii.body.name, 'Northwind Traders ApS');
       assert.equal(spirii.body.country, 'DK');

@@ -15,7 +15,13 @@ async function vendorClient(surface: Surface, baseURL: string, creds: { key: str
   const json = async (res: Response) => ({ status: res.status, body: await res.json() });
   switch (surface) {
     case 'dakota': {
-      const made = await json(await fetch(at('/customers'), { method: 'POST', headers: { 'x-api-key': creds.key, 'content-type': 'application/json', 'x-idempotency-key': crypto.randomUUID() }, body: JSON.stringify({ name: 'Origin Ltd', customer_type: 'business' }) }));
+      const made = await json(
+        await fetch(at('/customers'), {
+          method: 'POST',
+          headers: { 'x-api-key': creds.key, 'content-type': 'application/json', 'x-idempotency-key': crypto.randomUUID() },
+          body: JSON.stringify({ name: 'Origin Ltd', customer_type: 'business' }),
+        }),
+      );
       assert.equal(made.status, 201, JSON.stringify(made.body));
       const got = await json(await fetch(at(`/customers/${made.body.id}`), { headers: { 'x-api-key': creds.key } }));
       assert.equal(got.body.name, 'Origin Ltd');
@@ -35,7 +41,13 @@ async function vendorClient(surface: Surface, baseURL: string, creds: { key: str
     }
     case 'dintero': {
       const basic = Buffer.from(`${creds.clientId}:${creds.secret}`).toString('base64');
-      const tok = await json(await fetch(at(`/v1/accounts/${creds.aid}/auth/token`), { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', audience: `https://api.dintero.com/v1/accounts/${creds.aid}` }) }));
+      const tok = await json(
+        await fetch(at(`/v1/accounts/${creds.aid}/auth/token`), {
+          method: 'POST',
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ grant_type: 'client_credentials', audience: `https://api.dintero.com/v1/accounts/${creds.aid}` }),
+        }),
+      );
       assert.equal(tok.status, 200, JSON.stringify(tok.body));
       const list = await json(await fetch(at(`/v1/accounts/${creds.aid}/customers/users?limit=2`), { headers: { authorization: `Bearer ${tok.body.access_token}` } }));
       assert.equal(list.status, 200, JSON.stringify(list.body));
@@ -102,7 +114,9 @@ test('roster serve --listen and ROSTER_LISTEN, and Host routing', { timeout: 120
   const dir = mkdtempSync(join(tmpdir(), 'roster-listen-'));
   try {
     const [main, dakota, spirii] = await Promise.all([freePort(), freePort(), freePort()]);
-    const server = roster(['serve', '--port', String(main), '--data-dir', dir, '--demo-customers', '200', '--listen', `dakota=127.0.0.1:${dakota}`, '--host-routing'], { ROSTER_LISTEN: `spirii=127.0.0.1:${spirii}` });
+    const server = roster(['serve', '--port', String(main), '--data-dir', dir, '--demo-customers', '200', '--listen', `dakota=127.0.0.1:${dakota}`, '--host-routing'], {
+      ROSTER_LISTEN: `spirii=127.0.0.1:${spirii}`,
+    });
     try {
       await server.waitFor(/API reference:/);
       assert.match(server.output(), new RegExp(`dakota at the root of http://127.0.0.1:${dakota}`));
@@ -117,7 +131,9 @@ test('roster serve --listen and ROSTER_LISTEN, and Host routing', { timeout: 120
         request({ host: '127.0.0.1', port: main, path: '/v2/customers?limit=2', headers: { host: `spirii.localhost:${main}`, authorization: `Bearer ${key}` } }, (r) => {
           r.resume();
           resolve(r.statusCode ?? 0);
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       assert.equal(status, 200, 'the Host header picks Spirii on the main listener');
     } finally {

@@ -48,7 +48,11 @@ test('the build runs as plain JavaScript with production dependencies only', { t
 
     const built = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? built(join(d, e.name)) : [join(d, e.name)]));
     const files = built(join(app, 'dist'));
-    assert.deepEqual(files.filter((f) => /\.tsx?$/.test(f)), [], 'no TypeScript in dist');
+    assert.deepEqual(
+      files.filter((f) => /\.tsx?$/.test(f)),
+      [],
+      'no TypeScript in dist',
+    );
     const tsImports = files.filter((f) => f.endsWith('.js') && /from ['"]\.{1,2}\/[^'"]*\.ts['"]/.test(readFileSync(f, 'utf8')));
     assert.deepEqual(tsImports, [], 'every relative import rewritten to .js');
 
@@ -70,7 +74,13 @@ test('the build runs as plain JavaScript with production dependencies only', { t
       const base = `http://127.0.0.1:${port}`;
       const ready = await fetch(`${base}/ready`);
       assert.deepEqual([ready.status, await ready.json()], [200, { ready: true }]);
-      for (const [prefix, path] of [['/v1', '/v1/customers'], ['/dakota', '/dakota/customers'], ['/dintero/v1', '/dintero/v1/accounts/T00000001/customers/users'], ['/spirii', '/spirii/v2/customers'], ['/investifi/v1', '/investifi/v1/users/']]) {
+      for (const [prefix, path] of [
+        ['/v1', '/v1/customers'],
+        ['/dakota', '/dakota/customers'],
+        ['/dintero/v1', '/dintero/v1/accounts/T00000001/customers/users'],
+        ['/spirii', '/spirii/v2/customers'],
+        ['/investifi/v1', '/investifi/v1/users/'],
+      ]) {
         // Refused for want of a credential, by the dialect (an unknown route would be a 404).
         const res = await fetch(base + path);
         assert.ok([401, 403].includes(res.status), `${prefix} is served: ${res.status}`);

@@ -62,9 +62,11 @@ describe('behind PgBouncer in transaction mode (postgres)', { skip: process.env.
       }),
     );
     const queue = [...work];
-    await Promise.all(Array.from({ length: 12 }, async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) await job();
-    }));
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        for (let job = queue.shift(); job; job = queue.shift()) await job();
+      }),
+    );
     assert.deepEqual([...new Set(statuses)].sort(), [200, 201]);
     for (const [n, a] of accounts.entries()) {
       const list = await call(base, 'GET', '/v1/customers?limit=100&count=true&sort=number', { key: a.api_key });
@@ -97,7 +99,10 @@ describe('behind PgBouncer in transaction mode (postgres)', { skip: process.env.
     const [, b] = accounts;
     const send = () => call(base, 'POST', '/v1/customers', { key: b.api_key, headers: { 'idempotency-key': 'pooled-once' }, body: { name: 'Once through the pooler' } });
     const rs = await Promise.all([send(), send(), send()]);
-    assert.deepEqual(rs.map((r) => r.status), [201, 201, 201]);
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      [201, 201, 201],
+    );
     assert.equal(new Set(rs.map((r) => r.body.id)).size, 1);
     assert.equal(rs.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 2);
   });

@@ -58,10 +58,11 @@ describe('counts kept under concurrent writes (postgres)', { skip: process.env.R
           // overlapping rows in whatever order their scans meet them deadlock on the rows
           // themselves, counters or not.
           await inAccount(s.db, a, (tx) =>
-            tx.query(
-              `UPDATE customers SET kyb_status = $2 WHERE account_id = $1 AND id IN (SELECT id FROM customers WHERE account_id = $1 AND number % 4 = $3 ORDER BY id FOR UPDATE)`,
-              [a, pick(KYB_STATUSES), w % 4],
-            ),
+            tx.query(`UPDATE customers SET kyb_status = $2 WHERE account_id = $1 AND id IN (SELECT id FROM customers WHERE account_id = $1 AND number % 4 = $3 ORDER BY id FOR UPDATE)`, [
+              a,
+              pick(KYB_STATUSES),
+              w % 4,
+            ]),
           );
         } else if (r < 0.9 || users.length === 0) {
           users.push((await createUser(s.db, a, { first_name: 'W', last_name: `${w}-${i}`, email: `w${w}-${i}@example.com`, role: pick(USER_ROLES) })).id);

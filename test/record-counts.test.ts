@@ -136,7 +136,12 @@ for (const kind of STORES) {
 
     type Rest = Pick<ListQuery, 'count' | 'deleted' | 'fields' | 'page'>;
     /** Every count of one resource the counters answer: none, each counted field, some pairs. */
-    async function assertCountsOf<F extends Field>(step: string, table: 'customers' | 'users', counted: { fields: readonly F[]; pairs: (readonly [F, F])[] }, list: (filter: Tree<FieldTest<F>>, rest: Rest) => ListQuery) {
+    async function assertCountsOf<F extends Field>(
+      step: string,
+      table: 'customers' | 'users',
+      counted: { fields: readonly F[]; pairs: (readonly [F, F])[] },
+      list: (filter: Tree<FieldTest<F>>, rest: Rest) => ListQuery,
+    ) {
       for (const deleted of DELETED) {
         const query = (by: By<F>[]) => {
           const filters = by.map((b) => (b.values.length === 1 && rnd() < 0.5 ? eq(b.field, b.values[0]) : inList(b.field, b.values)));
@@ -151,7 +156,11 @@ for (const kind of STORES) {
         };
         const cases: By<F>[][] = [[]];
         for (const field of counted.fields) cases.push([{ field, values: await draw(field) }]);
-        for (const [f, g] of counted.pairs.filter(() => rnd() < 0.3)) cases.push([{ field: g, values: await draw(g) }, { field: f, values: await draw(f) }]);
+        for (const [f, g] of counted.pairs.filter(() => rnd() < 0.3))
+          cases.push([
+            { field: g, values: await draw(g) },
+            { field: f, values: await draw(f) },
+          ]);
         for (const by of cases) {
           const q = query(by);
           const what = by.map((b) => `${b.field} ${JSON.stringify(b.values)}`).join(' and ') || 'unfiltered';
@@ -188,7 +197,10 @@ for (const kind of STORES) {
       const search = listQuery({ resource: 'customers', search: { term: 'smith', fields: ['name'], mode: 'substring' }, count: true });
       const other = listQuery({ resource: 'customers', filter: { kind: 'childOf', parent: { by: 'id', value: 'x' } }, count: true });
       for (const q of [two, search, other]) assert.equal(countIsKept(scopeQuery(q, a)), false);
-      const [{ n }] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND type = 'business' AND country = 'DK' AND status = 'active'`, [a]);
+      const [{ n }] = await s.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND type = 'business' AND country = 'DK' AND status = 'active'`,
+        [a],
+      );
       assert.equal((await runList(s.db, a, two)).total, n);
     });
 

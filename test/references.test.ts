@@ -35,7 +35,8 @@ function faults(name: Name, doc: any): string[] {
       for (const p of op.parameters ?? []) if (p.required && p.schema?.default !== undefined) out.push(`${what}: ${p.name} has a default yet is required`);
       for (const [status, r] of Object.entries<any>(op.responses)) {
         if (!r.description || r.description === 'Default Response') out.push(`${what} ${status}: no description`);
-        if (Number(status) >= 400 && r.content && !r.content[DOCUMENTS[name].errorType]) out.push(`${what} ${status}: errors are sent as ${DOCUMENTS[name].errorType}, documented as ${Object.keys(r.content)}`);
+        if (Number(status) >= 400 && r.content && !r.content[DOCUMENTS[name].errorType])
+          out.push(`${what} ${status}: errors are sent as ${DOCUMENTS[name].errorType}, documented as ${Object.keys(r.content)}`);
       }
       if (!Object.keys(op.responses).some((s) => Number(s) >= 400)) out.push(`${what}: no error response declared`);
     }
@@ -45,8 +46,20 @@ function faults(name: Name, doc: any): string[] {
 }
 
 test('the document checks find what they look for', async () => {
-  const bad = { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/x': { get: { parameters: [{ name: 'limit', in: 'query', required: true, schema: { type: 'integer', default: 10 } }], responses: { '200': { description: 'Default Response' } } } } }, components: { schemas: { 'def-0': { type: 'string' } } } };
-  assert.deepEqual(faults('dintero', bad), ['component def-0 has no name', 'GET /x: no operationId', 'GET /x: limit has a default yet is required', 'GET /x 200: no description', 'GET /x: no error response declared', 'no bearerAuth security scheme']);
+  const bad = {
+    openapi: '3.0.3',
+    info: { title: 't', version: '1' },
+    paths: { '/x': { get: { parameters: [{ name: 'limit', in: 'query', required: true, schema: { type: 'integer', default: 10 } }], responses: { '200': { description: 'Default Response' } } } } },
+    components: { schemas: { 'def-0': { type: 'string' } } },
+  };
+  assert.deepEqual(faults('dintero', bad), [
+    'component def-0 has no name',
+    'GET /x: no operationId',
+    'GET /x: limit has a default yet is required',
+    'GET /x 200: no description',
+    'GET /x: no error response declared',
+    'no bearerAuth security scheme',
+  ]);
   await assert.rejects(SwaggerParser.validate({ ...bad, paths: { '/x': { get: { responses: { '200': {} } } } } } as never), 'the validator rejects a response without a description');
 });
 
@@ -81,7 +94,10 @@ for (const kind of STORES) {
       const native = await (await fetch(`${s.base}/v1/openapi.json`)).json();
       for (const path of Object.keys(native.paths)) assert.match(path, /^\/v1\//);
       const dintero = await (await fetch(`${s.base}/dintero/openapi.json`)).json();
-      assert.ok(dintero.paths['/accounts/{aid}/auth/token'].post.security.some((r: object) => 'basicAuth' in r), 'the token endpoint takes client credentials');
+      assert.ok(
+        dintero.paths['/accounts/{aid}/auth/token'].post.security.some((r: object) => 'basicAuth' in r),
+        'the token endpoint takes client credentials',
+      );
       assert.equal(dintero.components.securitySchemes.bearerAuth.bearerFormat, 'JWT');
     });
 
@@ -112,7 +128,11 @@ for (const kind of STORES) {
         const asset = /href="(\.\/static\/[^"]+\.css)"/.exec(await ui.text())![1];
         assert.equal((await fetch(new URL(asset, `${origin}/docs/`))).status, 200, `${name}: ${asset}`);
         const own = await (await fetch(`${origin}/docs/json`)).json();
-        assert.deepEqual(own.servers.map((x: { url: string }) => x.url), [server], `${name}: the server on its own origin`);
+        assert.deepEqual(
+          own.servers.map((x: { url: string }) => x.url),
+          [server],
+          `${name}: the server on its own origin`,
+        );
         assert.deepEqual(own.paths, main.paths);
       }
     });

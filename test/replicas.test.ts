@@ -80,7 +80,11 @@ describe('read replicas (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_UR
       const got = await call(base, 'GET', `/v1/customers/${made.body.id}`, { key: a.api_key });
       const list = await call(base, 'GET', '/v1/customers?limit=10', { key: a.api_key });
       assert.equal(got.body.name, 'Seen on the standby', 'the get was answered by the standby');
-      assert.deepEqual(list.body.data.map((c: { name: string }) => c.name), ['Seen on the standby'], 'so was the list');
+      assert.deepEqual(
+        list.body.data.map((c: { name: string }) => c.name),
+        ['Seen on the standby'],
+        'so was the list',
+      );
       assert.equal(await reads(base, 'replica', 'standby'), before + 2);
     } finally {
       await standbySql`SELECT pg_wal_replay_resume()`;
@@ -105,7 +109,11 @@ describe('read replicas (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_UR
         const patched = await call(base, 'PATCH', `/v1/customers/${made.body.id}`, { key: a.api_key, body: { name: `Renamed ${i}` } });
         assert.equal(patched.status, 200);
         const list = await call(base, 'GET', `/v1/customers?limit=100&count=true&search=renamed%20${i}`, { key: a.api_key });
-        assert.deepEqual(list.body.data.map((c: { id: string; name: string }) => [c.id, c.name]), [[made.body.id, `Renamed ${i}`]], 'the list shows the latest write');
+        assert.deepEqual(
+          list.body.data.map((c: { id: string; name: string }) => [c.id, c.name]),
+          [[made.body.id, `Renamed ${i}`]],
+          'the list shows the latest write',
+        );
       }
       assert.ok((await reads(base, 'primary', 'fence')) >= fencedBefore + 6, 'the account that wrote was read from the primary');
       const standbyBefore = await reads(base, 'replica', 'standby');

@@ -6,7 +6,11 @@ import { logSerializers } from '../src/http/log-serializers.ts';
 
 test('a database error is logged by SQLSTATE and names, never its message or detail', () => {
   const e = Object.assign(new Error('duplicate key value violates unique constraint "x"'), {
-    severity: 'ERROR', code: '23505', detail: 'Key (email)=(jane@example.com) already exists.', constraint_name: 'customers_email_key', table_name: 'customers',
+    severity: 'ERROR',
+    code: '23505',
+    detail: 'Key (email)=(jane@example.com) already exists.',
+    constraint_name: 'customers_email_key',
+    table_name: 'customers',
   });
   e.stack = `${e.message}\n    at somewhere (file.js:1:1)`;
   const logged = JSON.stringify(logSerializers.err(e));
@@ -41,7 +45,10 @@ for (const kind of STORES) {
       assert.equal(kept.headers.get('x-request-id'), 'trace-1234abcd');
       const replaced = await call(s.base, 'GET', '/v1/customers', { key: s.account.api_key, headers: { 'x-request-id': 'bad id with spaces' } });
       assert.match(replaced.headers.get('x-request-id') ?? '', /^req_/);
-      assert.ok(lines.some((l) => l.includes('"reqId":"trace-1234abcd"')), 'the request id is logged');
+      assert.ok(
+        lines.some((l) => l.includes('"reqId":"trace-1234abcd"')),
+        'the request id is logged',
+      );
     });
 
     test('no personal path ids, query values or database messages in the logs', async () => {

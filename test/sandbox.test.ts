@@ -64,7 +64,13 @@ for (const kind of STORES) {
     });
 
     test('X-Sandbox-Skip-Auto-Approval: true, 1 or yes keep it pending; any other value does not', async () => {
-      for (const [value, stays] of [['true', true], ['1', true], ['YES', true], ['no', false], ['maybe', false]] as const) {
+      for (const [value, stays] of [
+        ['true', true],
+        ['1', true],
+        ['YES', true],
+        ['no', false],
+        ['maybe', false],
+      ] as const) {
         const made = await create({ 'x-sandbox-skip-auto-approval': value });
         await wait(DELAY_S * 1000 + 150);
         const c = await settled(made.body.id);
@@ -97,7 +103,7 @@ for (const kind of STORES) {
       assert.ok(listed.body.data.some((x: any) => x.name === 'invalid_swift' && x.applies_to === 'payments'));
     });
 
-    test('scenarios that fail the create answer in Dakota\'s shape and write nothing', async () => {
+    test("scenarios that fail the create answer in Dakota's shape and write nothing", async () => {
       const before = (await dakota('GET', '/customers?limit=1')).body.meta.total_count;
       const down = await create({ 'x-sandbox-scenario': 'provider_maintenance' });
       assert.equal(down.status, 503);
@@ -133,7 +139,8 @@ for (const kind of STORES) {
         { 'x-sandbox-error-step': 'kyb_submission', 'x-sandbox-error-status': '302' },
         { 'x-sandbox-error-step': 'x'.repeat(101), 'x-sandbox-error-status': '500' },
         { 'x-sandbox-error-step': 'transaction_processing', 'x-sandbox-error-status': '500' },
-      ]) assert.equal((await create(headers)).status, 201, JSON.stringify(headers));
+      ])
+        assert.equal((await create(headers)).status, 201, JSON.stringify(headers));
       const longMessage = await create({ 'x-sandbox-error-step': 'compliance_check', 'x-sandbox-error-status': '409', 'x-sandbox-error-message': 'm'.repeat(501) });
       assert.equal(longMessage.status, 409);
       assert.equal(longMessage.body.detail, 'Sandbox error injected at compliance_check');
@@ -201,7 +208,10 @@ describe('the sandbox across processes (postgres)', { skip: process.env.ROSTER_T
       await Promise.all(servers.map((x) => x.waitFor(/API reference:/)));
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) {
-        const r = await call(`http://127.0.0.1:${ports[i % 2]}`, 'POST', '/dakota/customers', { headers: { 'x-api-key': account.api_key, 'x-idempotency-key': randomUUID() }, body: { name: `Shared ${i}`, customer_type: 'individual' } });
+        const r = await call(`http://127.0.0.1:${ports[i % 2]}`, 'POST', '/dakota/customers', {
+          headers: { 'x-api-key': account.api_key, 'x-idempotency-key': randomUUID() },
+          body: { name: `Shared ${i}`, customer_type: 'individual' },
+        });
         assert.equal(r.status, 201);
         ids.push(r.body.id);
       }
@@ -218,7 +228,10 @@ describe('the sandbox across processes (postgres)', { skip: process.env.ROSTER_T
       await Promise.all(servers.map((x) => stop(x)));
       const applied = await db.query<{ customer_id: string; n: number }>(`SELECT customer_id, count(*)::int AS n FROM sandbox_log WHERE account_id = $1 GROUP BY 1`, [account.account_id]);
       assert.equal(applied.length, 20, 'every customer approved');
-      assert.ok(applied.every((r) => r.n === 1), 'each exactly once');
+      assert.ok(
+        applied.every((r) => r.n === 1),
+        'each exactly once',
+      );
       const active = await db.query(`SELECT 1 FROM customers WHERE account_id = $1 AND kyb_status = 'active'`, [account.account_id]);
       assert.equal(active.length, 20);
       await db.close();

@@ -13,8 +13,7 @@ for (const kind of STORES) {
   describe(`search sample (${kind})`, () => {
     let s: TestStore;
     let texts: string[];
-    const probe = async (pattern: string, few = 200) =>
-      (await s.db.query<{ p: string }>(`SELECT roster_search_probe('customers', $1, $2) AS p`, [pattern, few]))[0].p;
+    const probe = async (pattern: string, few = 200) => (await s.db.query<{ p: string }>(`SELECT roster_search_probe('customers', $1, $2) AS p`, [pattern, few]))[0].p;
 
     before(async () => {
       s = await openTestStore(kind);
@@ -26,7 +25,10 @@ for (const kind of STORES) {
 
     test('a seed samples the searchable tables', async () => {
       const samples = await s.db.query<{ tbl: string; sampled: number }>(`SELECT tbl, sampled FROM search_samples ORDER BY tbl`);
-      assert.deepEqual(samples.map((r) => r.tbl), ['customers', 'users']);
+      assert.deepEqual(
+        samples.map((r) => r.tbl),
+        ['customers', 'users'],
+      );
       assert.ok(samples[0].sampled >= 1000, JSON.stringify(samples));
       const [{ n }] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM search_trigrams WHERE tbl = 'customers' AND share > 0 AND share <= 1`);
       assert.ok(n > 500, `${n} trigrams`);
@@ -35,7 +37,10 @@ for (const kind of STORES) {
     /** The narrowed pattern's trigrams, each found in the term after the one before it. */
     const inOrderApart = (narrow: string, pattern: string) => {
       const pieces = narrow.slice(1, -1).split('%');
-      assert.ok(pieces.every((p) => /^[a-z0-9]{3}$/.test(p)), narrow);
+      assert.ok(
+        pieces.every((p) => /^[a-z0-9]{3}$/.test(p)),
+        narrow,
+      );
       const body = pattern.slice(1, -1);
       let from = 0;
       for (const p of pieces) {
@@ -57,7 +62,8 @@ for (const kind of STORES) {
         const start = (i * 31) % Math.max(1, text.length - 3);
         const words = text.split(' ');
         if (i % 4 === 0) terms.push(words.slice(0, 2).join(' '));
-        else if (i % 4 === 1) terms.push(words.find((w) => w.startsWith('+')) ?? words[0]); // a phone number: several parts
+        else if (i % 4 === 1)
+          terms.push(words.find((w) => w.startsWith('+')) ?? words[0]); // a phone number: several parts
         else terms.push(text.slice(start, start + 3 + (i % 18)).trim());
       }
       // On an account this small one trigram mostly suffices; asked for fewer expected rows, the
@@ -69,10 +75,7 @@ for (const kind of STORES) {
           narrowed++;
           if (inOrderApart(narrow, pattern) > 1) several++;
         }
-        const [{ lost }] = await s.db.query<{ lost: number }>(
-          `SELECT count(*)::int AS lost FROM customers WHERE search_text LIKE $1 AND NOT search_text LIKE $2`,
-          [pattern, narrow],
-        );
+        const [{ lost }] = await s.db.query<{ lost: number }>(`SELECT count(*)::int AS lost FROM customers WHERE search_text LIKE $1 AND NOT search_text LIKE $2`, [pattern, narrow]);
         assert.equal(lost, 0, `${term}: ${pattern} -> ${narrow}`);
       }
       assert.ok(narrowed >= 30, `only ${narrowed} of the terms were narrowed`);
@@ -80,7 +83,10 @@ for (const kind of STORES) {
     });
 
     test('a rare term is asked with its rarest trigrams', async () => {
-      const email = texts.find((t) => /\d{4}@/.test(t))!.split(' ').find((w) => w.includes('@'))!;
+      const email = texts
+        .find((t) => /\d{4}@/.test(t))!
+        .split(' ')
+        .find((w) => w.includes('@'))!;
       const pattern = probePattern(email.split('@')[0]);
       const narrow = await probe(pattern);
       assert.notEqual(narrow, pattern);
@@ -91,14 +97,16 @@ for (const kind of STORES) {
       for (const pattern of ['%jürgen%', '%a\\_b%', '%ab%']) assert.equal(await probe(pattern), pattern);
       const email = texts[0].split(' ').find((w) => w.includes('@'))!;
       const pattern = probePattern(email.split('@')[0]);
-      await s.db.transaction(async (tx) => {
-        await tx.query(`DELETE FROM search_samples`);
-        const [{ p }] = await tx.query<{ p: string }>(`SELECT roster_search_probe('customers', $1) AS p`, [pattern]);
-        assert.equal(p, pattern);
-        throw new Rollback();
-      }).catch((e) => {
-        if (!(e instanceof Rollback)) throw e;
-      });
+      await s.db
+        .transaction(async (tx) => {
+          await tx.query(`DELETE FROM search_samples`);
+          const [{ p }] = await tx.query<{ p: string }>(`SELECT roster_search_probe('customers', $1) AS p`, [pattern]);
+          assert.equal(p, pattern);
+          throw new Rollback();
+        })
+        .catch((e) => {
+          if (!(e instanceof Rollback)) throw e;
+        });
       assert.equal((await s.db.query(`SELECT 1 FROM search_samples`)).length, 2);
     });
   });

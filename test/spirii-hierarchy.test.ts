@@ -17,13 +17,22 @@ for (const kind of STORES) {
 
     /** A top-level CPO: Spirii sets these up itself, so it comes through the native API. */
     async function cpo(label: string, parentLabel?: string) {
-      const r = await call(s.base, 'POST', '/v1/customers', { key: key(), body: { type: 'operator', name: `CPO ${label}`, country: 'DK', ...(parentLabel ? { parent_id: canonicalId[parentLabel] } : {}) } });
+      const r = await call(s.base, 'POST', '/v1/customers', {
+        key: key(),
+        body: { type: 'operator', name: `CPO ${label}`, country: 'DK', ...(parentLabel ? { parent_id: canonicalId[parentLabel] } : {}) },
+      });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       n[label] = r.body.number;
       canonicalId[label] = r.body.id;
     }
     async function make(label: string, type: string, owner: string) {
-      const r = await spirii('POST', '/customers', { name: `Customer ${label}`, country: 'dk', type, ownerId: n[owner], contactDetails: { name: 'Contact', email: `${label.toLowerCase()}@example.com`, phone: '+4512345678' } });
+      const r = await spirii('POST', '/customers', {
+        name: `Customer ${label}`,
+        country: 'dk',
+        type,
+        ownerId: n[owner],
+        contactDetails: { name: 'Contact', email: `${label.toLowerCase()}@example.com`, phone: '+4512345678' },
+      });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.owner.id, n[owner]);
       n[label] = r.body.id;
@@ -42,9 +51,21 @@ for (const kind of STORES) {
           assert.equal(r.body.count, r.body.data.length);
           return r.body.data.map((c: any) => c.id);
         };
-        assert.deepEqual(await ids(`parentId=${p.number}`), want((r) => r.parent_id === p.id), `parentId=${p.number}`);
-        assert.deepEqual(await ids(`ownerId=${p.number}`), want((r) => o.ancestors(r).includes(p)), `ownerId=${p.number}`);
-        assert.deepEqual(await ids(`operatorId=${p.number}`), want((r) => o.operator(r) === p), `operatorId=${p.number}`);
+        assert.deepEqual(
+          await ids(`parentId=${p.number}`),
+          want((r) => r.parent_id === p.id),
+          `parentId=${p.number}`,
+        );
+        assert.deepEqual(
+          await ids(`ownerId=${p.number}`),
+          want((r) => o.ancestors(r).includes(p)),
+          `ownerId=${p.number}`,
+        );
+        assert.deepEqual(
+          await ids(`operatorId=${p.number}`),
+          want((r) => o.operator(r) === p),
+          `operatorId=${p.number}`,
+        );
       }
       const all = await spirii('GET', '/customers?limit=1000');
       for (const c of all.body.data) assert.deepEqual(core(c), o.rendered(o.live.find((r) => r.number === c.id)!));
@@ -90,7 +111,10 @@ for (const kind of STORES) {
       const p1 = (await spirii('GET', `/customers/${n.P1}`)).body;
       assert.deepEqual(p1.cpo, { id: n.Z, name: 'CPO Z' });
       const underZ = await spirii('GET', `/customers?ownerId=${n.Z}&sortBy=id&sortDirection=asc`);
-      assert.deepEqual(underZ.body.data.map((c: any) => c.id), [n.B2, n.S1, n.P1, n.P2, n.B4, n.P4].sort((a, b) => a - b));
+      assert.deepEqual(
+        underZ.body.data.map((c: any) => c.id),
+        [n.B2, n.S1, n.P1, n.P2, n.B4, n.P4].sort((a, b) => a - b),
+      );
     });
 
     test('moving the nested CPO takes its branch to the new owner', async () => {
@@ -170,13 +194,15 @@ for (const kind of STORES) {
           const r = await spirii('POST', '/customers', { name: `Racer ${i}`, country: 'DK', type: 'Business', ownerId: n.Z, contactDetails: {} });
           owners.push(r.body.id);
         }
-        const outcomes = await Promise.all(owners.map(async (owner) => {
-          const [del, child] = await Promise.all([
-            spirii('DELETE', `/customers/${owner}`),
-            spirii('POST', '/customers', { name: `Child of ${owner}`, country: 'DK', type: 'Private', ownerId: owner, contactDetails: {} }),
-          ]);
-          return { owner, del: del.status, child: child.status, code: del.body?.error?.code };
-        }));
+        const outcomes = await Promise.all(
+          owners.map(async (owner) => {
+            const [del, child] = await Promise.all([
+              spirii('DELETE', `/customers/${owner}`),
+              spirii('POST', '/customers', { name: `Child of ${owner}`, country: 'DK', type: 'Private', ownerId: owner, contactDetails: {} }),
+            ]);
+            return { owner, del: del.status, child: child.status, code: del.body?.error?.code };
+          }),
+        );
         for (const o of outcomes) {
           // Exactly one wins: the delete (and the child is refused), or the child (and the delete is refused).
           assert.ok((o.del === 202 && o.child === 400) || (o.del === 400 && o.code === 'customer_owns_customers' && o.child === 201), JSON.stringify(o));

@@ -21,7 +21,11 @@ for (const kind of STORES) {
       assert.equal(r.status, 200, `${qs}: ${JSON.stringify(r.body)}`);
       const all = o.list(match, sortBy, dir);
       const want = all.slice(offset, offset + limit);
-      assert.deepEqual(r.body.data.map((c: any) => c.id), want.map((w) => w.number), qs);
+      assert.deepEqual(
+        r.body.data.map((c: any) => c.id),
+        want.map((w) => w.number),
+        qs,
+      );
       assert.equal(r.body.count, all.length, `${qs}: count`);
       assert.equal(r.body.limit, limit);
       assert.equal(r.body.offset, offset);
@@ -42,13 +46,40 @@ for (const kind of STORES) {
     test('default: by id descending, 50 per page, exact count; records render from the canonical store', async () => {
       const { body } = await expectPage('', () => true, 'id', 'desc');
       for (const c of body.data) assert.deepEqual(core(c), o.rendered(o.live.find((r) => r.number === c.id)!));
-      for (const c of body.data) for (const k of ['id', 'name', 'externalId', 'type', 'country', 'contactDetails', 'billingDetails', 'cpo', 'owner', 'locations', 'payoutInformation', 'financialSetup', 'billingSettings', 'createdAt', 'updatedAt']) assert.ok(k in c, k);
+      for (const c of body.data)
+        for (const k of [
+          'id',
+          'name',
+          'externalId',
+          'type',
+          'country',
+          'contactDetails',
+          'billingDetails',
+          'cpo',
+          'owner',
+          'locations',
+          'payoutInformation',
+          'financialSetup',
+          'billingSettings',
+          'createdAt',
+          'updatedAt',
+        ])
+          assert.ok(k in c, k);
     });
 
     test('list items are the very records a single read returns, every field', async () => {
       // Lists build only the fields the renderer reads; a field left out would differ here.
-      const withSettings = o.live.filter((r) => r.extensions?.spirii).slice(0, 10).map((r) => r.number);
-      const sample = [...withSettings, ...o.live.filter((r) => o.depth(r) >= 2).slice(0, 30).map((r) => r.number)];
+      const withSettings = o.live
+        .filter((r) => r.extensions?.spirii)
+        .slice(0, 10)
+        .map((r) => r.number);
+      const sample = [
+        ...withSettings,
+        ...o.live
+          .filter((r) => o.depth(r) >= 2)
+          .slice(0, 30)
+          .map((r) => r.number),
+      ];
       const r = await get(`customerIds=${sample.join(',')}&limit=100`);
       assert.equal(r.body.data.length, new Set(sample).size);
       for (const c of r.body.data) {
@@ -56,7 +87,10 @@ for (const kind of STORES) {
         assert.equal(one.status, 200);
         assert.deepEqual(c, one.body);
       }
-      assert.ok(r.body.data.some((c: any) => c.contactDetails?.email), 'some records carry an email');
+      assert.ok(
+        r.body.data.some((c: any) => c.contactDetails?.email),
+        'some records carry an email',
+      );
     });
 
     test('owner and cpo render for customers deep in the tree', async () => {
@@ -75,7 +109,10 @@ for (const kind of STORES) {
         seen.push(...r.body.data.map((c: any) => c.id));
         if (r.body.data.length < 97) break;
       }
-      assert.deepEqual(seen, o.list(() => true, 'name', 'asc').map((r) => r.number));
+      assert.deepEqual(
+        seen,
+        o.list(() => true, 'name', 'asc').map((r) => r.number),
+      );
     });
 
     test('an offset past the end is an empty page with the full count', async () => {
@@ -223,8 +260,12 @@ for (const kind of STORES) {
       test('filters combine', async () => {
         const cpo = o.live.find((r) => r.type === 'operator' && o.live.filter((x) => o.operator(x) === r).length > 5)!;
         const from = '2023-01-01T00:00:00Z';
-        await expectPage(`operatorId=${cpo.number}&types=Business&types=Private&updatedAtFrom=${from}&sortBy=cpoName`,
-          (r) => o.operator(r) === cpo && ['Business', 'Private'].includes(SPIRII_TYPE[r.type]) && r.updated_at >= from, 'cpoName', 'asc');
+        await expectPage(
+          `operatorId=${cpo.number}&types=Business&types=Private&updatedAtFrom=${from}&sortBy=cpoName`,
+          (r) => o.operator(r) === cpo && ['Business', 'Private'].includes(SPIRII_TYPE[r.type]) && r.updated_at >= from,
+          'cpoName',
+          'asc',
+        );
       });
     });
 

@@ -10,7 +10,16 @@ import { createApiKey } from '../src/store/accounts-repo.ts';
 
 const SETTINGS = {
   contactDetails: { name: 'Ada Jensen', email: 'ada@example.dk', phone: '+4512345678' },
-  billingDetails: { paymentMethod: 'Invoice', invoiceFormat: 'Email', gln: '5790000000000', invoiceEmail: 'billing@example.dk', vatNumber: 'DK12345678', address: 'Vej 1', city: 'Aarhus', zipCode: '8000' },
+  billingDetails: {
+    paymentMethod: 'Invoice',
+    invoiceFormat: 'Email',
+    gln: '5790000000000',
+    invoiceEmail: 'billing@example.dk',
+    vatNumber: 'DK12345678',
+    address: 'Vej 1',
+    city: 'Aarhus',
+    zipCode: '8000',
+  },
   payoutInformation: { iban: 'DK5000400440116243', swiftCode: 'DABADKKK', bankAccountHolderName: 'Ada ApS', bankRegistrationNumber: '0040', bankAccount: '0440116243' },
   financialSetup: { language: 'EN', currency: 'EUR' },
   billingSettings: { chargeKeyDocumentAggregation: 'customer', chargeKeyLineAggregation: 'location', companyCarReimbursementMethod: 'MANUAL' },
@@ -38,7 +47,19 @@ for (const kind of STORES) {
       assert.equal(typeof r.body.id, 'number');
       assert.deepEqual(
         { ...r.body, id: 0, createdAt: '', updatedAt: '' },
-        { id: 0, name: 'Ada ApS', externalId: 'erp-1', type: 'Business', country: 'DK', ...SETTINGS, cpo: { id: cpo.number, name: 'Charge Co' }, owner: { id: cpo.number, name: 'Charge Co' }, locations: [], createdAt: '', updatedAt: '' },
+        {
+          id: 0,
+          name: 'Ada ApS',
+          externalId: 'erp-1',
+          type: 'Business',
+          country: 'DK',
+          ...SETTINGS,
+          cpo: { id: cpo.number, name: 'Charge Co' },
+          owner: { id: cpo.number, name: 'Charge Co' },
+          locations: [],
+          createdAt: '',
+          updatedAt: '',
+        },
       );
       assert.match(r.body.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const got = await spirii('GET', `/customers/${r.body.id}`);
@@ -56,7 +77,10 @@ for (const kind of STORES) {
       assert.equal(c.country, 'DK');
       assert.deepEqual(c.extensions, { spirii: SETTINGS });
       // And a customer written through /v1 reads in Spirii's shape, its contact from canonical fields.
-      const native = await call(s.base, 'POST', '/v1/customers', { key: s.account.api_key, body: { type: 'individual', first_name: 'Bo', last_name: 'Berg', email: 'bo@example.com', parent_id: cpo.id } });
+      const native = await call(s.base, 'POST', '/v1/customers', {
+        key: s.account.api_key,
+        body: { type: 'individual', first_name: 'Bo', last_name: 'Berg', email: 'bo@example.com', parent_id: cpo.id },
+      });
       const seen = await spirii('GET', `/customers/${native.body.number}`);
       assert.equal(seen.body.type, 'Private');
       assert.equal(seen.body.name, 'Bo Berg');
@@ -66,7 +90,10 @@ for (const kind of STORES) {
       const employee = await call(s.base, 'POST', '/v1/customers', { key: s.account.api_key, body: { type: 'employee', name: 'Eve Staff' } });
       assert.equal((await spirii('GET', `/customers/${employee.body.number}`)).body.type, 'Private');
       const privates = await spirii('GET', `/customers?types=Private&customerIds=${employee.body.number},${native.body.number},${created.body.id}`);
-      assert.deepEqual(privates.body.data.map((c: any) => c.id), [employee.body.number, native.body.number]);
+      assert.deepEqual(
+        privates.body.data.map((c: any) => c.id),
+        [employee.body.number, native.body.number],
+      );
     });
 
     describe('create validation', () => {
@@ -134,7 +161,12 @@ for (const kind of STORES) {
 
       test('changes the fields sent and keeps the rest; paymentMethod is kept from creation', async () => {
         const since = await clockPast((await spirii('GET', `/customers/${id}`)).body.updatedAt);
-        const r = await spirii('PUT', `/customers/${id}`, { name: 'Ada Holding', country: 'NO', billingDetails: { paymentMethod: 'Card', invoiceFormat: 'EHF' }, financialSetup: { language: 'DA', currency: 'DKK' } });
+        const r = await spirii('PUT', `/customers/${id}`, {
+          name: 'Ada Holding',
+          country: 'NO',
+          billingDetails: { paymentMethod: 'Card', invoiceFormat: 'EHF' },
+          financialSetup: { language: 'DA', currency: 'DKK' },
+        });
         assert.equal(r.status, 200, JSON.stringify(r.body));
         assert.equal(r.body.name, 'Ada Holding');
         assert.equal(r.body.country, 'NO');
@@ -158,7 +190,13 @@ for (const kind of STORES) {
       });
 
       test('bad fields are 400s; unknown ids are 404s', async () => {
-        for (const [body, param] of [[{ name: 'x'.repeat(81) }, 'name'], [{ country: 'NOR' }, 'country'], [{ externalId: 'e'.repeat(41) }, 'externalId'], [{ ownerId: 'one' }, 'ownerId'], [{ financialSetup: 'EUR' }, 'financialSetup']] as const) {
+        for (const [body, param] of [
+          [{ name: 'x'.repeat(81) }, 'name'],
+          [{ country: 'NOR' }, 'country'],
+          [{ externalId: 'e'.repeat(41) }, 'externalId'],
+          [{ ownerId: 'one' }, 'ownerId'],
+          [{ financialSetup: 'EUR' }, 'financialSetup'],
+        ] as const) {
           const r = await spirii('PUT', `/customers/${id}`, body);
           assert.equal(r.status, 400, JSON.stringify(body));
           assert.equal(r.body.error.param, param);
@@ -196,7 +234,11 @@ for (const kind of STORES) {
       });
       test('a valid key without permission for the operation: 401; reads still work', async () => {
         assert.equal((await spirii('GET', '/customers', undefined, readKey)).status, 200);
-        for (const [method, body] of [['POST', valid()], ['PUT', { name: 'x' }], ['DELETE', undefined]] as const) {
+        for (const [method, body] of [
+          ['POST', valid()],
+          ['PUT', { name: 'x' }],
+          ['DELETE', undefined],
+        ] as const) {
           const r = await spirii(method, method === 'POST' ? '/customers' : '/customers/1', body, readKey);
           assert.equal(r.status, 401, method);
           assert.equal(r.body.error.type, 'permission_error');

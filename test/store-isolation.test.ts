@@ -25,19 +25,31 @@ for (const kind of STORES) {
 
     test('an unscoped read sees only its own account', async () => {
       const names = await inAccount(s.db, a, (tx) => tx.query<{ name: string }>('SELECT name FROM customers ORDER BY name'));
-      assert.deepEqual(names.map((r) => r.name), ['Also in A', 'In A']);
+      assert.deepEqual(
+        names.map((r) => r.name),
+        ['Also in A', 'In A'],
+      );
       const other = await inAccount(s.db, b, (tx) => tx.query<{ name: string }>('SELECT name FROM customers'));
-      assert.deepEqual(other.map((r) => r.name), ['In B']);
+      assert.deepEqual(
+        other.map((r) => r.name),
+        ['In B'],
+      );
     });
 
     test('an unscoped write cannot touch another account', async () => {
       await inAccount(s.db, b, (tx) => tx.query(`UPDATE customers SET name = 'hijacked'`));
       const names = await inAccount(s.db, a, (tx) => tx.query<{ name: string }>('SELECT name FROM customers ORDER BY name'));
-      assert.deepEqual(names.map((r) => r.name), ['Also in A', 'In A']);
+      assert.deepEqual(
+        names.map((r) => r.name),
+        ['Also in A', 'In A'],
+      );
       // Refused by the policy (42501), not by anything else the row might break: the same row
       // written into its own account goes in.
       const insert = (into: string) => `INSERT INTO customers (account_id, id, number, uuid, type) VALUES ('${into}', 'x', 999, gen_random_uuid(), 'individual')`;
-      await assert.rejects(inAccount(s.db, b, (tx) => tx.query(insert(a))), (e: { code?: string; message?: string }) => e.code === '42501' && /row-level security/.test(e.message ?? ''));
+      await assert.rejects(
+        inAccount(s.db, b, (tx) => tx.query(insert(a))),
+        (e: { code?: string; message?: string }) => e.code === '42501' && /row-level security/.test(e.message ?? ''),
+      );
       await inAccount(s.db, b, async (tx) => {
         await tx.query(insert(b));
         await tx.query(`DELETE FROM customers WHERE id = 'x'`);
@@ -82,7 +94,10 @@ for (const kind of STORES) {
         }),
         Promise.all([a, b, a].map(count)),
       ]);
-      assert.deepEqual(counts.map((r) => r[0].n), [2, 1, 2]);
+      assert.deepEqual(
+        counts.map((r) => r[0].n),
+        [2, 1, 2],
+      );
       await s.db.transaction(async (tx) => {
         assert.deepEqual(await rows(tx.query(`SELECT coalesce(current_setting('roster.account_id', true), '') AS account`, [], { prepare: true })), [{ account: '' }]);
       });

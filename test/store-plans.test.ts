@@ -14,7 +14,21 @@ import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type 
 // index scan (no sort of the account for 20 rows), and a search reaches the trigram index even
 // under row-level security. Real PostgreSQL only: PGlite plans the same, but slowly.
 
-const SORT_KEYS: SortKey[] = ['id', 'number', 'name', 'type', 'party_type', 'kyb_status', 'kyc_status', 'application_status', 'parent_name', 'operator_name', 'created_at', 'updated_at', 'external_id'];
+const SORT_KEYS: SortKey[] = [
+  'id',
+  'number',
+  'name',
+  'type',
+  'party_type',
+  'kyb_status',
+  'kyc_status',
+  'application_status',
+  'parent_name',
+  'operator_name',
+  'created_at',
+  'updated_at',
+  'external_id',
+];
 
 describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL ? false : 'runs on real PostgreSQL (npm test starts one)' }, () => {
   let s: TestStore;
@@ -25,8 +39,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   };
   const explain = (q: ListQuery) => explainStatement(compileList(scopeQuery(q, account)));
   /** Sorts of the account's rows that come before the page is taken: none for an indexed order. */
-  const sortsOfTheAccount = async (text: string, params: unknown[]) =>
-    sortsBeforeLimit(await inAccount(s.db, account, (tx) => planTree(tx, text, params)), 'customers').map((n) => n['Sort Key']);
+  const sortsOfTheAccount = async (text: string, params: unknown[]) => sortsBeforeLimit(await inAccount(s.db, account, (tx) => planTree(tx, text, params)), 'customers').map((n) => n['Sort Key']);
 
   before(async () => {
     s = await openTestStore('postgres');
@@ -41,7 +54,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     assert.deepEqual(await sortsOfTheAccount(`SELECT * FROM (SELECT * FROM customers WHERE account_id = $1 ORDER BY id LIMIT 20) c ORDER BY gender`, [account]), []);
   });
 
-  const someId = async () => (await s.db.query<{ id: string; number: string; email: string }>(`SELECT id, number, email FROM customers WHERE account_id = $1 AND parent_id IS NULL AND type = 'operator' LIMIT 1`, [account]))[0];
+  const someId = async () =>
+    (
+      await s.db.query<{ id: string; number: string; email: string }>(`SELECT id, number, email FROM customers WHERE account_id = $1 AND parent_id IS NULL AND type = 'operator' LIMIT 1`, [account])
+    )[0];
 
   for (const key of SORT_KEYS) {
     for (const dir of ['asc', 'desc'] as const) {
@@ -103,7 +119,16 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     ['external_id[null]', { kind: 'null', field: 'external_id', isNull: false }],
     ['or group', { kind: 'or', filters: [eq('country', 'DK'), eq('type', 'business')] }],
     ['metadata[tier]', { kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } }],
-    ['attributes[tier][in]', { kind: 'or', filters: [{ kind: 'jsonContains', field: 'attributes', value: { tier: 'gold' } }, { kind: 'jsonContains', field: 'attributes', value: { tier: 'silver' } }] }],
+    [
+      'attributes[tier][in]',
+      {
+        kind: 'or',
+        filters: [
+          { kind: 'jsonContains', field: 'attributes', value: { tier: 'gold' } },
+          { kind: 'jsonContains', field: 'attributes', value: { tier: 'silver' } },
+        ],
+      },
+    ],
     ['attributes[tier][neq]', { kind: 'not', filter: { kind: 'jsonContains', field: 'attributes', value: { tier: 'gold' } } }],
   ];
   /** The most rows any sort before the page's Limit was given, from EXPLAIN ANALYZE. */
@@ -130,13 +155,16 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     ['the account with deleted records', listQuery({ resource: 'customers', count: true, deleted: 'include' })],
     ['deleted records only', listQuery({ resource: 'customers', count: true, deleted: 'only' })],
     ['one type', listQuery({ resource: 'customers', filter: eq('type', 'business'), count: true })],
-    ['Dintero\'s default types', listQuery({ resource: 'customers', filter: inList('type', ['individual', 'business', 'operator', 'operator_subsidiary', 'employee', 'other']), count: true })],
+    ["Dintero's default types", listQuery({ resource: 'customers', filter: inList('type', ['individual', 'business', 'operator', 'operator_subsidiary', 'employee', 'other']), count: true })],
     ['kyc statuses', listQuery({ resource: 'customers', filter: inList('kyc_status', ['approved', 'in_review']), count: true, sort: [{ key: 'name', dir: 'asc' }] })],
     ['sub-clients', listQuery({ resource: 'customers', filter: eq('is_sub_client', true), count: true })],
     ['one country', listQuery({ resource: 'customers', filter: eq('country', 'DK'), count: true, page: { kind: 'offset', limit: 50, offset: 100 } })],
     ['a user role', listQuery({ resource: 'users', filter: inList('role', ['admin']), count: true })],
     ['active businesses (a pair)', listQuery({ resource: 'customers', filter: { kind: 'and', filters: [eq('kyb_status', 'active'), eq('type', 'business')] }, count: true })],
-    ['a pair of in-lists', listQuery({ resource: 'customers', filter: { kind: 'and', filters: [inList('country', ['DK', 'SE']), inList('kyc_status', ['approved', 'in_review'])] }, count: true, deleted: 'include' })],
+    [
+      'a pair of in-lists',
+      listQuery({ resource: 'customers', filter: { kind: 'and', filters: [inList('country', ['DK', 'SE']), inList('kyc_status', ['approved', 'in_review'])] }, count: true, deleted: 'include' }),
+    ],
   ];
   for (const [name, q] of KEPT) {
     test(`a count of ${name} reads the counters, not the records`, async () => {
@@ -181,7 +209,9 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   });
 
   test('a prepared search keeps the trigram index after the switch to a generic plan', async () => {
-    const stmt = compileList(scopeQuery(listQuery({ resource: 'customers', search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, sort: [{ key: 'created_at', dir: 'desc' }] }), account));
+    const stmt = compileList(
+      scopeQuery(listQuery({ resource: 'customers', search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, sort: [{ key: 'created_at', dir: 'desc' }] }), account),
+    );
     assert.equal(stmt.prepare, true);
     const plan = await inAccount(s.db, account, async (tx) => {
       await tx.query(`PREPARE search_plan AS ${stmt.text}`);
@@ -260,7 +290,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
 
   for (const generic of [false, true]) {
     const how = generic ? ', after repeated executions under a forced generic plan' : '';
-    for (const [sort, index] of [[[{ key: 'name', dir: 'asc' }], 'customers_sort_name_idx'], [[{ key: 'created_at', dir: 'desc' }], 'customers_created_at_idx']] as const) {
+    for (const [sort, index] of [
+      [[{ key: 'name', dir: 'asc' }], 'customers_sort_name_idx'],
+      [[{ key: 'created_at', dir: 'desc' }], 'customers_created_at_idx'],
+    ] as const) {
       test(`a common term walks the ${sort[0].key} index and never gathers its candidates${how}`, async () => {
         const { plan, ctes, ran, gatheredAll } = await analyze(search('example', [...sort]), { generic });
         assert.ok(ran(PAGE.shortWalk), plan);
@@ -288,7 +321,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     });
 
     test(`a term too common to sort and too rare for the short walk takes the longer walk${how}`, async () => {
-      const [{ term }] = await s.db.query<{ term: string }>(`SELECT lower(last_name) AS term FROM customers WHERE account_id = $1 AND last_name ~ '^[A-Za-z]+$' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`, [account]);
+      const [{ term }] = await s.db.query<{ term: string }>(
+        `SELECT lower(last_name) AS term FROM customers WHERE account_id = $1 AND last_name ~ '^[A-Za-z]+$' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+        [account],
+      );
       // Tuned down so this account's few hundred matches count as common.
       const page = search(term, [{ key: 'created_at', dir: 'asc' }], { kind: 'keyset', limit: 20, after: { id: (await someId()).id } });
       for (const sample of [true, false]) {

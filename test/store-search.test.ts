@@ -20,7 +20,10 @@ const FIELDS = ['name', 'first_name', 'last_name', 'email', 'phone_number', 'ext
 const SORTS: SortTerm[][] = [
   [{ key: 'created_at', dir: 'asc' }],
   [{ key: 'name', dir: 'desc' }],
-  [{ key: 'kyb_status', dir: 'asc' }, { key: 'created_at', dir: 'desc' }],
+  [
+    { key: 'kyb_status', dir: 'asc' },
+    { key: 'created_at', dir: 'desc' },
+  ],
   [{ key: 'number', dir: 'desc' }],
 ];
 /** Each forces one way on an account this small (see `adaptive` in search-ways.ts). */
@@ -48,10 +51,9 @@ for (const kind of STORES) {
       // Another account with the same kind of data: its records must never show up.
       other = (await createAccount(s.db, 'Other')).account_id;
       await seed(s.db, { accountId: other, customers: 150, users: 0, seed: 6 });
-      rows = await s.db.query<Row>(
-        `SELECT id, name, first_name, last_name, email, phone_number, external_id, kyb_status, deleted_at::text AS deleted_at FROM customers WHERE account_id = $1`,
-        [account],
-      );
+      rows = await s.db.query<Row>(`SELECT id, name, first_name, last_name, email, phone_number, external_id, kyb_status, deleted_at::text AS deleted_at FROM customers WHERE account_id = $1`, [
+        account,
+      ]);
       for (const sort of SORTS) {
         const order = [...sort.map((t) => `${t.key === 'name' ? 'sort_name' : t.key} ${t.dir}`), `id ${sort.at(-1)!.dir}`].join(', ');
         const ranked = await s.db.query<{ id: string; n: number }>(`SELECT id, row_number() OVER (ORDER BY ${order})::int AS n FROM customers WHERE account_id = $1`, [account]);
@@ -143,10 +145,14 @@ for (const kind of STORES) {
     }
 
     test("another account's records never show up, in every way, though a search in that account finds them", async () => {
-      const [theirs] = await s.db.query<{ id: string; email: string }>(
-        `SELECT id, email FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND email IS NOT NULL ORDER BY id LIMIT 1`, [other]);
+      const [theirs] = await s.db.query<{ id: string; email: string }>(`SELECT id, email FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND email IS NOT NULL ORDER BY id LIMIT 1`, [
+        other,
+      ]);
       const term = theirs.email.split('@')[0].toLowerCase();
-      const here = rows.filter((r) => !r.deleted_at && FIELDS.some((f) => (r[f] ?? '').toLowerCase().includes(term))).map((r) => r.id).sort();
+      const here = rows
+        .filter((r) => !r.deleted_at && FIELDS.some((f) => (r[f] ?? '').toLowerCase().includes(term)))
+        .map((r) => r.id)
+        .sort();
       for (const [label, tuning] of TUNINGS) {
         const q = listQuery({ resource: 'customers', search: { term, fields: [...FIELDS], mode: 'substring' }, page: { kind: 'keyset', limit: 100 }, count: true });
         const there = await run(q, tuning, other);
@@ -179,8 +185,19 @@ test('the trigram lookup pattern never loses a match', () => {
   assert.equal(probePattern('+1 (200) 037'), '%_1__200__037%');
   assert.equal(probePattern('a_%\\b'), '%a\\_\\%\\\\b%');
   assert.equal(probePattern('jürgen-ß'), '%jürgen_ß%');
-  for (const [term, text] of [['o\'neil', "x o'neil y"], ['a.b.cde', 'za.b.cdez'], ['50%_off', 'get 50%_off now']]) {
-    const like = new RegExp('^' + probePattern(term).replace(/\\(.)|([%_])|([^%_\\])/g, (_, esc, wild, ch) => (esc ? esc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : wild === '%' ? '.*' : wild === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))) + '$', 's');
+  for (const [term, text] of [
+    ["o'neil", "x o'neil y"],
+    ['a.b.cde', 'za.b.cdez'],
+    ['50%_off', 'get 50%_off now'],
+  ]) {
+    const like = new RegExp(
+      '^' +
+        probePattern(term).replace(/\\(.)|([%_])|([^%_\\])/g, (_, esc, wild, ch) =>
+          esc ? esc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : wild === '%' ? '.*' : wild === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        ) +
+        '$',
+      's',
+    );
     assert.match(text, like, `${term} in ${text}`);
   }
 });

@@ -100,13 +100,18 @@ describe('three processes, one database (postgres)', { skip: process.env.ROSTER_
 
   test('one idempotent POST sent to all three at once writes once', async () => {
     const rs = await Promise.all(servers.map((s) => call(s.base, 'POST', '/v1/customers', { key: demoKey, headers: { 'idempotency-key': 'three-at-once' }, body: { name: 'Written once by three' } })));
-    assert.deepEqual(rs.map((r) => r.status), [201, 201, 201]);
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      [201, 201, 201],
+    );
     assert.equal(new Set(rs.map((r) => r.body.id)).size, 1);
     assert.equal(rs.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 2);
   });
 
   test('writes through all three keep exact counts', async () => {
-    const rs = await Promise.all(Array.from({ length: 60 }, (_, i) => call(servers[i % 3].base, 'POST', '/v1/customers', { key: demoKey, body: { name: `Through ${i % 3}`, type: i % 2 ? 'business' : 'individual' } })));
+    const rs = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => call(servers[i % 3].base, 'POST', '/v1/customers', { key: demoKey, body: { name: `Through ${i % 3}`, type: i % 2 ? 'business' : 'individual' } })),
+    );
     assert.ok(rs.every((r) => r.status === 201));
     const [{ n, business }] = await sql`SELECT count(*)::int AS n, (count(*) FILTER (WHERE type = 'business'))::int AS business FROM customers WHERE deleted_at IS NULL`;
     for (const s of servers) {

@@ -57,7 +57,9 @@ test('OTEL_* variables switch tracing on: a server span per request in the calle
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const parentId = '00f067aa0ba902b7';
     const email = 'secret.person@example.com';
-    const res = await fetch(`http://127.0.0.1:${port}/v1/customers?limit=3&email=${encodeURIComponent(email)}`, { headers: { authorization: `Bearer ${key}`, traceparent: `00-${traceId}-${parentId}-01` } });
+    const res = await fetch(`http://127.0.0.1:${port}/v1/customers?limit=3&email=${encodeURIComponent(email)}`, {
+      headers: { authorization: `Bearer ${key}`, traceparent: `00-${traceId}-${parentId}-01` },
+    });
     assert.equal(res.status, 200);
     let root: OtlpSpan | undefined;
     for (let i = 0; i < 100 && !root; i++) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STORES, call, createTestDatabase, } from './support/stores.ts';
+import { STORES, call, createTestDatabase } from './support/stores.ts';
 import { freePort, roster, stop, type Running } from './support/processes.ts';
 import { startReceiver, type Receiver } from './support/webhook-receiver.ts';
 import { openStore } from '../src/store/open.ts';
@@ -81,12 +81,22 @@ for (const kind of STORES) {
         const got = receiver.ok.filter((x) => x.record === id);
         assert.deepEqual([...new Set(got.map((x) => x.type))], ['customer.created', 'customer.updated'], `${id}: created, then updated`);
         const seqs = got.map((x) => Number(x.id.slice(4)));
-        assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${id} in order`);
+        assert.deepEqual(
+          seqs,
+          [...seqs].sort((a, b) => a - b),
+          `${id} in order`,
+        );
       }
-      assert.ok(receiver.all.every((x) => x.verified), 'signed with the same secret after the restart');
+      assert.ok(
+        receiver.all.every((x) => x.verified),
+        'signed with the same secret after the restart',
+      );
       const log = await call(base, 'GET', `/v1/webhook_endpoints/${ep.body.id}/deliveries?limit=100`, { key: account.api_key });
       assert.equal(log.body.data.length, 24);
-      assert.ok(log.body.data.every((d: { status: string }) => d.status === 'succeeded'), JSON.stringify(log.body.data.filter((d: { status: string }) => d.status !== 'succeeded')));
+      assert.ok(
+        log.body.data.every((d: { status: string }) => d.status === 'succeeded'),
+        JSON.stringify(log.body.data.filter((d: { status: string }) => d.status !== 'succeeded')),
+      );
       await stop(server!);
       server = undefined;
     });

@@ -61,7 +61,10 @@ for (const kind of STORES) {
       ] as const) {
         const res = await v1('POST', '/webhook_endpoints', body);
         assert.equal(res.status, 400, JSON.stringify(body));
-        assert.ok(res.body.errors.some((e: { field: string }) => e.field.startsWith(field)), JSON.stringify(res.body));
+        assert.ok(
+          res.body.errors.some((e: { field: string }) => e.field.startsWith(field)),
+          JSON.stringify(res.body),
+        );
       }
       assert.deepEqual((await v1('GET', '/webhook_endpoints')).body.data, []);
 
@@ -89,11 +92,24 @@ for (const kind of STORES) {
       await v1('POST', '/users', { first_name: 'Not', last_name: 'Subscribed', email: 'not-subscribed@example.com', role: 'viewer' });
       await r.until(() => r.ok.filter((x) => x.record === c.id).length >= 8, 20_000, '8 deliveries');
       const mine = r.ok.filter((x) => x.record === c.id);
-      assert.deepEqual(mine.map((x) => x.type), ['customer.created', ...Array(5).fill('customer.updated'), 'customer.updated', 'customer.kyb_status.updated']);
+      assert.deepEqual(
+        mine.map((x) => x.type),
+        ['customer.created', ...Array(5).fill('customer.updated'), 'customer.updated', 'customer.kyb_status.updated'],
+      );
       const seqs = mine.map((x) => Number(x.id.slice(4)));
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in the order the changes were made');
-      assert.ok(r.all.every((x) => x.verified), 'every signature verifies with the secret shown at creation');
-      assert.ok(r.all.every((x) => !x.type.startsWith('user.')), 'only subscribed types');
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        'in the order the changes were made',
+      );
+      assert.ok(
+        r.all.every((x) => x.verified),
+        'every signature verifies with the secret shown at creation',
+      );
+      assert.ok(
+        r.all.every((x) => !x.type.startsWith('user.')),
+        'only subscribed types',
+      );
       const event = await v1('GET', `/events/${mine[3].id}`);
       assert.deepEqual(mine[3].body, event.body, 'the body is the event');
       assert.equal(mine[3].body.data.object.name, 'Signed 2');
@@ -174,9 +190,11 @@ for (const kind of STORES) {
       const senders = [startWebhookSender(s.db, FAST), startWebhookSender(s.db, FAST), startWebhookSender(s.db, FAST)];
       try {
         const made = await Promise.all(Array.from({ length: 8 }, (_, i) => newCustomer(`Shared ${i}`)));
-        await Promise.all(made.map(async (c) => {
-          for (let i = 0; i < 3; i++) await v1('PATCH', `/customers/${c.id}`, { name: `Shared ${c.id} ${i}` });
-        }));
+        await Promise.all(
+          made.map(async (c) => {
+            for (let i = 0; i < 3; i++) await v1('PATCH', `/customers/${c.id}`, { name: `Shared ${c.id} ${i}` });
+          }),
+        );
         await r.until(() => made.every((c) => new Set(r.ok.filter((x) => x.record === c.id).map((x) => x.id)).size >= 4), 30_000, '32 deliveries');
         await wait(300);
         // Two senders never send the same attempt of a delivery. An event can arrive again only
@@ -187,7 +205,11 @@ for (const kind of STORES) {
         assert.equal(new Set(r.ok.map((x) => x.id)).size, 32, 'every event delivered');
         for (const c of made) {
           const seqs = r.ok.filter((x) => x.record === c.id).map((x) => Number(x.id.slice(4)));
-          assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `record ${c.id} in order`);
+          assert.deepEqual(
+            seqs,
+            [...seqs].sort((a, b) => a - b),
+            `record ${c.id} in order`,
+          );
         }
       } finally {
         // Stopped even when an assertion failed: a sender left polling keeps the test process alive.

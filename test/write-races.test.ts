@@ -85,7 +85,13 @@ describe('write races (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     const cpo = await create({ type: 'operator', name: 'Charge Co', country: 'DK' });
     const spirii = (method: string, path: string, body?: unknown) => call(s.base, method, `/spirii/v2${path}`, { key, body });
     for (let round = 0; round < 8; round++) {
-      const made = await spirii('POST', '/customers', { name: `Site ${round}`, country: 'DK', type: 'Business', ownerId: cpo.number, contactDetails: { name: 'A', email: 'a@example.com', phone: '+4511111111' } });
+      const made = await spirii('POST', '/customers', {
+        name: `Site ${round}`,
+        country: 'DK',
+        type: 'Business',
+        ownerId: cpo.number,
+        contactDetails: { name: 'A', email: 'a@example.com', phone: '+4511111111' },
+      });
       assert.equal(made.status, 201, JSON.stringify(made.body));
       const id = made.body.id;
       const settings = {
@@ -117,7 +123,10 @@ describe('write races (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   test('a patch racing a delete either lands before it or finds the record gone; nothing is written after the delete', async () => {
     for (let round = 0; round < 10; round++) {
       const c = await create({ name: `Raced ${round}` });
-      const requests = shuffle([{ patch: false, go: () => v1('DELETE', `/customers/${c.id}`) }, ...Array.from({ length: 6 }, (_, i) => ({ patch: true, go: () => v1('PATCH', `/customers/${c.id}`, { status: `patch-${i}` }) }))]);
+      const requests = shuffle([
+        { patch: false, go: () => v1('DELETE', `/customers/${c.id}`) },
+        ...Array.from({ length: 6 }, (_, i) => ({ patch: true, go: () => v1('PATCH', `/customers/${c.id}`, { status: `patch-${i}` }) })),
+      ]);
       const results = await Promise.all(requests.map(async (r) => ({ patch: r.patch, ...(await r.go()) })));
       for (const r of results) {
         assert.ok(r.status === 200 || r.status === 404, `status ${r.status}: ${JSON.stringify(r.body)}`);
@@ -134,7 +143,10 @@ describe('write races (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   test('customers placed under an owner while it is deleted: the delete is refused, or the placing fails; never a live customer below a deleted one', async () => {
     for (let round = 0; round < 6; round++) {
       const owner = await create({ name: `Owner ${round}`, type: 'business' });
-      const requests = shuffle([() => v1('DELETE', `/customers/${owner.id}`), ...Array.from({ length: 4 }, (_, i) => () => v1('POST', '/customers', { name: `Placed ${round}.${i}`, parent_id: owner.id }))]);
+      const requests = shuffle([
+        () => v1('DELETE', `/customers/${owner.id}`),
+        ...Array.from({ length: 4 }, (_, i) => () => v1('POST', '/customers', { name: `Placed ${round}.${i}`, parent_id: owner.id })),
+      ]);
       const results = await Promise.all(requests.map((go) => go()));
       for (const r of results) assert.ok([200, 201, 400, 409].includes(r.status), `status ${r.status}: ${JSON.stringify(r.body)}`);
       const live = await v1('GET', `/customers?parent_id=${owner.id}`);

@@ -39,20 +39,33 @@ export async function postgraphileQueries(base: string, w: Workload, e: Expected
   const account = { account: w.accountId };
 
   // The cursor of the record Roster's deep page starts after, as PostGraphile hands it out.
-  const probe = post('cursor depth', 'postgraphile: cursor probe', `query($account: String!, $offset: Int!) {
+  const probe = post(
+    'cursor depth',
+    'postgraphile: cursor probe',
+    `query($account: String!, $offset: Int!) {
     allCustomers(first: 1, offset: $offset, condition: { ${live} }, ${oldestFirst}) { edges { cursor node { rowId } } }
-  }`, { ...account, offset: w.depth });
+  }`,
+    { ...account, offset: w.depth },
+  );
   const [edge] = (await data(probe)).allCustomers.edges;
   expectEqual(probe.name, 'the record at the depth', edge?.node.rowId, w.midId);
 
   // As Roster's count=true&limit=1: the total beside one record.
-  const count = post('exact count', 'postgraphile: totalCount, live records', `query($account: String!) {
+  const count = post(
+    'exact count',
+    'postgraphile: totalCount, live records',
+    `query($account: String!) {
     allCustomers(first: 1, condition: { ${live} }, ${oldestFirst}) { totalCount nodes { ...Record } }
-  } ${fragment}`, account);
+  } ${fragment}`,
+    account,
+  );
   const queries: PeerQuery[] = [
     nodes(post('first page', 'postgraphile: first page', page(`condition: { ${live} }, ${oldestFirst}`), account), e.page),
     nodes(post('cursor depth', `postgraphile: page at cursor depth ${w.depth} (after)`, page(`condition: { ${live} }, ${oldestFirst}`), { ...account, after: edge.cursor }), e.cursorPage),
-    nodes(post('filtered + sorted', 'postgraphile: filtered + sorted page', page(`condition: { ${live}, kybStatus: "active", type: "business" }, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]`), account), e.filtered),
+    nodes(
+      post('filtered + sorted', 'postgraphile: filtered + sorted page', page(`condition: { ${live}, kybStatus: "active", type: "business" }, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]`), account),
+      e.filtered,
+    ),
     {
       ...count,
       async verify() {

@@ -38,7 +38,12 @@ for (const kind of STORES) {
       // A key of another purpose cannot sign access tokens.
       const foreign = await currentSigningKey(store.db, 'test-purpose');
       const { SignJWT } = await import('jose');
-      const forged = await new SignJWT({ aid: 'T00000042', scope: 'admin:customers' }).setProtectedHeader({ alg: 'HS256', kid: foreign.kid }).setIssuer('roster').setSubject('x').setExpirationTime('1h').sign(foreign.secret);
+      const forged = await new SignJWT({ aid: 'T00000042', scope: 'admin:customers' })
+        .setProtectedHeader({ alg: 'HS256', kid: foreign.kid })
+        .setIssuer('roster')
+        .setSubject('x')
+        .setExpirationTime('1h')
+        .sign(foreign.secret);
       await assert.rejects(new AccessTokens(store.db).verify(forged, principal.accountId), unauthorized);
     });
 

@@ -42,7 +42,10 @@ export class AccessTokens {
   /** Client checks are cached this long: a revoked client's tokens stop working within it. */
   private readonly clients = new Map<string, { account: string | undefined; until: number }>();
 
-  constructor(private readonly db: Db, private readonly clientCacheMs = 5_000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clientCacheMs = 5_000,
+  ) {}
 
   /** The account of an active client, undefined once it is revoked. */
   private async clientAccount(clientId: string): Promise<string | undefined> {
@@ -86,14 +89,19 @@ export class AccessTokens {
   async verify(token: string, forAccount: string): Promise<Principal> {
     const invalid = () => new RosterError('unauthorized', 'Access forbidden, invalid JWT token was used');
     try {
-      const { payload } = await jwtVerify(token, async (header) => {
-        const secret = typeof header.kid === 'string' && KID.test(header.kid) ? await this.secret(header.kid) : undefined;
-        if (!secret) throw invalid();
-        return secret;
-      }, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'aud'] });
+      const { payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const secret = typeof header.kid === 'string' && KID.test(header.kid) ? await this.secret(header.kid) : undefined;
+          if (!secret) throw invalid();
+          return secret;
+        },
+        { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'aud'] },
+      );
       const { aid, sub, exp, iat } = payload;
       if (typeof aid !== 'string' || typeof sub !== 'string' || !SUBJECT.test(sub)) throw invalid();
-      if (exp! - iat! > ACCESS_TOKEN_LIFETIME || iat! > Date.now() / 1000 + CLOCK_SKEW) throw new RosterError('unauthorized', 'Access forbidden, the JWT token lives longer than tokens are issued for');
+      if (exp! - iat! > ACCESS_TOKEN_LIFETIME || iat! > Date.now() / 1000 + CLOCK_SKEW)
+        throw new RosterError('unauthorized', 'Access forbidden, the JWT token lives longer than tokens are issued for');
       const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (!audiences.some((a) => audienceAccount(a) === forAccount) || aid !== forAccount) throw new RosterError('forbidden', `The token does not grant access to account ${forAccount}`);
       const account = await this.clientAccount(sub);
@@ -114,7 +122,12 @@ export class AccessTokens {
     if (!hit) {
       hit = findSigningKey(this.db, kid).then((k) => (k && k.purpose === PURPOSE && k.algorithm === 'HS256' ? k.secret : undefined));
       // Unknown kids are not cached: a key another process just created must be found later.
-      hit.then((s) => { if (!s) this.keys.delete(kid); }, () => this.keys.delete(kid));
+      hit.then(
+        (s) => {
+          if (!s) this.keys.delete(kid);
+        },
+        () => this.keys.delete(kid),
+      );
       if (this.keys.size > 1000) this.keys.clear();
       this.keys.set(kid, hit);
     }

@@ -31,7 +31,13 @@ export function registerAccountCommands(program: Command) {
       const mode = (a: (typeof accounts)[number], m: string) => a.modes.find((x) => x.mode === m);
       printTable([
         ['TEST ID', 'LIVE ID', 'NAME', 'ACTIVE KEYS (TEST/LIVE)', 'CREATED'],
-        ...accounts.map((a) => [mode(a, 'test')?.account_id ?? '-', mode(a, 'live')?.account_id ?? '-', a.name, `${mode(a, 'test')?.active_keys ?? 0}/${mode(a, 'live')?.active_keys ?? 0}`, a.created_at]),
+        ...accounts.map((a) => [
+          mode(a, 'test')?.account_id ?? '-',
+          mode(a, 'live')?.account_id ?? '-',
+          a.name,
+          `${mode(a, 'test')?.active_keys ?? 0}/${mode(a, 'live')?.active_keys ?? 0}`,
+          a.created_at,
+        ]),
       ]);
     });
 }

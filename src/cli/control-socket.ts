@@ -41,10 +41,13 @@ export async function serveControl(dataDir: string, ops: AdminOps): Promise<{ cl
   }
   chmodSync(path, 0o600);
   return {
-    close: () => new Promise<void>((resolve) => server.close(() => {
-      rmSync(path, { force: true });
-      resolve();
-    })),
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          rmSync(path, { force: true });
+          resolve();
+        }),
+      ),
   };
 }
 

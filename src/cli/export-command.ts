@@ -16,7 +16,12 @@ type Query = Static<typeof ExportQuery>;
 
 /** The --where text read as the export route reads its query string, by the same schema. */
 export function parseWhere(where: string, extra: Record<string, string>): Query {
-  const validate = (buildValidator({}) as unknown as (r: unknown) => ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] })({ schema: ExportQuery, method: 'GET', url: '/v1/customers/export', httpPart: 'querystring' });
+  const validate = (buildValidator({}) as unknown as (r: unknown) => ((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] })({
+    schema: ExportQuery,
+    method: 'GET',
+    url: '/v1/customers/export',
+    httpPart: 'querystring',
+  });
   const params: Record<string, string> = { ...Object.fromEntries(new URLSearchParams(where)), ...extra };
   if (!validate(params)) throw new Error(`--where: ${(validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'query'} ${e.message}`).join('; ')}`);
   return params as unknown as Query;
@@ -65,16 +70,21 @@ export function registerExport(program: Command, fail: (e: unknown) => never) {
       if (resume) ftruncateSync(fd, bytes);
       const started = performance.now();
       try {
-        const r = await exportCustomers(db, { accountId: opts.account, query, format, shape, noHeader: Boolean(resume) }, async (chunk) => {
-          const buf = Buffer.from(chunk);
-          writeSync(fd, buf, 0, buf.length, opts.out ? bytes : null);
-          bytes += buf.length;
-        }, (p) => {
-          if (!sideFile) return;
-          fsyncSync(fd);
-          if (p.cursor) writeFileSync(sideFile, JSON.stringify({ cursor: p.cursor, bytes, where, format, as: shape } satisfies Resume));
-          process.stderr.write(`\rexported ${p.rows} customers (${Math.round(p.rows / ((performance.now() - started) / 1000))}/s)`);
-        });
+        const r = await exportCustomers(
+          db,
+          { accountId: opts.account, query, format, shape, noHeader: Boolean(resume) },
+          async (chunk) => {
+            const buf = Buffer.from(chunk);
+            writeSync(fd, buf, 0, buf.length, opts.out ? bytes : null);
+            bytes += buf.length;
+          },
+          (p) => {
+            if (!sideFile) return;
+            fsyncSync(fd);
+            if (p.cursor) writeFileSync(sideFile, JSON.stringify({ cursor: p.cursor, bytes, where, format, as: shape } satisfies Resume));
+            process.stderr.write(`\rexported ${p.rows} customers (${Math.round(p.rows / ((performance.now() - started) / 1000))}/s)`);
+          },
+        );
         if (sideFile) {
           rmSync(sideFile, { force: true });
           process.stderr.write(`\rexported ${r.rows} customers${resume ? ' more' : ''} to ${opts.out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

@@ -12,7 +12,7 @@ import { openConfigured, storeConfig } from './config.ts';
 export function registerImport(program: Command, fail: (e: unknown) => never) {
   program
     .command('import')
-    .description('Import customers from an NDJSON or CSV file, in Roster\'s record shape or a vendor\'s; running it again is harmless, and finishes an import that was stopped')
+    .description("Import customers from an NDJSON or CSV file, in Roster's record shape or a vendor's; running it again is harmless, and finishes an import that was stopped")
     .requiredOption('--account <id>', 'account id, e.g. T00000042')
     .argument('<file>', 'the file to import')
     .option('--format <format>', 'ndjson or csv (default: from the file name, else ndjson)')
@@ -31,7 +31,9 @@ export function registerImport(program: Command, fail: (e: unknown) => never) {
       const { db, release } = await openConfigured(storeConfig(opts.dataDir), 'roster import').catch(fail);
       const started = performance.now();
       const tty = process.stderr.isTTY;
-      const bar = tty ? new cliProgress.SingleBar({ format: 'importing {bar} {percentage}% | {value}/{total} records | {rate} records/s', etaBuffer: 10 }, cliProgress.Presets.shades_classic) : undefined;
+      const bar = tty
+        ? new cliProgress.SingleBar({ format: 'importing {bar} {percentage}% | {value}/{total} records | {rate} records/s', etaBuffer: 10 }, cliProgress.Presets.shades_classic)
+        : undefined;
       let barStarted = false;
       try {
         const r = await runImport(db, {

@@ -6,7 +6,10 @@ import { fail, parseExpiry, printTable, withOps } from './operator.ts';
 // roster key create | list | revoke
 
 function parseScopes(value: string): Scope[] {
-  const scopes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of scopes) if (!(SCOPES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown scope "${s}"; use read, write and/or admin`);
   if (scopes.length === 0) throw new InvalidArgumentError('name at least one scope');
   return [...new Set(scopes)] as Scope[];

@@ -59,7 +59,12 @@ program
   .option('--data-dir <dir>', 'embedded store directory (env ROSTER_DATA_DIR)')
   .option('--demo-customers <n>', 'customers in the demo account created on first start', int, 10_000)
   .option('--no-demo', 'start without creating a demo account in an empty store (env ROSTER_DEMO=off)')
-  .option('--listen <surface=host:port>', 'also serve one dialect at the root of an origin of its own, e.g. dakota=127.0.0.1:8081; repeatable (env ROSTER_LISTEN, comma-separated)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option(
+    '--listen <surface=host:port>',
+    'also serve one dialect at the root of an origin of its own, e.g. dakota=127.0.0.1:8081; repeatable (env ROSTER_LISTEN, comma-separated)',
+    (v: string, all: string[]) => [...all, v],
+    [] as string[],
+  )
   .option('--host-routing', 'pick a dialect by the Host header too, e.g. dakota.localhost (env ROSTER_HOST_ROUTING=on)')
   .action(async (opts) => {
     const cfg = storeConfig(opts.dataDir, settings);
@@ -70,7 +75,9 @@ program
     const credentialsFile = join(cfg.dataDir, 'demo-credentials.json');
     const wantDemo = opts.demo !== false && settings.demo;
     if (wantDemo) mkdirSync(cfg.dataDir, { recursive: true });
-    const demo = wantDemo ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail) : undefined;
+    const demo = wantDemo
+      ? await ensureDemo(db, { customers: opts.demoCustomers, users: 50, credentialsFile, onStart: () => console.log(`Creating a demo account with ${opts.demoCustomers} customers…`) }).catch(fail)
+      : undefined;
     const keys = new KeyResolver(db);
     const hostRouting = Boolean(opts.hostRouting) || settings.hostRouting;
     if (settings.tracing) await startTracing(settings.tracing, version);
@@ -94,7 +101,12 @@ program
     const sender = flow.webhooksEnabled ? startWebhookSender(db, flow, (e) => console.error(`roster: webhook sender: ${codeOf(e)}; retrying`)) : undefined;
     const stopPurgingEvents = keepEventsPurged(db, flow.eventRetentionDays, (e) => console.error(`roster: removing old events failed: ${codeOf(e)}`));
     // The operator's commands reach the embedded store through this server while it runs.
-    const control = cfg.databaseUrl ? undefined : await serveControl(cfg.dataDir, directOps(db, () => keys.forget()));
+    const control = cfg.databaseUrl
+      ? undefined
+      : await serveControl(
+          cfg.dataDir,
+          directOps(db, () => keys.forget()),
+        );
     if (control && 'skipped' in control) console.error(`roster: no control socket: ${control.skipped}; stop the server to run key and account commands`);
     let closeOrigins = async () => {};
     const shutdown = async () => {
@@ -156,7 +168,9 @@ program
     try {
       const { seed } = await import('../seed/load.ts');
       const r = await seed(db, { accountId: opts.account, customers: opts.customers, users: opts.users, seed: opts.seed, batchSize: opts.batchSize, progress: process.stderr.isTTY ? 'bar' : 'lines' });
-      console.log(`${r.resumed ? 'Finished an interrupted seed: ' : 'Seeded '}${r.customers} customers and ${r.users} users in ${r.seconds.toFixed(1)} s (${Math.round(r.customers / r.seconds)} customers/s)`);
+      console.log(
+        `${r.resumed ? 'Finished an interrupted seed: ' : 'Seeded '}${r.customers} customers and ${r.users} users in ${r.seconds.toFixed(1)} s (${Math.round(r.customers / r.seconds)} customers/s)`,
+      );
     } catch (e) {
       fail(e);
     } finally {

@@ -10,7 +10,18 @@ const ROOT = join(import.meta.dirname, '..', '..');
 test('with nothing set, every setting has its documented default', () => {
   const s = loadSettings({});
   assert.deepEqual(
-    { port: s.port, host: s.host, dataDir: s.dataDir, databaseUrl: s.databaseUrl, replicaUrls: s.replicaUrls, pooler: s.pooler, prepare: s.prepare, logLevel: s.logLevel, demo: s.demo, metrics: s.metrics },
+    {
+      port: s.port,
+      host: s.host,
+      dataDir: s.dataDir,
+      databaseUrl: s.databaseUrl,
+      replicaUrls: s.replicaUrls,
+      pooler: s.pooler,
+      prepare: s.prepare,
+      logLevel: s.logLevel,
+      demo: s.demo,
+      metrics: s.metrics,
+    },
     { port: 8080, host: '127.0.0.1', dataDir: './.roster', databaseUrl: undefined, replicaUrls: [], pooler: 'none', prepare: true, logLevel: 'info', demo: true, metrics: true },
   );
 });
@@ -55,7 +66,10 @@ test('every bad value is named at once, with what is accepted, and no password i
 });
 
 test('the command refuses to start on a bad setting, naming it', () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'roster-dev.js'), 'serve', '--no-demo'], { encoding: 'utf8', env: { ...process.env, PORT: 'eighty', ROSTER_DATA_DIR: '/nonexistent/never-created' } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'roster-dev.js'), 'serve', '--no-demo'], {
+    encoding: 'utf8',
+    env: { ...process.env, PORT: 'eighty', ROSTER_DATA_DIR: '/nonexistent/never-created' },
+  });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /roster: bad settings in the environment:\n {2}PORT="eighty" must be a whole number/);
 });

@@ -50,16 +50,20 @@ export interface Setting {
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-const oneOf = <T extends string>(...values: T[]) => (v: string): T => {
-  if (!values.includes(v as T)) throw new Error(`must be one of ${values.join(', ')}`);
-  return v as T;
-};
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (v: string): T => {
+    if (!values.includes(v as T)) throw new Error(`must be one of ${values.join(', ')}`);
+    return v as T;
+  };
 const onOff = (v: string): boolean => oneOf('on', 'off')(v) === 'on';
-const integer = (min: number, max: number) => (v: string): number => {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max}`);
-  return n;
-};
+const integer =
+  (min: number, max: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max}`);
+    return n;
+  };
 const postgresUrl = (v: string): string => {
   let url: URL;
   try {
@@ -85,7 +89,10 @@ export const SETTINGS: Setting[] = [
     default: '—',
     meaning: 'comma-separated `surface=host:port`: also serve each of these dialects at the root of an origin of its own (`roster serve --listen`)',
     parse: (v) => {
-      const specs = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const specs = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = specs.find((s) => !/^[a-z]+=(?:(?:\[[0-9a-fA-F:]+\]|[^:\s]*):)?\d{1,5}$/.test(s));
       if (bad) throw new Error(`has ${JSON.stringify(bad)}: expected surface=host:port, e.g. dakota=127.0.0.1:8081`);
       return specs;
@@ -98,16 +105,41 @@ export const SETTINGS: Setting[] = [
     name: 'DATABASE_REPLICA_URLS',
     default: '—',
     meaning: 'comma-separated `postgres://…` of streaming standbys of `DATABASE_URL`: list and get reads go to them, with read-your-writes (see docs/scale-out.md)',
-    parse: (v) => v.split(',').map((u) => u.trim()).filter(Boolean).map(postgresUrl),
+    parse: (v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean)
+        .map(postgresUrl),
   },
   { name: 'ROSTER_REPLICA_MAX_LAG', default: '5', meaning: 'seconds a standby may be behind the primary and still serve reads; past it reads go to the primary', parse: integer(0, 3600) },
-  { name: 'ROSTER_PG_POOLER', default: 'none', meaning: '`transaction`: `DATABASE_URL` is a pooler in transaction mode (PgBouncer): no session state is relied on, and prepared statements default to off', parse: oneOf('none', 'transaction') },
-  { name: 'ROSTER_PG_PREPARE', default: 'on (off with a pooler)', meaning: '`off`: no named prepared statements (PgBouncer before 1.21 in transaction mode); `on` with a pooler that keeps them (PgBouncer 1.21+ `max_prepared_statements`)', parse: onOff },
+  {
+    name: 'ROSTER_PG_POOLER',
+    default: 'none',
+    meaning: '`transaction`: `DATABASE_URL` is a pooler in transaction mode (PgBouncer): no session state is relied on, and prepared statements default to off',
+    parse: oneOf('none', 'transaction'),
+  },
+  {
+    name: 'ROSTER_PG_PREPARE',
+    default: 'on (off with a pooler)',
+    meaning: '`off`: no named prepared statements (PgBouncer before 1.21 in transaction mode); `on` with a pooler that keeps them (PgBouncer 1.21+ `max_prepared_statements`)',
+    parse: onOff,
+  },
   { name: 'ROSTER_PG_POOL_SIZE', default: '10', meaning: 'connections this process opens to PostgreSQL for writes, and as many again for reads (per standby too)', parse: integer(1, 1000) },
   { name: 'ROSTER_PUBLIC_URL', default: "the request's origin", meaning: 'base of the onboarding links Roster hands out (e.g. `https://roster.example.com` behind a proxy)', parse: httpUrl },
-  { name: 'LOG_LEVEL', default: 'info', meaning: `request and server logs at this level and above: ${LEVELS.join(', ')} (logs carry route patterns and request ids, never paths, query strings, bodies, keys or database messages)`, parse: oneOf(...LEVELS) },
+  {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    meaning: `request and server logs at this level and above: ${LEVELS.join(', ')} (logs carry route patterns and request ids, never paths, query strings, bodies, keys or database messages)`,
+    parse: oneOf(...LEVELS),
+  },
   { name: 'ROSTER_LOG', default: 'on', meaning: '`off` is `LOG_LEVEL=silent`', parse: onOff },
-  { name: 'ROSTER_LOG_FORMAT', default: 'auto', meaning: '`pretty` (readable lines, pino-pretty), `json` (one JSON object a line); `auto`: pretty when stdout is a terminal, else JSON', parse: oneOf('auto', 'json', 'pretty') },
+  {
+    name: 'ROSTER_LOG_FORMAT',
+    default: 'auto',
+    meaning: '`pretty` (readable lines, pino-pretty), `json` (one JSON object a line); `auto`: pretty when stdout is a terminal, else JSON',
+    parse: oneOf('auto', 'json', 'pretty'),
+  },
   { name: 'ROSTER_DEMO', default: 'on', meaning: '`off` starts an empty store without a demo account (`roster serve --no-demo`)', parse: onOff },
   { name: 'ROSTER_METRICS', default: 'on', meaning: '`off` does not serve `/metrics` (Prometheus text format)', parse: onOff },
   { name: 'ROSTER_IDEMPOTENCY_WINDOW', default: '86400', meaning: 'seconds an idempotency key is remembered; a retry after it runs again', parse: integer(1, 31_536_000) },
@@ -122,7 +154,12 @@ export const SETTINGS: Setting[] = [
   { name: 'ROSTER_EVENT_RETENTION_DAYS', default: '30', meaning: 'events (and finished webhook deliveries) older than this are removed', parse: integer(1, 36_500) },
   { name: 'ROSTER_WEBHOOK_TIMEOUT_MS', default: '10000', meaning: 'a delivery not answered within this is a failed attempt', parse: integer(1, 600_000) },
   { name: 'ROSTER_WEBHOOK_RETRY_BASE_MS', default: '10000', meaning: "the first retry's delay; each retry doubles it, at most 6 hours", parse: integer(1, 21_600_000) },
-  { name: 'ROSTER_WEBHOOK_GIVE_UP_SECONDS', default: '259200', meaning: 'a delivery failing this long after its event (3 days) fails for good and disables its endpoint', parse: integer(1, 31_536_000) },
+  {
+    name: 'ROSTER_WEBHOOK_GIVE_UP_SECONDS',
+    default: '259200',
+    meaning: 'a delivery failing this long after its event (3 days) fails for good and disables its endpoint',
+    parse: integer(1, 31_536_000),
+  },
   { name: 'ROSTER_WEBHOOK_CONCURRENCY', default: '16', meaning: 'deliveries one process sends at once', parse: integer(1, 1000) },
   { name: 'ROSTER_WEBHOOK_PER_ENDPOINT', default: '4', meaning: 'of those, at most this many to one endpoint, so a slow receiver holds only its own share', parse: integer(1, 1000) },
   { name: 'ROSTER_WEBHOOK_POLL_MS', default: '500', meaning: 'how often an idle sender looks for due deliveries', parse: integer(1, 3_600_000) },
@@ -165,7 +202,8 @@ function tracingFrom(env: Env, problems: string[]): Settings['tracing'] {
   if (exporter === 'none' || (!exporter && !endpoint)) return undefined;
   const protocol = read('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
   if (exporter && exporter !== 'otlp' && exporter !== 'console') problems.push(`OTEL_TRACES_EXPORTER=${JSON.stringify(exporter)} must be otlp, console or none`);
-  if (protocol !== 'http/protobuf' && protocol !== 'http/json') problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${JSON.stringify(protocol)} must be http/protobuf or http/json (OTLP over HTTP, port 4318; gRPC is not included)`);
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json')
+    problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${JSON.stringify(protocol)} must be http/protobuf or http/json (OTLP over HTTP, port 4318; gRPC is not included)`);
   return { exporter: exporter ?? 'otlp', protocol };
 }
 

@@ -27,7 +27,10 @@ const MISSING = `<!doctype html><html lang="en"><title>Roster console not built<
 
 async function sendFile(reply: FastifyReply, name: string, type: string) {
   try {
-    return reply.headers(HEADERS).type(type).send(await readFile(DIST + name));
+    return reply
+      .headers(HEADERS)
+      .type(type)
+      .send(await readFile(DIST + name));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     return reply.status(503).headers(HEADERS).type('text/html; charset=utf-8').send(MISSING);

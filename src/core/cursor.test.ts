@@ -11,6 +11,12 @@ test('a cursor round-trips under the sort it was made for', () => {
 
 test('a cursor is refused under another sort, and garbage is refused', () => {
   const token = encodeCursor([{ key: 'name', dir: 'asc' }], ['a', 'b'], 'b');
-  assert.throws(() => decodeCursor(token, [{ key: 'name', dir: 'desc' }]), (e: unknown) => e instanceof RosterError && e.code === 'invalid_cursor');
-  assert.throws(() => decodeCursor('!!!', [{ key: 'name', dir: 'asc' }]), (e: unknown) => e instanceof RosterError && e.code === 'invalid_cursor');
+  assert.throws(
+    () => decodeCursor(token, [{ key: 'name', dir: 'desc' }]),
+    (e: unknown) => e instanceof RosterError && e.code === 'invalid_cursor',
+  );
+  assert.throws(
+    () => decodeCursor('!!!', [{ key: 'name', dir: 'asc' }]),
+    (e: unknown) => e instanceof RosterError && e.code === 'invalid_cursor',
+  );
 });

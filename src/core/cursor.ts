@@ -5,7 +5,11 @@ import { RosterError } from './errors.ts';
 // so a page can resume even after that record is deleted. `values` holds every key of the
 // compiled order, the id tiebreak included.
 
-interface CursorBody { s: string; v: (string | number | null)[]; i: string }
+interface CursorBody {
+  s: string;
+  v: (string | number | null)[];
+  i: string;
+}
 
 const sortSignature = (sort: readonly SortTerm[]) => sort.map((t) => `${t.key}:${t.dir}`).join(',');
 

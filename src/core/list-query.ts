@@ -5,9 +5,28 @@ export type Resource = 'customers' | 'users';
 
 /** Fields a customer filter may name. */
 export type CustomerField =
-  | 'id' | 'number' | 'uuid' | 'external_id' | 'type' | 'party_type' | 'name' | 'first_name' | 'last_name'
-  | 'email' | 'phone_number' | 'country' | 'status' | 'kyb_status' | 'kyc_status' | 'application_status'
-  | 'parent_id' | 'operator_id' | 'is_sub_client' | 'created_at' | 'updated_at' | 'deleted_at';
+  | 'id'
+  | 'number'
+  | 'uuid'
+  | 'external_id'
+  | 'type'
+  | 'party_type'
+  | 'name'
+  | 'first_name'
+  | 'last_name'
+  | 'email'
+  | 'phone_number'
+  | 'country'
+  | 'status'
+  | 'kyb_status'
+  | 'kyc_status'
+  | 'application_status'
+  | 'parent_id'
+  | 'operator_id'
+  | 'is_sub_client'
+  | 'created_at'
+  | 'updated_at'
+  | 'deleted_at';
 
 /** Fields a team-user filter may name. */
 export type UserField = 'id' | 'email' | 'first_name' | 'last_name' | 'role' | 'created_at' | 'updated_at' | 'deleted_at';
@@ -82,8 +101,20 @@ export interface Search {
 
 /** Keys a list can be ordered by. The id is always appended as the final tiebreak. */
 export type SortKey =
-  | 'id' | 'number' | 'name' | 'email' | 'type' | 'party_type' | 'kyb_status' | 'kyc_status' | 'application_status'
-  | 'parent_name' | 'operator_name' | 'role' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'number'
+  | 'name'
+  | 'email'
+  | 'type'
+  | 'party_type'
+  | 'kyb_status'
+  | 'kyc_status'
+  | 'application_status'
+  | 'parent_name'
+  | 'operator_name'
+  | 'role'
+  | 'created_at'
+  | 'updated_at'
   /** The caller's own id, or Roster's id where none is set: the id a caller knows a record by. */
   | 'external_id';
 
@@ -96,11 +127,7 @@ export interface SortTerm {
  * Where a keyset page starts: after/before a record named by one of its identifiers (resolved
  * inside the page's own statement, deleted or not), or at decoded cursor values.
  */
-export type Anchor =
-  | { readonly id: string }
-  | { readonly number: number }
-  | { readonly uuid: string }
-  | { readonly values: readonly (string | number | null)[]; readonly id: string };
+export type Anchor = { readonly id: string } | { readonly number: number } | { readonly uuid: string } | { readonly values: readonly (string | number | null)[]; readonly id: string };
 
 /** How an anchor names its record, for messages. */
 export const anchorName = (a: Anchor): string => String('number' in a ? a.number : 'uuid' in a ? a.uuid : a.id);

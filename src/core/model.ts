@@ -94,12 +94,38 @@ export interface Customer {
 }
 
 /** The writable part of a customer; everything else is assigned or derived by Roster. */
-export type CustomerInput = Partial<Pick<Customer,
-  | 'external_id' | 'type' | 'name' | 'first_name' | 'last_name' | 'email' | 'phone_number' | 'country'
-  | 'gender' | 'date_of_birth' | 'addresses' | 'company' | 'status' | 'metadata' | 'attributes'
-  | 'marketing_consent' | 'enrolled_by' | 'term' | 'favorite_store' | 'contact_for' | 'kyb_status'
-  | 'kyc_links' | 'provider_statuses' | 'application' | 'parent_id' | 'is_sub_client' | 'extensions'
->> & {
+export type CustomerInput = Partial<
+  Pick<
+    Customer,
+    | 'external_id'
+    | 'type'
+    | 'name'
+    | 'first_name'
+    | 'last_name'
+    | 'email'
+    | 'phone_number'
+    | 'country'
+    | 'gender'
+    | 'date_of_birth'
+    | 'addresses'
+    | 'company'
+    | 'status'
+    | 'metadata'
+    | 'attributes'
+    | 'marketing_consent'
+    | 'enrolled_by'
+    | 'term'
+    | 'favorite_store'
+    | 'contact_for'
+    | 'kyb_status'
+    | 'kyc_links'
+    | 'provider_statuses'
+    | 'application'
+    | 'parent_id'
+    | 'is_sub_client'
+    | 'extensions'
+  >
+> & {
   product_accounts?: Array<Omit<ProductAccount, 'kyc_approved_at'> & { kyc_approved_at?: string | null }>;
   tags?: string[];
 };

@@ -66,7 +66,10 @@ const PLUGIN = `plugin${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}
 
 /** Every dialect folder under src/dialects, mounted under its own prefix. */
 export async function loadDialects(): Promise<Dialect[]> {
-  const names = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(`${DIR}${d.name}/${PLUGIN}`)).map((d) => d.name).sort();
+  const names = readdirSync(DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`${DIR}${d.name}/${PLUGIN}`))
+    .map((d) => d.name)
+    .sort();
   const out: Dialect[] = [];
   for (const name of names) {
     const mod = (await import(`./${name}/${PLUGIN}`)) as { dialect?: Dialect };

@@ -25,6 +25,11 @@ export function dialectViews(c: Customer, accountId: string): DialectView[] {
     view('dakota', `GET /dakota/customers/${c.id}`, () => dakota(c)),
     view('spirii', `GET /spirii/v2/customers/${c.number}`, () => spirii(c)),
     view('dintero', `GET /dintero/v1/accounts/${accountId}/customers/users/${encodeURIComponent(customerIdOf(c))}`, () => dintero(c)),
-    view('investifi', `GET /investifi/v1/users/${encodeURIComponent(c.external_id ?? c.id)}/`, () => toPartnerUser(c), c.product_accounts.length === 0 ? 'InvestiFi lists only customers holding product accounts' : undefined),
+    view(
+      'investifi',
+      `GET /investifi/v1/users/${encodeURIComponent(c.external_id ?? c.id)}/`,
+      () => toPartnerUser(c),
+      c.product_accounts.length === 0 ? 'InvestiFi lists only customers holding product accounts' : undefined,
+    ),
   ];
 }

@@ -16,7 +16,7 @@ import { BODY_LIMIT, checkCoercedNumbers, checkRequestValues, installJsonParser 
 import { logSerializers } from './log-serializers.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { requestIdOf } from './request-id.ts';
-import { clientErrorHandler, clientPath, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse, } from './surface-errors.ts';
+import { clientErrorHandler, clientPath, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse } from './surface-errors.ts';
 import { Origins, type Listen } from './origins.ts';
 import { nativeSwagger } from './native-reference.ts';
 import { referenceRoutes } from './references.ts';
@@ -98,10 +98,10 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
   app.addHook('preHandler', async (req) => checkCoercedNumbers(req));
   // Routes outside every surface's plugin (a dialect's reference pages, health checks) answer
   // errors as the surface their path or origin names does, the native API for the rest.
-  app.setErrorHandler((error, req, reply) =>
-    sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(asRosterError(error, req.log), errorContext(req))),
+  app.setErrorHandler((error, req, reply) => sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(asRosterError(error, req.log), errorContext(req))));
+  app.setNotFoundHandler((req, reply) =>
+    sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(new RosterError('not_found', `No route ${req.method} ${clientPath(req)}`), errorContext(req))),
   );
-  app.setNotFoundHandler((req, reply) => sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(new RosterError('not_found', `No route ${req.method} ${clientPath(req)}`), errorContext(req))));
 
   // A 503 means the database is away for now (every surface renders its own body): tell the
   // client when to come back. Hooks on the root apply to every surface registered below.
@@ -118,7 +118,9 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await referenceRoutes(app, dialects, origins);
   app.get('/docs/errors', { schema: { hide: true } }, async (_req, reply) => {
-    const rows = Object.entries(ERROR_CATALOG).map(([code, e]) => `<tr id="${code}"><td><code>${code}</code></td><td>${e.status}</td><td>${e.title}</td></tr>`).join('');
+    const rows = Object.entries(ERROR_CATALOG)
+      .map(([code, e]) => `<tr id="${code}"><td><code>${code}</code></td><td>${e.status}</td><td>${e.title}</td></tr>`)
+      .join('');
     return reply.type('text/html').send(`<!doctype html><title>Roster errors</title><h1>Error codes</h1><table><tr><th>code</th><th>status</th><th>title</th></tr>${rows}</table>`);
   });
   // Liveness: the process answers. Readiness: the database answers and its schema is this

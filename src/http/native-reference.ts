@@ -15,8 +15,15 @@ type Schema = Record<string, any>;
 
 /** getCustomers, getCustomersById, postKeysByIdRotate: the method and the path, as one name. */
 export function operationIdOf(method: string, url: string): string {
-  const words = url.slice(PREFIX.length).split('/').filter(Boolean).map((w) => (w.startsWith(':') ? `By_${w.slice(1)}` : w));
-  const camel = words.flatMap((w) => w.split(/[_-]/)).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const words = url
+    .slice(PREFIX.length)
+    .split('/')
+    .filter(Boolean)
+    .map((w) => (w.startsWith(':') ? `By_${w.slice(1)}` : w));
+  const camel = words
+    .flatMap((w) => w.split(/[_-]/))
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
   return method.toLowerCase() + camel;
 }
 
@@ -28,19 +35,26 @@ function defaultsOptional(schema: Schema | undefined): Schema | undefined {
 
 function responses(response: Record<string, Schema> | undefined): Record<string, Schema> | undefined {
   if (!response) return response;
-  return Object.fromEntries(Object.entries(response).map(([status, schema]) => {
-    const code = Number(status);
-    const description = schema.description ?? (code >= 400 ? TITLES.get(code) ?? STATUS_CODES[code] : code === 204 ? 'No content' : STATUS_CODES[code]) ?? 'Response';
-    if (code === 204) return [status, { description }];
-    const type = code >= 400 ? 'application/problem+json' : 'application/json';
-    return [status, { description, content: { [type]: { schema } } }];
-  }));
+  return Object.fromEntries(
+    Object.entries(response).map(([status, schema]) => {
+      const code = Number(status);
+      const description = schema.description ?? (code >= 400 ? (TITLES.get(code) ?? STATUS_CODES[code]) : code === 204 ? 'No content' : STATUS_CODES[code]) ?? 'Response';
+      if (code === 204) return [status, { description }];
+      const type = code >= 400 ? 'application/problem+json' : 'application/json';
+      return [status, { description, content: { [type]: { schema } } }];
+    }),
+  );
 }
 
 export const nativeSwagger = {
   openapi: {
     openapi: '3.1.0',
-    info: { title: 'Roster API', version: '1', description: "The customer and user directory: Roster's own API. Authenticate with `Authorization: Bearer <api key>` or `x-api-key`. Each vendor dialect has a reference of its own: see `GET /`." },
+    info: {
+      title: 'Roster API',
+      version: '1',
+      description:
+        "The customer and user directory: Roster's own API. Authenticate with `Authorization: Bearer <api key>` or `x-api-key`. Each vendor dialect has a reference of its own: see `GET /`.",
+    },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
     security: [{ bearer: [] }, { apiKey: [] }],
   },

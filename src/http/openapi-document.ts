@@ -37,7 +37,7 @@ export interface Operation {
   headers?: TObject;
   /** Headers a client may send that the surface reads nothing from: documented, not validated. */
   ignoredHeaders?: TObject;
-  body?: { schema: TSchema; description?: string; /** Media types accepted; `application/json` unless given. */ types?: string[] };
+  body?: { schema: TSchema; description?: string /** Media types accepted; `application/json` unless given. */; types?: string[] };
   responses: Record<string, Response>;
   /** Where it differs from the document's: a token endpoint takes client credentials, not a token. */
   security?: Record<string, string[]>[];
@@ -82,11 +82,14 @@ function operation(op: Operation, used: Used) {
     ...parameterList(op.ignoredHeaders, 'header', used),
   ];
   const responses = Object.fromEntries(
-    Object.entries(op.responses).map(([status, r]) => [status, {
-      description: r.description,
-      ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([name, h]) => [name, { description: h.description, schema: oas(h.schema, used) }])) } : {}),
-      ...(r.schema ? { content: { [r.type ?? 'application/json']: { schema: oas(r.schema, used) } } } : {}),
-    }]),
+    Object.entries(op.responses).map(([status, r]) => [
+      status,
+      {
+        description: r.description,
+        ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([name, h]) => [name, { description: h.description, schema: oas(h.schema, used) }])) } : {}),
+        ...(r.schema ? { content: { [r.type ?? 'application/json']: { schema: oas(r.schema, used) } } } : {}),
+      },
+    ]),
   );
   return {
     tags: op.tags,
@@ -94,7 +97,15 @@ function operation(op: Operation, used: Used) {
     ...(op.description ? { description: op.description } : {}),
     operationId: op.operationId,
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body ? { requestBody: { ...(op.body.description ? { description: op.body.description } : {}), required: true, content: Object.fromEntries((op.body.types ?? ['application/json']).map((t) => [t, { schema: oas(op.body!.schema, used) }])) } } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            ...(op.body.description ? { description: op.body.description } : {}),
+            required: true,
+            content: Object.fromEntries((op.body.types ?? ['application/json']).map((t) => [t, { schema: oas(op.body!.schema, used) }])),
+          },
+        }
+      : {}),
     responses,
     ...(op.security ? { security: op.security } : {}),
     ...(op.externalDocs ? { externalDocs: op.externalDocs } : {}),

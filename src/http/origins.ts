@@ -22,15 +22,19 @@ const SHARED = /^\/(onboarding|health|ready|metrics)(\/|\?|$)/;
 
 /** `dakota=127.0.0.1:8081`, `dakota=:8081` or `dakota=8081` (on 127.0.0.1), for the surfaces there are. */
 export function parseListen(specs: string[], surfaces: readonly string[]): Listen[] {
-  return specs.flatMap((spec) => spec.split(',')).map((s) => s.trim()).filter(Boolean).map((spec) => {
-    const m = /^([a-z]+)=(?:(\[[0-9a-fA-F:]+\]|[^:\s]*):)?(\d{1,5})$/.exec(spec);
-    if (!m) throw new Error(`--listen ${spec}: expected surface=host:port, e.g. dakota=127.0.0.1:8081`);
-    const [, surface, host, port] = m;
-    if (!surfaces.includes(surface)) throw new Error(`--listen ${spec}: no surface "${surface}"; use one of ${surfaces.join(', ')}`);
-    const n = Number(port);
-    if (n < 1 || n > 65535) throw new Error(`--listen ${spec}: the port must be between 1 and 65535`);
-    return { surface, host: (host || '127.0.0.1').replace(/^\[|\]$/g, ''), port: n };
-  });
+  return specs
+    .flatMap((spec) => spec.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((spec) => {
+      const m = /^([a-z]+)=(?:(\[[0-9a-fA-F:]+\]|[^:\s]*):)?(\d{1,5})$/.exec(spec);
+      if (!m) throw new Error(`--listen ${spec}: expected surface=host:port, e.g. dakota=127.0.0.1:8081`);
+      const [, surface, host, port] = m;
+      if (!surfaces.includes(surface)) throw new Error(`--listen ${spec}: no surface "${surface}"; use one of ${surfaces.join(', ')}`);
+      const n = Number(port);
+      if (n < 1 || n > 65535) throw new Error(`--listen ${spec}: the port must be between 1 and 65535`);
+      return { surface, host: (host || '127.0.0.1').replace(/^\[|\]$/g, ''), port: n };
+    });
 }
 
 /** Which listener (or Host) roots a request under which dialect. */
@@ -38,7 +42,10 @@ export class Origins {
   private readonly byServer = new WeakMap<Server, string>();
   private readonly roots: Map<string, string>;
 
-  constructor(dialects: readonly Dialect[], private readonly hostRouting: boolean) {
+  constructor(
+    dialects: readonly Dialect[],
+    private readonly hostRouting: boolean,
+  ) {
     this.roots = new Map(dialects.map((d) => [d.name, d.originRoot ?? d.prefix]));
   }
 
@@ -86,10 +93,15 @@ export class Origins {
       servers.push(server);
     }
     return async () => {
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      })));
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
     };
   }
 }

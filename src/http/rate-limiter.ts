@@ -23,7 +23,11 @@ export interface RateSubject {
 export class RateLimiter {
   private accounts = new Map<string, { limits: AccountRateLimits | undefined; until: number }>();
 
-  constructor(private readonly db: Db, readonly counters: RateCounters = new RateCounters(db), private readonly settings: RateSettings = rateSettings()) {}
+  constructor(
+    private readonly db: Db,
+    readonly counters: RateCounters = new RateCounters(db),
+    private readonly settings: RateSettings = rateSettings(),
+  ) {}
 
   private async accountLimits(accountId: string): Promise<AccountRateLimits | undefined> {
     const now = Date.now();
@@ -43,7 +47,10 @@ export class RateLimiter {
     const bucket = `${surface}:${group}:${who.principal ? `cred:${who.principal.actor}` : `ip:${who.ip}`}`;
     const { window, count } = this.counters.hit(bucket);
     const reset = ((window + 1) * WINDOW_MS) / 1000;
-    reply.header('x-ratelimit-limit', limit).header('x-ratelimit-remaining', Math.max(0, limit - count)).header('x-ratelimit-reset', reset);
+    reply
+      .header('x-ratelimit-limit', limit)
+      .header('x-ratelimit-remaining', Math.max(0, limit - count))
+      .header('x-ratelimit-reset', reset);
     if (count > limit) {
       // The native API counts its budgets under `v1`; metrics name surfaces as the app does.
       rateLimitRejections.inc({ surface: surface === 'v1' ? 'native' : surface, subject: who.principal ? 'credential' : 'address' });

@@ -28,7 +28,11 @@ export function rateSettings(env: NodeJS.ProcessEnv = process.env): RateSettings
   };
 }
 
-interface VendorLimits { read: number; write: number; anonymous: number }
+interface VendorLimits {
+  read: number;
+  write: number;
+  anonymous: number;
+}
 
 /** The vendors' documented limits (specs/VENDOR-NOTES.md). */
 export const VENDOR_LIMITS: Record<string, VendorLimits> = {

@@ -36,16 +36,18 @@ export async function referenceRoutes(app: FastifyInstance, dialects: readonly D
   await app.register(async (ctx) => ctx.register(swaggerUi, { routePrefix: '/docs', uiConfig: UI }));
   for (const r of refs) {
     app.get(`${r.root}/openapi.json`, { schema: { hide: true } }, async (req, reply) => reply.type('application/json; charset=utf-8').send(documentFor(req, r)));
-    await app.register(async (ctx) => ctx.register(swaggerUi, {
-      routePrefix: `${r.root}/docs`,
-      uiConfig: UI,
-      transformSpecificationClone: false,
-      transformSpecification: (_native, req) => JSON.parse(documentFor(req as FastifyRequest, r)),
-      // The page names its assets relative to itself only when its URL ends in a slash; without
-      // one it names them by their full path on the main listener, which a dialect's own origin
-      // would put under the root a second time.
-      uiHooks: { onRequest: withTrailingSlash },
-    }));
+    await app.register(async (ctx) =>
+      ctx.register(swaggerUi, {
+        routePrefix: `${r.root}/docs`,
+        uiConfig: UI,
+        transformSpecificationClone: false,
+        transformSpecification: (_native, req) => JSON.parse(documentFor(req as FastifyRequest, r)),
+        // The page names its assets relative to itself only when its URL ends in a slash; without
+        // one it names them by their full path on the main listener, which a dialect's own origin
+        // would put under the root a second time.
+        uiHooks: { onRequest: withTrailingSlash },
+      }),
+    );
   }
 
   const links = (docs: string, openapi: string) => ({ docs, openapi });

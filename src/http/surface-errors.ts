@@ -44,7 +44,8 @@ export function sendErrorResponse(reply: FastifyReply, r: ErrorResponse) {
 export function frameworkErrorHandler(dialects: readonly Surface[], dialectOf?: (raw: FastifyRequest['raw']) => string | undefined) {
   return (error: Error, req: FastifyRequest, reply: FastifyReply) => {
     const err = frameworkFault(error) ?? new RosterError('invalid_request', 'The request URL is not valid');
-    const message = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is longer than any identifier this API takes' : 'The request URL is not valid (a malformed percent-escape?)';
+    const message =
+      (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is longer than any identifier this API takes' : 'The request URL is not valid (a malformed percent-escape?)';
     const shown = new RosterError(err.code, message, [{ field: 'path', message, code: err.code }]);
     reply.header('x-request-id', req.id);
     return sendErrorResponse(reply, requestSurface(dialects, req, dialectOf).renderError(shown, errorContext(req)));
@@ -76,7 +77,9 @@ export function clientErrorHandler(dialects: readonly Surface[], root = '') {
     const body = method === 'HEAD' ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     const headers = { ...r.headers, 'content-type': r.contentType, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' };
     if (!socket.writable) return void socket.destroy(err);
-    const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const head = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     // end() rather than destroy(): the answer is flushed before the connection closes (a
     // destroy can drop it, and the client sees a closed connection instead of the status).
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);

@@ -11,8 +11,8 @@ export function fieldErrors(errors: FastifySchemaValidationError[], context: str
   for (const e of errors) {
     const path = (e.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
     const params = e.params as { missingProperty?: string; additionalProperty?: string };
-    const field = (params.missingProperty ?? (params.additionalProperty ? (path ? `${path}.${params.additionalProperty}` : params.additionalProperty) : path)) || context || "body";
-    const err: FieldError = { field, message: params.additionalProperty ? 'is not a known field' : e.message ?? 'is invalid', code: e.keyword };
+    const field = (params.missingProperty ?? (params.additionalProperty ? (path ? `${path}.${params.additionalProperty}` : params.additionalProperty) : path)) || context || 'body';
+    const err: FieldError = { field, message: params.additionalProperty ? 'is not a known field' : (e.message ?? 'is invalid'), code: e.keyword };
     const prior = byField.get(field);
     if (!prior || (GENERIC.has(prior.code ?? '') && !GENERIC.has(e.keyword))) byField.set(field, err);
   }

@@ -32,7 +32,13 @@ export class BatchSource {
   private reading: Promise<void> = Promise.resolve();
   private readonly iterator: AsyncGenerator<Line[]>;
 
-  constructor(private readonly file: string, private readonly format: ImportFormat, private readonly shape: RecordShape, private readonly s: Scan, private readonly batchSize: number) {
+  constructor(
+    private readonly file: string,
+    private readonly format: ImportFormat,
+    private readonly shape: RecordShape,
+    private readonly s: Scan,
+    private readonly batchSize: number,
+  ) {
     this.iterator = this.all();
   }
 
@@ -57,7 +63,10 @@ export class BatchSource {
     });
     // Read the next wanted batch while this one is written: parsing and checking lines in Node
     // overlaps the database's work on the batch before.
-    this.reading = result.then(() => this.readAhead(index + 1), () => {});
+    this.reading = result.then(
+      () => this.readAhead(index + 1),
+      () => {},
+    );
     return result;
   }
 

@@ -30,7 +30,15 @@ test('depths follow parents listed anywhere in the file; cycles are unplaceable;
     const s = await scan(file, 'ndjson', 'native');
     assert.equal(s.records, 9);
     assert.equal(s.maxNumber, 40);
-    assert.deepEqual([...s.depth].sort((a, b) => a[0] - b[0]), [[0, 3], [1, 2], [3, 1], [8, 1]]);
+    assert.deepEqual(
+      [...s.depth].sort((a, b) => a[0] - b[0]),
+      [
+        [0, 3],
+        [1, 2],
+        [3, 1],
+        [8, 1],
+      ],
+    );
     assert.deepEqual([...s.unplaceable.keys()].sort(), [5, 6]);
     assert.deepEqual(s.perDepth, [5, 2, 1, 1]);
     assert.deepEqual(layout(s, 2), { batches: 6, stages: [3, 4, 5], sizes: [2, 2, 1, 2, 1, 1] });

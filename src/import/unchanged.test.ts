@@ -6,7 +6,11 @@ import { unchanged } from './unchanged.ts';
 // A line that would write what the record holds already is left alone; anything else is written.
 
 const current = {
-  id: 'x', name: 'Acme', email: null, metadata: { a: 1, b: { c: [1, 2] } }, tags: ['b-tag', 'a-tag'],
+  id: 'x',
+  name: 'Acme',
+  email: null,
+  metadata: { a: 1, b: { c: [1, 2] } },
+  tags: ['b-tag', 'a-tag'],
   product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2021-01-02T03:11:18.911Z', current_market_value: '12.30' }],
 } as unknown as Customer;
 

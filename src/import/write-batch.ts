@@ -23,7 +23,48 @@ export interface BatchResult {
   failed: { line: number; reason: string }[];
 }
 
-const CUSTOMER_COLUMNS = ['account_id', 'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'gender', 'date_of_birth', 'addresses', 'company', 'status', 'metadata', 'attributes', 'marketing_consent', 'enrolled_by', 'term', 'favorite_store', 'contact_for', 'kyb_status', 'kyc_links', 'provider_statuses', 'application', 'parent_id', 'ancestors', 'operator_id', 'parent_name', 'parent_number', 'operator_name', 'operator_number', 'is_sub_client', 'extensions', 'created_at', 'updated_at', 'created_by'];
+const CUSTOMER_COLUMNS = [
+  'account_id',
+  'id',
+  'number',
+  'uuid',
+  'external_id',
+  'type',
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'phone_number',
+  'country',
+  'gender',
+  'date_of_birth',
+  'addresses',
+  'company',
+  'status',
+  'metadata',
+  'attributes',
+  'marketing_consent',
+  'enrolled_by',
+  'term',
+  'favorite_store',
+  'contact_for',
+  'kyb_status',
+  'kyc_links',
+  'provider_statuses',
+  'application',
+  'parent_id',
+  'ancestors',
+  'operator_id',
+  'parent_name',
+  'parent_number',
+  'operator_name',
+  'operator_number',
+  'is_sub_client',
+  'extensions',
+  'created_at',
+  'updated_at',
+  'created_by',
+];
 const PRODUCT_COLUMNS = ['account_id', 'customer_id', 'product', 'kyc_status', 'kyc_approved_at', 'current_market_value', 'created_at', 'updated_at'];
 const TAG_COLUMNS = ['account_id', 'customer_id', 'tag_id'];
 
@@ -91,11 +132,14 @@ export async function writeBatch(tx: Tx, accountId: string, lines: Line[], first
   const ids = rows.flatMap(({ r }) => (r.id ? [r.id] : []));
   const externals = rows.flatMap(({ r }) => (r.input.external_id ? [r.input.external_id] : []));
   const byNumber = rows.flatMap(({ r }) => (!r.id && !r.input.external_id && r.number !== undefined ? [r.number] : []));
-  const existing = rows.length === 0 ? [] : await tx.query<{ id: string; external_id: string | null; number: string; deleted: boolean }>(
-    `SELECT id, external_id, number, deleted_at IS NOT NULL AS deleted FROM customers
+  const existing =
+    rows.length === 0
+      ? []
+      : await tx.query<{ id: string; external_id: string | null; number: string; deleted: boolean }>(
+          `SELECT id, external_id, number, deleted_at IS NOT NULL AS deleted FROM customers
       WHERE account_id = $1 AND (id = ANY ($2::text[]) OR (deleted_at IS NULL AND (external_id = ANY ($3::text[]) OR number = ANY ($4::bigint[]))))`,
-    [accountId, ids, externals, byNumber],
-  );
+          [accountId, ids, externals, byNumber],
+        );
   const idIs = new Map(existing.map((e) => [e.id, e]));
   const extIs = new Map(existing.filter((e) => e.external_id !== null && !e.deleted).map((e) => [e.external_id!, e]));
   const numIs = new Map(existing.filter((e) => !e.deleted).map((e) => [Number(e.number), e]));
@@ -119,11 +163,14 @@ export async function writeBatch(tx: Tx, accountId: string, lines: Line[], first
   if (updates.length) await tx.query(`SELECT id FROM customers WHERE account_id = $1 AND id = ANY ($2::text[]) ORDER BY id FOR UPDATE`, [accountId, updates.map((u) => u.id).sort()]);
   const parentIds = [...new Set(rows.flatMap(({ r }) => (r.input.parent_id ? [r.input.parent_id] : [])))];
   const parentNumbers = [...new Set(rows.flatMap(({ r }) => (r.parentNumber !== undefined ? [r.parentNumber] : [])))];
-  const parents = parentIds.length + parentNumbers.length === 0 ? [] : await tx.query<Parent>(
-    `SELECT id, number, name, type, ancestors, operator_id, operator_name, operator_number FROM customers
+  const parents =
+    parentIds.length + parentNumbers.length === 0
+      ? []
+      : await tx.query<Parent>(
+          `SELECT id, number, name, type, ancestors, operator_id, operator_name, operator_number FROM customers
       WHERE account_id = $1 AND deleted_at IS NULL AND (id = ANY ($2::text[]) OR number = ANY ($3::bigint[])) ORDER BY id FOR SHARE`,
-    [accountId, parentIds, parentNumbers],
-  );
+          [accountId, parentIds, parentNumbers],
+        );
   const parentById = new Map(parents.map((p) => [p.id, p]));
   const parentByNumber = new Map(parents.map((p) => [Number(p.number), p]));
   const parentOf = (r: ImportRow) => (r.input.parent_id ? parentById.get(r.input.parent_id) : r.parentNumber !== undefined ? parentByNumber.get(r.parentNumber) : undefined);
@@ -135,7 +182,18 @@ export async function writeBatch(tx: Tx, accountId: string, lines: Line[], first
   // the next is written.
   const current = new Map<string, Customer>();
   if (updates.length) {
-    const page = await listIn<Customer>(tx, accountId, listQuery({ resource: 'customers', filter: inList('id', updates.map((u) => u.id)), page: { kind: 'keyset', limit: updates.length } }));
+    const page = await listIn<Customer>(
+      tx,
+      accountId,
+      listQuery({
+        resource: 'customers',
+        filter: inList(
+          'id',
+          updates.map((u) => u.id),
+        ),
+        page: { kind: 'keyset', limit: updates.length },
+      }),
+    );
     for (const c of page.records) current.set(c.id, c);
   }
   let updated = 0;
@@ -185,10 +243,30 @@ async function writeCreates(tx: Tx, accountId: string, creates: { l: Line; r: Im
   const rs = creates.map(({ r }) => r);
   const given = (f: (r: ImportRow) => unknown) => [...new Set(rs.map(f).filter((v) => v !== undefined && v !== null))];
   const [numbers, uuids, emails, phones, tags] = await Promise.all([
-    taken(tx, `SELECT number::text AS v FROM customers WHERE account_id = $1 AND number = ANY ($2::bigint[])`, accountId, given((r) => r.number)),
-    taken(tx, `SELECT uuid::text AS v FROM customers WHERE account_id = $1 AND uuid = ANY ($2::uuid[])`, accountId, given((r) => r.uuid)),
-    taken(tx, `SELECT type || ' ' || lower(email) AS v FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND lower(email) = ANY ($2::text[])`, accountId, given((r) => r.input.email?.toLowerCase())),
-    taken(tx, `SELECT phone_number AS v FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND phone_number = ANY ($2::text[])`, accountId, given((r) => r.input.phone_number)),
+    taken(
+      tx,
+      `SELECT number::text AS v FROM customers WHERE account_id = $1 AND number = ANY ($2::bigint[])`,
+      accountId,
+      given((r) => r.number),
+    ),
+    taken(
+      tx,
+      `SELECT uuid::text AS v FROM customers WHERE account_id = $1 AND uuid = ANY ($2::uuid[])`,
+      accountId,
+      given((r) => r.uuid),
+    ),
+    taken(
+      tx,
+      `SELECT type || ' ' || lower(email) AS v FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND lower(email) = ANY ($2::text[])`,
+      accountId,
+      given((r) => r.input.email?.toLowerCase()),
+    ),
+    taken(
+      tx,
+      `SELECT phone_number AS v FROM customers WHERE account_id = $1 AND deleted_at IS NULL AND phone_number = ANY ($2::text[])`,
+      accountId,
+      given((r) => r.input.phone_number),
+    ),
     taken(tx, `SELECT id::text AS v FROM tags WHERE account_id = $1 AND deleted_at IS NULL AND id = ANY ($2::uuid[])`, accountId, given((r) => r.input.tags).flat() as string[]),
   ]);
   const found = new Set(tags);
@@ -199,11 +277,20 @@ async function writeCreates(tx: Tx, accountId: string, creates: { l: Line; r: Im
     const parent = c.parentOf(r);
     const emailKey = i.email ? `${i.type ?? 'individual'} ${i.email.toLowerCase()}` : undefined;
     const missingTag = (i.tags ?? []).find((t) => !found.has(t.toLowerCase()));
-    const why = c.namesParent(r) && !parent ? (r.parentNumber !== undefined ? `owner: no customer with id ${r.parentNumber}` : 'parent_id: no such customer')
-      : r.uuid && uuids.has(r.uuid) ? 'uuid: another customer has it'
-      : emailKey && emails.has(emailKey) ? 'email: a customer of this type has it already'
-      : i.phone_number && phones.has(i.phone_number) ? 'phone_number: another customer has it'
-      : missingTag ? `tags: no tag ${missingTag}` : undefined;
+    const why =
+      c.namesParent(r) && !parent
+        ? r.parentNumber !== undefined
+          ? `owner: no customer with id ${r.parentNumber}`
+          : 'parent_id: no such customer'
+        : r.uuid && uuids.has(r.uuid)
+          ? 'uuid: another customer has it'
+          : emailKey && emails.has(emailKey)
+            ? 'email: a customer of this type has it already'
+            : i.phone_number && phones.has(i.phone_number)
+              ? 'phone_number: another customer has it'
+              : missingTag
+                ? `tags: no tag ${missingTag}`
+                : undefined;
     if (why) {
       c.fail(l, why);
       continue;
@@ -217,14 +304,49 @@ async function writeCreates(tx: Tx, accountId: string, creates: { l: Line; r: Im
     numbers.add(String(number));
     const createdAt = r.createdAt ?? now;
     const id = r.id ?? ksuid(new Date(createdAt));
-    const op = parent && (parent.type === 'operator' ? { id: parent.id, name: parent.name, number: parent.number } : { id: parent.operator_id, name: parent.operator_name, number: parent.operator_number });
+    const op =
+      parent && (parent.type === 'operator' ? { id: parent.id, name: parent.name, number: parent.number } : { id: parent.operator_id, name: parent.operator_name, number: parent.operator_number });
     const text = copyLine([
-      accountId, id, number, r.uuid ?? uuid(), i.external_id ?? null, i.type ?? 'individual', i.name ?? null, i.first_name ?? null, i.last_name ?? null,
-      i.email ?? null, i.phone_number ?? null, i.country ?? null, i.gender ?? null, i.date_of_birth ?? null, i.addresses ?? [], i.company ?? null,
-      i.status ?? null, i.metadata ?? {}, i.attributes ?? {}, i.marketing_consent ?? null, i.enrolled_by ?? null, i.term ?? null, i.favorite_store ?? null,
-      i.contact_for ?? [], i.kyb_status ?? 'pending', i.kyc_links ?? [], i.provider_statuses ?? [], i.application ?? null,
-      parent?.id ?? null, new PgArray(parent ? [...parent.ancestors, parent.id] : []), op?.id ?? null, parent?.name ?? null, parent?.number ?? null,
-      op?.name ?? null, op?.number ?? null, i.is_sub_client ?? false, i.extensions ?? {}, createdAt, now, c.actor ?? null,
+      accountId,
+      id,
+      number,
+      r.uuid ?? uuid(),
+      i.external_id ?? null,
+      i.type ?? 'individual',
+      i.name ?? null,
+      i.first_name ?? null,
+      i.last_name ?? null,
+      i.email ?? null,
+      i.phone_number ?? null,
+      i.country ?? null,
+      i.gender ?? null,
+      i.date_of_birth ?? null,
+      i.addresses ?? [],
+      i.company ?? null,
+      i.status ?? null,
+      i.metadata ?? {},
+      i.attributes ?? {},
+      i.marketing_consent ?? null,
+      i.enrolled_by ?? null,
+      i.term ?? null,
+      i.favorite_store ?? null,
+      i.contact_for ?? [],
+      i.kyb_status ?? 'pending',
+      i.kyc_links ?? [],
+      i.provider_statuses ?? [],
+      i.application ?? null,
+      parent?.id ?? null,
+      new PgArray(parent ? [...parent.ancestors, parent.id] : []),
+      op?.id ?? null,
+      parent?.name ?? null,
+      parent?.number ?? null,
+      op?.name ?? null,
+      op?.number ?? null,
+      i.is_sub_client ?? false,
+      i.extensions ?? {},
+      createdAt,
+      now,
+      c.actor ?? null,
     ]);
     const products = (i.product_accounts ?? []).map((p) => copyLine([accountId, id, p.product, p.kyc_status, p.kyc_approved_at ?? null, p.current_market_value, now, now])).join('');
     const tagRows = [...new Set((i.tags ?? []).map((t) => t.toLowerCase()))].map((t) => copyLine([accountId, id, t])).join('');

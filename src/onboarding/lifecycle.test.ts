@@ -8,19 +8,23 @@ import { onboardingUrls, withToken } from './links.ts';
 // The lifecycle's rules without a database: which moves are allowed and what each one writes.
 
 const at = '2026-01-01T00:00:00.000Z';
-const customer = (status: string, extra: Partial<Customer> = {}) => ({
-  application: { id: 'A'.repeat(27), status, decision: null, url: 'http://h/onboarding/x', expires_at: null },
-  kyc_links: [{ provider_id: 'persona', link_type: 'persona', url: 'u', status: 'not_started', created_at: at, updated_at: at }],
-  product_accounts: [{ product: 'crypto', kyc_status: 'pending', kyc_approved_at: null, current_market_value: '12.30' }],
-  ...extra,
-}) as unknown as Customer;
+const customer = (status: string, extra: Partial<Customer> = {}) =>
+  ({
+    application: { id: 'A'.repeat(27), status, decision: null, url: 'http://h/onboarding/x', expires_at: null },
+    kyc_links: [{ provider_id: 'persona', link_type: 'persona', url: 'u', status: 'not_started', created_at: at, updated_at: at }],
+    product_accounts: [{ product: 'crypto', kyc_status: 'pending', kyc_approved_at: null, current_market_value: '12.30' }],
+    ...extra,
+  }) as unknown as Customer;
 
 test('a customer submits from pending; an operator cannot approve what was never submitted', () => {
   const p = stepPatch(customer('pending'), 'submitted');
   assert.equal(p.application!.status, 'submitted');
   assert.equal(p.kyb_status, 'partner_review');
   assert.equal(p.kyc_links![0].status, 'pending');
-  assert.throws(() => stepPatch(customer('pending'), 'approved'), (e: unknown) => e instanceof RosterError && e.code === 'invalid_operation');
+  assert.throws(
+    () => stepPatch(customer('pending'), 'approved'),
+    (e: unknown) => e instanceof RosterError && e.code === 'invalid_operation',
+  );
   assert.throws(() => stepPatch(customer('approved'), 'declined'), RosterError);
   assert.throws(() => stepPatch({ ...customer('pending'), application: null } as Customer, 'submitted'), RosterError);
 });

@@ -46,7 +46,10 @@ export function stepPatch(c: Customer, step: Step, opts: { note?: string | null;
   // The newest live persona link moves with the application (it decides kyc_status until a
   // decision does); a record without one gets one, so its KYC state is visible everywhere.
   const links = [...c.kyc_links];
-  const persona = links.map((l, i) => ({ l, i })).filter(({ l }) => l.link_type === 'persona' && !l.deleted_at).sort((a, b) => (b.l.created_at ?? '').localeCompare(a.l.created_at ?? ''))[0];
+  const persona = links
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => l.link_type === 'persona' && !l.deleted_at)
+    .sort((a, b) => (b.l.created_at ?? '').localeCompare(a.l.created_at ?? ''))[0];
   if (persona) links[persona.i] = { ...persona.l, status: effect.link, updated_at: now };
   else if (app.url) links.push({ provider_id: 'persona', link_type: 'persona', url: `${app.url}#identity`, status: effect.link, created_at: now, updated_at: now, expires_at: app.expires_at ?? null });
   const patch: CustomerInput = {
@@ -62,9 +65,9 @@ export function stepPatch(c: Customer, step: Step, opts: { note?: string | null;
     } as Customer['application'],
   };
   if (effect.products && c.product_accounts.some((p) => p.kyc_status === 'pending')) {
-    patch.product_accounts = c.product_accounts.map((p): ProductAccount => (p.kyc_status === 'pending'
-      ? { ...p, kyc_status: effect.products!, kyc_approved_at: effect.products === 'approved' ? now : null }
-      : p));
+    patch.product_accounts = c.product_accounts.map(
+      (p): ProductAccount => (p.kyc_status === 'pending' ? { ...p, kyc_status: effect.products!, kyc_approved_at: effect.products === 'approved' ? now : null } : p),
+    );
   }
   return patch;
 }

@@ -41,8 +41,13 @@ function field(name: string, label: string, values: FormValues, errors: FormErro
 /** The form's starting values: what the record already holds. */
 export function valuesOf(c: Customer): FormValues {
   return {
-    name: c.name ?? '', first_name: c.first_name ?? '', last_name: c.last_name ?? '', email: c.email ?? '', country: c.country ?? '',
-    date_of_birth: c.date_of_birth ?? '', organization_number: String((c.company as { organization_number?: string } | null)?.organization_number ?? ''),
+    name: c.name ?? '',
+    first_name: c.first_name ?? '',
+    last_name: c.last_name ?? '',
+    email: c.email ?? '',
+    country: c.country ?? '',
+    date_of_birth: c.date_of_birth ?? '',
+    organization_number: String((c.company as { organization_number?: string } | null)?.organization_number ?? ''),
     products: c.product_accounts.map((p) => p.product),
   };
 }
@@ -67,7 +72,9 @@ export function applicationPage(c: Customer, values: FormValues, errors: FormErr
   const products = Array.isArray(values.products) ? values.products : values.products ? [values.products] : [];
   const business = isBusiness(c);
   const errorCount = Object.keys(errors).length;
-  return layout(title, `<h1>${esc(title)}</h1>${status}
+  return layout(
+    title,
+    `<h1>${esc(title)}</h1>${status}
 ${note ? `<div class="note" role="note"><strong>We need more information:</strong> ${esc(note)}</div>` : ''}
 ${errorCount ? `<p class="error" role="alert">Please correct ${errorCount === 1 ? 'the field' : `the ${errorCount} fields`} marked below.</p>` : ''}
 <form method="post" novalidate>
@@ -87,5 +94,6 @@ ${PRODUCTS.map((p) => `<label class="check"><input type="checkbox" name="product
 <label class="check"><input type="checkbox" name="confirm" value="yes" id="f-confirm"${values.confirm === 'yes' ? ' checked' : ''}${errors.confirm ? ' aria-invalid="true" aria-describedby="f-confirm-error"' : ''}> I confirm these details are correct</label>
 ${errors.confirm ? `<p class="error" id="f-confirm-error">${esc(errors.confirm)}</p>` : ''}
 <button type="submit">Submit application</button>
-</form>`);
+</form>`,
+  );
 }

@@ -14,7 +14,6 @@ import { applicationPage, messagePage, PRODUCTS, valuesOf, type FormErrors, type
 // link): the token in the link is the only credential. The customer fills in the form; a valid
 // submission writes their details and moves the application to `submitted`.
 
-
 type Req = FastifyRequest<{ Params: { applicationId: string }; Querystring: { token?: string }; Body?: FormValues }>;
 
 const send = (reply: FastifyReply, status: number, html: string) => reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
@@ -78,7 +77,8 @@ export async function onboardingPlugin(app: FastifyInstance, opts: { db: Db }) {
     const link = await findLink(db, req.params.applicationId, token);
     if (!link) return { status: 404, html: messagePage('This link is not valid', 'It may have expired or been replaced by a newer link. Ask for a new one.') };
     const customer = await inAccount(db, link.accountId, (tx) => getCustomerIn(tx, link.accountId, { by: 'id', value: link.customerId }));
-    if (!customer?.application || customer.application.id !== link.applicationId) return { status: 404, html: messagePage('This application is closed', 'There is nothing to complete here any more.') };
+    if (!customer?.application || customer.application.id !== link.applicationId)
+      return { status: 404, html: messagePage('This application is closed', 'There is nothing to complete here any more.') };
     return { accountId: link.accountId, customer };
   }
 

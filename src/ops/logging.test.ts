@@ -17,7 +17,10 @@ test('LOG_LEVEL sets the level; silent means no logger; JSON unless a terminal o
 test('a server asked for pretty logs writes readable lines, and LOG_LEVEL=warn leaves out request logs', { timeout: 180_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'roster-logs-'));
   try {
-    for (const [level, expectRequests] of [['info', true], ['warn', false]] as const) {
+    for (const [level, expectRequests] of [
+      ['info', true],
+      ['warn', false],
+    ] as const) {
       const port = await freePort();
       const server = roster(['serve', '--port', String(port), '--data-dir', join(dir, level), '--no-demo'], { ROSTER_LOG: 'on', LOG_LEVEL: level, ROSTER_LOG_FORMAT: 'pretty' });
       try {

@@ -56,23 +56,31 @@ export async function startTracing(s: TracingSettings, version: string): Promise
 
   active = {
     db(d, work) {
-      return tracer.startActiveSpan(`${d.store} ${d.kind}`, { kind: api.SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'roster.db.store': d.store, 'roster.db.target': d.target, 'roster.db.kind': d.kind } }, async (span) => {
-        try {
-          return await work();
-        } catch (e) {
-          span.setStatus({ code: api.SpanStatusCode.ERROR, message: (e as { code?: string }).code ?? 'error' });
-          throw e;
-        } finally {
-          span.end();
-        }
-      });
+      return tracer.startActiveSpan(
+        `${d.store} ${d.kind}`,
+        { kind: api.SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'roster.db.store': d.store, 'roster.db.target': d.target, 'roster.db.kind': d.kind } },
+        async (span) => {
+          try {
+            return await work();
+          } catch (e) {
+            span.setStatus({ code: api.SpanStatusCode.ERROR, message: (e as { code?: string }).code ?? 'error' });
+            throw e;
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
     install(app) {
       // Registered first, so that every later hook and the handler run in the request's span.
       app.addHook('onRequest', (req, _reply, done) => {
         const route = req.routeOptions?.url ?? 'unmatched';
         const parent = api.propagation.extract(api.ROOT_CONTEXT, req.headers);
-        const span = tracer.startSpan(`${req.method} ${route}`, { kind: api.SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': route, 'url.scheme': req.protocol } }, parent);
+        const span = tracer.startSpan(
+          `${req.method} ${route}`,
+          { kind: api.SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': route, 'url.scheme': req.protocol } },
+          parent,
+        );
         spans.set(req, span);
         api.context.with(api.trace.setSpan(parent, span), done);
       });

@@ -27,16 +27,47 @@ export interface Scenario {
 }
 
 export const SCENARIOS: readonly Scenario[] = [
-  { name: 'happy_path', applies_to: 'customers', description: 'Everything succeeds: the application and KYB link are approved after the auto-approval delay (5 s unless the account sets another).', afterwards: ['approve'] },
-  { name: 'kyb_manual_review', applies_to: 'customers', description: 'The application goes to manual review (application under_review, KYB partner_review, link in_review) after the delay, and stays there for an operator to decide.', afterwards: ['manual_review'] },
+  {
+    name: 'happy_path',
+    applies_to: 'customers',
+    description: 'Everything succeeds: the application and KYB link are approved after the auto-approval delay (5 s unless the account sets another).',
+    afterwards: ['approve'],
+  },
+  {
+    name: 'kyb_manual_review',
+    applies_to: 'customers',
+    description: 'The application goes to manual review (application under_review, KYB partner_review, link in_review) after the delay, and stays there for an operator to decide.',
+    afterwards: ['manual_review'],
+  },
   { name: 'kyb_rejected', applies_to: 'customers', description: 'The application is reviewed, then rejected: declined, KYB rejected, link rejected.', afterwards: ['manual_review', 'reject'] },
   { name: 'kyb_expired', applies_to: 'customers', description: 'The KYB link expires unused: link expired and withdrawn (kyc_status expired), KYB stays pending.', afterwards: ['expire_link'] },
   { name: 'compliance_block', applies_to: 'customers', description: 'A compliance hold: the application goes to compliance_review and KYB is frozen.', afterwards: ['compliance_block'] },
   { name: 'account_frozen', applies_to: 'customers', description: 'Approved, then frozen: KYB active after the delay, then frozen.', afterwards: ['approve', 'freeze'] },
-  { name: 'document_expired', applies_to: 'customers', description: 'An identity document expired: the link expires and the application asks for information (request_for_information).', afterwards: ['document_expired'] },
-  { name: 'intermittent_errors', applies_to: 'customers', description: 'About one create in two fails with 503 and writes nothing; a retry with the same idempotency key may succeed.', fails: { status: 503, message: 'Intermittent sandbox failure; retry the request', oneIn: 2 }, afterwards: ['approve'] },
-  { name: 'network_timeout', applies_to: 'customers', description: 'The create times out: 504 after 2 s, nothing written.', fails: { status: 504, message: 'The upstream provider did not answer in time', delayMs: 2000 } },
-  { name: 'provider_maintenance', applies_to: 'customers', description: 'The provider is down for maintenance: 503, nothing written.', fails: { status: 503, message: 'Provider temporarily unavailable for maintenance.' } },
+  {
+    name: 'document_expired',
+    applies_to: 'customers',
+    description: 'An identity document expired: the link expires and the application asks for information (request_for_information).',
+    afterwards: ['document_expired'],
+  },
+  {
+    name: 'intermittent_errors',
+    applies_to: 'customers',
+    description: 'About one create in two fails with 503 and writes nothing; a retry with the same idempotency key may succeed.',
+    fails: { status: 503, message: 'Intermittent sandbox failure; retry the request', oneIn: 2 },
+    afterwards: ['approve'],
+  },
+  {
+    name: 'network_timeout',
+    applies_to: 'customers',
+    description: 'The create times out: 504 after 2 s, nothing written.',
+    fails: { status: 504, message: 'The upstream provider did not answer in time', delayMs: 2000 },
+  },
+  {
+    name: 'provider_maintenance',
+    applies_to: 'customers',
+    description: 'The provider is down for maintenance: 503, nothing written.',
+    fails: { status: 503, message: 'Provider temporarily unavailable for maintenance.' },
+  },
   { name: 'delayed_settlement', applies_to: 'payments', description: 'Payments settle late. No effect on customers: the create behaves as happy_path.', afterwards: ['approve'] },
   { name: 'insufficient_funds', applies_to: 'payments', description: 'Payments fail for lack of funds. No effect on customers: the create behaves as happy_path.', afterwards: ['approve'] },
   { name: 'invalid_account', applies_to: 'payments', description: 'A payment account is invalid. No effect on customers: the create behaves as happy_path.', afterwards: ['approve'] },

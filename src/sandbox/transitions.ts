@@ -23,10 +23,7 @@ export async function autoApprovalMs(tx: Queryable, accountId: string): Promise<
 }
 
 export async function setAutoApprovalMs(tx: Queryable, accountId: string, ms: number): Promise<void> {
-  await tx.query(
-    `INSERT INTO sandbox_settings (account_id, auto_approval_ms) VALUES ($1, $2) ON CONFLICT (account_id) DO UPDATE SET auto_approval_ms = excluded.auto_approval_ms`,
-    [accountId, ms],
-  );
+  await tx.query(`INSERT INTO sandbox_settings (account_id, auto_approval_ms) VALUES ($1, $2) ON CONFLICT (account_id) DO UPDATE SET auto_approval_ms = excluded.auto_approval_ms`, [accountId, ms]);
 }
 
 /**
@@ -41,10 +38,14 @@ export async function scheduleFor(tx: Queryable, accountId: string, customerId: 
   const failing = req.errorStep === 'kyb_approval' && req.errorStatus !== undefined && req.errorStatus >= 400;
   const steps = (req.scenario?.afterwards ?? ['approve']).map((t): TransitionName => (t === 'approve' && failing ? 'approval_failed' : t));
   for (const [i, transition] of steps.entries()) {
-    await tx.query(
-      `INSERT INTO sandbox_transitions (id, account_id, customer_id, due_at, transition, scenario) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [uuid(), accountId, customerId, new Date(now + delay * (i + 1)), transition, req.scenario?.name ?? null],
-    );
+    await tx.query(`INSERT INTO sandbox_transitions (id, account_id, customer_id, due_at, transition, scenario) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      uuid(),
+      accountId,
+      customerId,
+      new Date(now + delay * (i + 1)),
+      transition,
+      req.scenario?.name ?? null,
+    ]);
   }
 }
 
@@ -65,7 +66,10 @@ function through(c: Customer, steps: Step[], note?: string): CustomerInput {
 /** The newest live persona link, expired now. */
 function expiredLinks(links: KycLink[]): KycLink[] {
   const at = nowIso();
-  const persona = links.map((l, i) => ({ l, i })).filter(({ l }) => l.link_type === 'persona' && !l.deleted_at).sort((a, b) => (b.l.created_at ?? '').localeCompare(a.l.created_at ?? ''))[0];
+  const persona = links
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => l.link_type === 'persona' && !l.deleted_at)
+    .sort((a, b) => (b.l.created_at ?? '').localeCompare(a.l.created_at ?? ''))[0];
   if (!persona) return links;
   const out = [...links];
   out[persona.i] = { ...persona.l, status: 'expired', updated_at: at, expires_at: at };
@@ -137,7 +141,14 @@ export async function applyNextDue(db: Db, by = 'roster'): Promise<boolean> {
       }
     }
     await tx.query(`DELETE FROM sandbox_transitions WHERE id = $1`, [due.id]);
-    await tx.query(`INSERT INTO sandbox_log (account_id, customer_id, transition, scenario, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6)`, [due.account_id, due.customer_id, due.transition, due.scenario, outcome, detail]);
+    await tx.query(`INSERT INTO sandbox_log (account_id, customer_id, transition, scenario, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      due.account_id,
+      due.customer_id,
+      due.transition,
+      due.scenario,
+      outcome,
+      detail,
+    ]);
     return true;
   });
 }

@@ -9,7 +9,41 @@ test('the fast rows are exactly what the generic COPY writer makes of the record
     for (const raw of generateRaw({ count: 3000, seed, firstNumber: 41 })) {
       const c = toSeedCustomer(raw);
       const { customer, products } = customerRows('T00000042', raw);
-      assert.equal(customer, copyLine(['T00000042', c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.kyb_status, c.kyc_links, c.application, c.provider_statuses, c.attributes, c.metadata, c.parent_id, c.parent_name, new PgArray(c.ancestors), c.operator_id, c.operator_name, c.is_sub_client, c.created_at, c.updated_at, c.deleted_at, 'seed', c.parent_number, c.operator_number]));
+      assert.equal(
+        customer,
+        copyLine([
+          'T00000042',
+          c.id,
+          c.number,
+          c.uuid,
+          c.external_id,
+          c.type,
+          c.name,
+          c.first_name,
+          c.last_name,
+          c.email,
+          c.phone_number,
+          c.country,
+          c.kyb_status,
+          c.kyc_links,
+          c.application,
+          c.provider_statuses,
+          c.attributes,
+          c.metadata,
+          c.parent_id,
+          c.parent_name,
+          new PgArray(c.ancestors),
+          c.operator_id,
+          c.operator_name,
+          c.is_sub_client,
+          c.created_at,
+          c.updated_at,
+          c.deleted_at,
+          'seed',
+          c.parent_number,
+          c.operator_number,
+        ]),
+      );
       assert.equal(products, c.product_accounts.map((p) => copyLine(['T00000042', c.id, p.product, p.kyc_status, p.kyc_approved_at, p.current_market_value, c.created_at, c.updated_at])).join(''));
     }
   }

@@ -1,6 +1,15 @@
 import {
-  APPROVAL_DELAY_MS, ATTRIBUTE_SET_COUNT, LINK_DELAY_MS, PROVIDER_STATUS_COUNT,
-  applicationUrlOf, attributesOf, externalIdOf, linkUrlOf, phoneOf, providerStatusesOf, type RawCustomer,
+  APPROVAL_DELAY_MS,
+  ATTRIBUTE_SET_COUNT,
+  LINK_DELAY_MS,
+  PROVIDER_STATUS_COUNT,
+  applicationUrlOf,
+  attributesOf,
+  externalIdOf,
+  linkUrlOf,
+  phoneOf,
+  providerStatusesOf,
+  type RawCustomer,
 } from './generate.ts';
 import { iso } from './iso.ts';
 
@@ -28,7 +37,38 @@ export function copyField(v: unknown): string {
 
 export const copyLine = (values: unknown[]) => values.map(copyField).join('\t') + '\n';
 
-export const CUSTOMER_COLUMNS = ['account_id', 'id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'kyb_status', 'kyc_links', 'application', 'provider_statuses', 'attributes', 'metadata', 'parent_id', 'parent_name', 'ancestors', 'operator_id', 'operator_name', 'is_sub_client', 'created_at', 'updated_at', 'deleted_at', 'created_by', 'parent_number', 'operator_number'];
+export const CUSTOMER_COLUMNS = [
+  'account_id',
+  'id',
+  'number',
+  'uuid',
+  'external_id',
+  'type',
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'phone_number',
+  'country',
+  'kyb_status',
+  'kyc_links',
+  'application',
+  'provider_statuses',
+  'attributes',
+  'metadata',
+  'parent_id',
+  'parent_name',
+  'ancestors',
+  'operator_id',
+  'operator_name',
+  'is_sub_client',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'created_by',
+  'parent_number',
+  'operator_number',
+];
 export const PRODUCT_COLUMNS = ['account_id', 'customer_id', 'product', 'kyc_status', 'kyc_approved_at', 'current_market_value', 'created_at', 'updated_at'];
 export const USER_COLUMNS = ['account_id', 'id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at'];
 
@@ -62,10 +102,36 @@ export function customerRows(accountId: string, r: RawCustomer): { customer: str
   const created = iso(r.createdMs);
   const updated = iso(r.updatedMs);
   const customer = [
-    account, r.id, String(r.number), r.uuid, externalIdOf(r.number), r.type, esc(r.name), text(r.first), text(r.last), esc(r.email), phoneOf(r.number), r.country, r.kybStatus,
-    linkJson(r), applicationJson(r), PROVIDER_JSON[r.providerStatus], ATTRIBUTES_JSON[r.attributes], '{}',
-    text(r.parent?.id), text(r.parent?.name), ancestorsText(r.ancestors), text(r.operator?.id), text(r.operator?.name), r.isSubClient ? 'true' : 'false',
-    created, updated, r.deleted ? updated : '\\N', 'seed', num(r.parent?.number), `${num(r.operator?.number)}\n`,
+    account,
+    r.id,
+    String(r.number),
+    r.uuid,
+    externalIdOf(r.number),
+    r.type,
+    esc(r.name),
+    text(r.first),
+    text(r.last),
+    esc(r.email),
+    phoneOf(r.number),
+    r.country,
+    r.kybStatus,
+    linkJson(r),
+    applicationJson(r),
+    PROVIDER_JSON[r.providerStatus],
+    ATTRIBUTES_JSON[r.attributes],
+    '{}',
+    text(r.parent?.id),
+    text(r.parent?.name),
+    ancestorsText(r.ancestors),
+    text(r.operator?.id),
+    text(r.operator?.name),
+    r.isSubClient ? 'true' : 'false',
+    created,
+    updated,
+    r.deleted ? updated : '\\N',
+    'seed',
+    num(r.parent?.number),
+    `${num(r.operator?.number)}\n`,
   ].join('\t');
   let products = '';
   for (const p of r.products) {

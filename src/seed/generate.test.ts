@@ -8,8 +8,14 @@ test('the same seed yields the same records; another seed does not', () => {
   const b = [...generateCustomers({ count: 300, seed: 5, firstNumber: 1 })];
   const c = [...generateCustomers({ count: 300, seed: 6, firstNumber: 1 })];
   assert.deepEqual(a, b);
-  assert.notDeepEqual(a.map((r) => r.name), c.map((r) => r.name));
-  assert.notDeepEqual(a.map((r) => r.id), c.map((r) => r.id));
+  assert.notDeepEqual(
+    a.map((r) => r.name),
+    c.map((r) => r.name),
+  );
+  assert.notDeepEqual(
+    a.map((r) => r.id),
+    c.map((r) => r.id),
+  );
   assert.deepEqual([...generateUsers({ count: 20, seed: 5 })], [...generateUsers({ count: 20, seed: 5 })]);
 });
 
@@ -28,10 +34,22 @@ test('ids, uuids, numbers, emails, external ids and phones are unique', () => {
   for (const key of ['id', 'uuid', 'number', 'email', 'external_id', 'phone_number'] as const) {
     assert.equal(new Set(rows.map((r) => r[key])).size, rows.length, key);
   }
-  assert.ok(rows.every((r) => /^\+[1-9]\d{1,14}$/.test(r.phone_number)), 'E.164');
-  assert.ok(rows.every((r) => /^[0-9A-Za-z]{27}$/.test(r.id)), 'KSUID');
-  assert.ok(rows.every((r) => /^[a-z]+(\.[a-z]+)*\.\d+@example\.com$/.test(r.email)), 'email from the name and the number');
-  assert.deepEqual(rows.map((r) => r.number), rows.map((_, i) => i + 1));
+  assert.ok(
+    rows.every((r) => /^\+[1-9]\d{1,14}$/.test(r.phone_number)),
+    'E.164',
+  );
+  assert.ok(
+    rows.every((r) => /^[0-9A-Za-z]{27}$/.test(r.id)),
+    'KSUID',
+  );
+  assert.ok(
+    rows.every((r) => /^[a-z]+(\.[a-z]+)*\.\d+@example\.com$/.test(r.email)),
+    'email from the name and the number',
+  );
+  assert.deepEqual(
+    rows.map((r) => r.number),
+    rows.map((_, i) => i + 1),
+  );
 });
 
 test('the hierarchy is consistent: parents come first, ancestors and operator follow the parent', () => {

@@ -46,7 +46,12 @@ export interface SeedCustomer {
   product_accounts: SeedProductAccount[];
 }
 
-export interface SeedProductAccount { product: string; kyc_status: string; kyc_approved_at: Date | null; current_market_value: string }
+export interface SeedProductAccount {
+  product: string;
+  kyc_status: string;
+  kyc_approved_at: Date | null;
+  current_market_value: string;
+}
 
 /**
  * A generated customer as plain values, before it is shaped as a record: cheap to make, and
@@ -81,8 +86,16 @@ export interface RawCustomer {
 }
 
 /** A parent or operator as its descendants carry it. */
-interface Ref { id: string; name: string; number: number }
-interface Node extends Ref { type: CustomerType; ancestors: string[]; operator: Ref | undefined }
+interface Ref {
+  id: string;
+  name: string;
+  number: number;
+}
+interface Node extends Ref {
+  type: CustomerType;
+  ancestors: string[];
+  operator: Ref | undefined;
+}
 
 const COUNTRIES = ['US', 'GB', 'DE', 'DK', 'NO', 'SE', 'FR', 'NL', 'ES', 'CA'];
 const PRODUCTS = ['crypto', 'securities', 'robo', 'roth_ira'];
@@ -165,9 +178,16 @@ function* generateRange(opts: LoadShape & { offset: number; take: number }): Gen
     let type: CustomerType;
     let parent: Node | undefined;
     if (roll < 0.01 || operators.length === 0) type = 'operator';
-    else if (roll < 0.04) { type = 'operator_subsidiary'; parent = pick(operators); }
-    else if (roll < 0.30) { type = 'business'; parent = rnd() < 0.7 ? pick(owners.length ? owners : operators) : undefined; }
-    else { type = 'individual'; parent = rnd() < 0.25 && owners.length ? pick(owners) : undefined; }
+    else if (roll < 0.04) {
+      type = 'operator_subsidiary';
+      parent = pick(operators);
+    } else if (roll < 0.3) {
+      type = 'business';
+      parent = rnd() < 0.7 ? pick(owners.length ? owners : operators) : undefined;
+    } else {
+      type = 'individual';
+      parent = rnd() < 0.25 && owners.length ? pick(owners) : undefined;
+    }
 
     let first: string | null = null;
     let last: string | null = null;
@@ -205,7 +225,12 @@ function* generateRange(opts: LoadShape & { offset: number; take: number }): Gen
       }
     }
     const raw: RawCustomer = {
-      id, number, type, name, first, last,
+      id,
+      number,
+      type,
+      name,
+      first,
+      last,
       uuid: uuidOf(u32(), u32(), u32(), u32()),
       // Email, external id and phone are unique per account, like the store requires: derived
       // from the number, not drawn.
@@ -216,9 +241,12 @@ function* generateRange(opts: LoadShape & { offset: number; take: number }): Gen
       application: hasApp ? { id: ksuidOf(createdMs, u32(), u32(), u32(), u32()), status: appStatus, decision } : null,
       providerStatus: index(PROVIDER_STATUSES.length),
       attributes: rnd() < 0.3 ? 1 + index(ATTRIBUTE_SETS.length - 1) : 0,
-      parent, operator, ancestors,
+      parent,
+      operator,
+      ancestors,
       isSubClient: type === 'business' && rnd() < 0.1,
-      createdMs, updatedMs,
+      createdMs,
+      updatedMs,
       deleted: rnd() < 0.02,
       products,
     };
@@ -240,8 +268,18 @@ export function toSeedCustomer(r: RawCustomer): SeedCustomer {
   const linkAt = r.linkStatus === null ? '' : new Date(r.createdMs + LINK_DELAY_MS).toISOString();
   const updated = new Date(r.updatedMs);
   return {
-    id: r.id, number: r.number, uuid: r.uuid, external_id: externalIdOf(r.number), type: r.type, name: r.name, first_name: r.first, last_name: r.last,
-    email: r.email, phone_number: phoneOf(r.number), country: r.country, kyb_status: r.kybStatus,
+    id: r.id,
+    number: r.number,
+    uuid: r.uuid,
+    external_id: externalIdOf(r.number),
+    type: r.type,
+    name: r.name,
+    first_name: r.first,
+    last_name: r.last,
+    email: r.email,
+    phone_number: phoneOf(r.number),
+    country: r.country,
+    kyb_status: r.kybStatus,
     kyc_links: r.linkStatus === null ? [] : [{ provider_id: 'trm_labs', link_type: 'persona', url: linkUrlOf(r.id), status: r.linkStatus, created_at: linkAt, updated_at: linkAt }],
     application: r.application && { ...r.application, url: applicationUrlOf(r.number) },
     provider_statuses: providerStatusesOf(r.providerStatus),
@@ -258,7 +296,12 @@ export function toSeedCustomer(r: RawCustomer): SeedCustomer {
     created_at: new Date(r.createdMs),
     updated_at: updated,
     deleted_at: r.deleted ? updated : null,
-    product_accounts: r.products.map((p) => ({ product: p.product, kyc_status: p.kycStatus, kyc_approved_at: p.approved ? new Date(r.createdMs + APPROVAL_DELAY_MS) : null, current_market_value: p.value })),
+    product_accounts: r.products.map((p) => ({
+      product: p.product,
+      kyc_status: p.kycStatus,
+      kyc_approved_at: p.approved ? new Date(r.createdMs + APPROVAL_DELAY_MS) : null,
+      current_market_value: p.value,
+    })),
   };
 }
 

@@ -16,7 +16,12 @@ test('seeded KSUIDs are exactly what core ksuid makes of the same time and bytes
   const u32 = words(99);
   const times = [0, Date.UTC(2014, 4, 13), Date.UTC(2021, 0, 1), Date.UTC(2026, 9, 1), 1_400_000_000_000 + 0xffffffff * 1000];
   for (let i = 0; i < 5000; i++) times.push(Date.UTC(2014, 5, 1) + Math.floor((u32() / 2 ** 32) * 100 * 365 * 86400_000));
-  const edges = [[0, 0, 0, 0], [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0, 0, 0, 1], [0x80000000, 0, 0, 0]];
+  const edges = [
+    [0, 0, 0, 0],
+    [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
+    [0, 0, 0, 1],
+    [0x80000000, 0, 0, 0],
+  ];
   for (const [i, ms] of times.entries()) {
     const w = edges[i] ?? [u32(), u32(), u32(), u32()];
     assert.equal(ksuidOf(ms, w[0], w[1], w[2], w[3]), ksuid(new Date(ms), bytesOf(...w)), `${ms} ${w}`);

@@ -56,7 +56,17 @@ for (const kind of STORES) {
 
     test('the records are the generated ones, and the other account is untouched', async () => {
       const want = [...generateCustomers({ count: COUNT, seed: 3, firstNumber: 1, batchSize: BATCH })];
-      const got = await store.db.query<{ id: string; number: string; uuid: string; email: string; parent_id: string | null; operator_id: string | null; ancestors: string[]; deleted: boolean; products: number }>(
+      const got = await store.db.query<{
+        id: string;
+        number: string;
+        uuid: string;
+        email: string;
+        parent_id: string | null;
+        operator_id: string | null;
+        ancestors: string[];
+        deleted: boolean;
+        products: number;
+      }>(
         `SELECT id, number, uuid, email, parent_id, operator_id, ancestors, deleted_at IS NOT NULL AS deleted,
                 (SELECT count(*)::int FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id) AS products
            FROM customers c WHERE account_id = $1 ORDER BY number`,
@@ -64,31 +74,57 @@ for (const kind of STORES) {
       );
       assert.deepEqual(
         got.map((r) => ({ ...r, number: Number(r.number) })),
-        want.map((c) => ({ id: c.id, number: c.number, uuid: c.uuid, email: c.email, parent_id: c.parent_id, operator_id: c.operator_id, ancestors: c.ancestors, deleted: c.deleted_at !== null, products: c.product_accounts.length })),
+        want.map((c) => ({
+          id: c.id,
+          number: c.number,
+          uuid: c.uuid,
+          email: c.email,
+          parent_id: c.parent_id,
+          operator_id: c.operator_id,
+          ancestors: c.ancestors,
+          deleted: c.deleted_at !== null,
+          products: c.product_accounts.length,
+        })),
       );
       assert.equal(await count(store.db, `customers WHERE account_id = $1 AND name = 'Kept'`, [b]), 1);
       assert.equal(await count(store.db, `users WHERE account_id = $1`, [a]), 5);
     });
 
     test('the hierarchy holds in the store: parents exist, ancestors and operators match', async () => {
-      assert.equal(await count(store.db, `customers c WHERE account_id = $1 AND parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers p WHERE p.account_id = c.account_id AND p.id = c.parent_id)`, [a]), 0);
       assert.equal(
-        await count(store.db, `customers c JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
-          WHERE c.account_id = $1 AND (c.ancestors <> p.ancestors || p.id OR c.operator_id IS DISTINCT FROM (CASE WHEN p.type = 'operator' THEN p.id ELSE p.operator_id END))`, [a]),
+        await count(store.db, `customers c WHERE account_id = $1 AND parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers p WHERE p.account_id = c.account_id AND p.id = c.parent_id)`, [a]),
+        0,
+      );
+      assert.equal(
+        await count(
+          store.db,
+          `customers c JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
+          WHERE c.account_id = $1 AND (c.ancestors <> p.ancestors || p.id OR c.operator_id IS DISTINCT FROM (CASE WHEN p.type = 'operator' THEN p.id ELSE p.operator_id END))`,
+          [a],
+        ),
         0,
       );
       // The owner's and operator's names and numbers carried on each record are theirs.
       const carried = `customers c LEFT JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id
           LEFT JOIN customers o ON o.account_id = c.account_id AND o.id = c.operator_id WHERE c.account_id = $1`;
       assert.equal(
-        await count(store.db, `${carried} AND (c.parent_number IS DISTINCT FROM p.number OR c.parent_name IS DISTINCT FROM p.name
-          OR c.operator_number IS DISTINCT FROM o.number OR c.operator_name IS DISTINCT FROM o.name)`, [a]),
+        await count(
+          store.db,
+          `${carried} AND (c.parent_number IS DISTINCT FROM p.number OR c.parent_name IS DISTINCT FROM p.name
+          OR c.operator_number IS DISTINCT FROM o.number OR c.operator_name IS DISTINCT FROM o.name)`,
+          [a],
+        ),
         0,
       );
-      assert.ok(await count(store.db, `${carried} AND c.operator_number IS NOT NULL AND c.parent_number <> c.operator_number`, [a]) > 0);
-      assert.ok(await count(store.db, `customers WHERE account_id = $1 AND cardinality(ancestors) >= 3`, [a]) > 0);
+      assert.ok((await count(store.db, `${carried} AND c.operator_number IS NOT NULL AND c.parent_number <> c.operator_number`, [a])) > 0);
+      assert.ok((await count(store.db, `customers WHERE account_id = $1 AND cardinality(ancestors) >= 3`, [a])) > 0);
       // Batches stand alone: no customer is owned by one of another batch.
-      assert.equal(await count(store.db, `customers c JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id WHERE c.account_id = $1 AND (c.number - 1) / ${BATCH} <> (p.number - 1) / ${BATCH}`, [a]), 0);
+      assert.equal(
+        await count(store.db, `customers c JOIN customers p ON p.account_id = c.account_id AND p.id = c.parent_id WHERE c.account_id = $1 AND (c.number - 1) / ${BATCH} <> (p.number - 1) / ${BATCH}`, [
+          a,
+        ]),
+        0,
+      );
       assert.equal(await count(store.db, `product_accounts p WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.account_id = p.account_id AND c.id = p.customer_id)`, []), 0);
     });
 
@@ -106,7 +142,10 @@ for (const kind of STORES) {
       assert.equal(await count(store.db, `users WHERE account_id = $1`, [a]), 10);
       const added = await store.db.query<{ id: string; uuid: string }>(`SELECT id, uuid::text AS uuid FROM customers WHERE account_id = $1 AND number > $2`, [a, COUNT]);
       assert.equal(added.length, 1000);
-      assert.ok(added.every((r) => !ids.has(r.id) && !ids.has(r.uuid)), 'new ids and uuids');
+      assert.ok(
+        added.every((r) => !ids.has(r.id) && !ids.has(r.uuid)),
+        'new ids and uuids',
+      );
       assert.deepEqual(await schema(store.db), before0);
       await assertCountersExact(store.db, a);
     });
@@ -124,10 +163,14 @@ for (const kind of STORES) {
       // The same plan as the seed's, made to fail at its fifth batch.
       let failAt: number | undefined = 4;
       const { seedPlan } = await import('./load.ts');
-      const failing = { ...seedPlan(opts), connections: 1, async batch(tx: Parameters<ReturnType<typeof seedPlan>['batch']>[0], index: number, params: Parameters<ReturnType<typeof seedPlan>['batch']>[2]) {
-        if (index === failAt) throw new Error('stopped at batch 4');
-        return seedPlan(opts).batch(tx, index, params);
-      } };
+      const failing = {
+        ...seedPlan(opts),
+        connections: 1,
+        async batch(tx: Parameters<ReturnType<typeof seedPlan>['batch']>[0], index: number, params: Parameters<ReturnType<typeof seedPlan>['batch']>[2]) {
+          if (index === failAt) throw new Error('stopped at batch 4');
+          return seedPlan(opts).batch(tx, index, params);
+        },
+      };
       await assert.rejects(runLoad(store.db, failing), /stopped at batch 4/);
       assert.equal(await count(store.db, `customers WHERE account_id = $1`, [d]), 4 * 300, 'the four batches before it are in');
       await assertCountersExact(store.db, d);

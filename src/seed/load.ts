@@ -80,7 +80,10 @@ async function refuseCollisions(tx: Tx, opts: SeedOptions, p: SeedParams) {
          WHERE account_id = $1 AND deleted_at IS NULL AND phone_number BETWEEN $4 AND $5 LIMIT 1)`,
       [opts.accountId, externalIdOf(p.firstNumber), externalIdOf(last), phoneOf(p.firstNumber), phoneOf(last)],
     );
-    if (taken.length) throw new SeedCollision(`The seed would give customers ${p.firstNumber}–${last} ${taken[0].field}s that account ${opts.accountId} already uses (${taken[0].field} ${taken[0].value}); nothing was written`);
+    if (taken.length)
+      throw new SeedCollision(
+        `The seed would give customers ${p.firstNumber}–${last} ${taken[0].field}s that account ${opts.accountId} already uses (${taken[0].field} ${taken[0].value}); nothing was written`,
+      );
   }
   if (opts.users > 0) {
     const emails = [...generateUsers({ count: opts.users, seed: opts.seed, offset: p.userOffset })].map((u) => u.email);
@@ -136,7 +139,10 @@ export interface SeedResult {
 export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const p = seedPlan(opts);
-  const bar = opts.progress === 'bar' ? new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} customers | {rate} customers/s', etaBuffer: 10 }, cliProgress.Presets.shades_classic) : undefined;
+  const bar =
+    opts.progress === 'bar'
+      ? new cliProgress.SingleBar({ format: 'seeding {bar} {percentage}% | {value}/{total} customers | {rate} customers/s', etaBuffer: 10 }, cliProgress.Presets.shades_classic)
+      : undefined;
   bar?.start(opts.customers, 0, { rate: 0 });
   let done = 0;
   let batches = 0;

@@ -17,7 +17,11 @@ export interface NamePools {
   companySlug: string[];
 }
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '');
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '.')
+    .replace(/^\.|\.$/g, '');
 
 const cache = new Map<number, NamePools>();
 

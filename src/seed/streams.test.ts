@@ -6,10 +6,20 @@ test('shared consumers take every item exactly once between them, the readier on
   const [fast, slow] = share([...Array(100).keys()][Symbol.iterator](), 2);
   const got: number[][] = [[], []];
   await Promise.all([
-    (async () => { for await (const x of fast) got[0].push(x); })(),
-    (async () => { for await (const x of slow) { got[1].push(x); await new Promise((r) => setTimeout(r, 2)); } })(),
+    (async () => {
+      for await (const x of fast) got[0].push(x);
+    })(),
+    (async () => {
+      for await (const x of slow) {
+        got[1].push(x);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })(),
   ]);
-  assert.deepEqual([...got[0], ...got[1]].sort((a, b) => a - b), [...Array(100).keys()]);
+  assert.deepEqual(
+    [...got[0], ...got[1]].sort((a, b) => a - b),
+    [...Array(100).keys()],
+  );
   assert.ok(got[0].length > got[1].length);
 });
 
@@ -70,7 +80,10 @@ test('a failed chunk queue fails its reader, waiting or not yet started', async 
   const later = new ChunkQueue();
   later.push('a');
   later.fail(new Error('customers failed'));
-  await assert.rejects((async () => {
-    for await (const _ of later);
-  })(), /customers failed/);
+  await assert.rejects(
+    (async () => {
+      for await (const _ of later);
+    })(),
+    /customers failed/,
+  );
 });

@@ -43,7 +43,15 @@ export async function insertApiKey(tx: Tx, accountId: string, mode: AccountMode,
 export async function insertApiKeyWithId(tx: Tx, accountId: string, mode: AccountMode, name: string, scopes: Scope[], expiresAt: Date | null) {
   const key = `rk_${mode}_${randomToken(52)}`;
   const id = uuid();
-  await tx.query(`INSERT INTO api_keys (id, account_id, key_hash, key_prefix, name, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [id, accountId, hashSecret(key), key.slice(0, 12), name, scopes, expiresAt]);
+  await tx.query(`INSERT INTO api_keys (id, account_id, key_hash, key_prefix, name, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+    id,
+    accountId,
+    hashSecret(key),
+    key.slice(0, 12),
+    name,
+    scopes,
+    expiresAt,
+  ]);
   return { id, apiKey: key };
 }
 

@@ -44,10 +44,7 @@ export interface LoadResult<P> {
 /** Runs a load to its end, resuming an unfinished run of the same key. */
 export async function runLoad<P>(db: Db, plan: LoadPlan<P>, onBatch?: (index: number) => void): Promise<LoadResult<P>> {
   const { id, params, resumed, done } = await db.transaction(async (tx) => {
-    const [found] = await tx.query<{ id: string; params: P }>(
-      `SELECT id, params FROM bulk_loads WHERE account_id = $1 AND key = $2 AND finished_at IS NULL FOR UPDATE`,
-      [plan.accountId, plan.key],
-    );
+    const [found] = await tx.query<{ id: string; params: P }>(`SELECT id, params FROM bulk_loads WHERE account_id = $1 AND key = $2 AND finished_at IS NULL FOR UPDATE`, [plan.accountId, plan.key]);
     if (found) {
       const rows = await tx.query<{ batch: number }>(`SELECT batch FROM bulk_load_batches WHERE load_id = $1`, [found.id]);
       return { id: found.id, params: found.params, resumed: true, done: new Set(rows.map((r) => r.batch)) };
@@ -81,10 +78,14 @@ export async function runLoad<P>(db: Db, plan: LoadPlan<P>, onBatch?: (index: nu
     todo = all.filter((i) => i >= from && i < bounds[stage]);
     // A failed batch stops the others at their next batch; the batches already in stay in, and
     // a rerun does the rest.
-    const results = await Promise.allSettled(Array.from({ length: connections }, () => worker().catch((e) => {
-      todo.length = 0;
-      throw e;
-    })));
+    const results = await Promise.allSettled(
+      Array.from({ length: connections }, () =>
+        worker().catch((e) => {
+          todo.length = 0;
+          throw e;
+        }),
+      ),
+    );
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   }

@@ -24,7 +24,10 @@ for (const kind of STORES) {
     });
 
     test("a duplicate in the last rows fails the whole COPY with the server's error", async () => {
-      await assert.rejects(store.db.transaction((tx) => tx.copyRows('copy_target', ['id', 'name'], [rows(2000, 2100), rows(2100, 2200), '5\tagain\n'])), /duplicate key/);
+      await assert.rejects(
+        store.db.transaction((tx) => tx.copyRows('copy_target', ['id', 'name'], [rows(2000, 2100), rows(2100, 2200), '5\tagain\n'])),
+        /duplicate key/,
+      );
       assert.equal(await count(store), 1000);
     });
 
@@ -33,21 +36,30 @@ for (const kind of STORES) {
         yield rows(3000, 3100);
         throw new Error('generator broke');
       }
-      await assert.rejects(store.db.transaction((tx) => tx.copyRows('copy_target', ['id', 'name'], broken())), /generator broke/);
+      await assert.rejects(
+        store.db.transaction((tx) => tx.copyRows('copy_target', ['id', 'name'], broken())),
+        /generator broke/,
+      );
       assert.equal(await count(store), 1000);
     });
 
     test('a COPY that went in is rolled back with its transaction', async () => {
-      await assert.rejects(store.db.transaction(async (tx) => {
-        await tx.copyRows('copy_target', ['id', 'name'], [rows(4000, 4100)]);
-        assert.equal((await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM copy_target`))[0].n, 1100, 'visible inside the transaction');
-        throw new Error('changed my mind');
-      }), /changed my mind/);
+      await assert.rejects(
+        store.db.transaction(async (tx) => {
+          await tx.copyRows('copy_target', ['id', 'name'], [rows(4000, 4100)]);
+          assert.equal((await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM copy_target`))[0].n, 1100, 'visible inside the transaction');
+          throw new Error('changed my mind');
+        }),
+        /changed my mind/,
+      );
       assert.equal(await count(store), 1000);
     });
 
     test('foreign keys are checked on every row', async () => {
-      await assert.rejects(store.db.transaction((tx) => tx.copyRows('copy_child', ['parent'], ['1\n', '999999\n'])), /foreign key/);
+      await assert.rejects(
+        store.db.transaction((tx) => tx.copyRows('copy_child', ['parent'], ['1\n', '999999\n'])),
+        /foreign key/,
+      );
       assert.equal(await count(store, 'copy_child'), 0);
     });
   });

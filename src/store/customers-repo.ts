@@ -23,8 +23,37 @@ import { listIn } from './list.ts';
 // A transaction that still loses a race (a tree that changed shape between its lock and its
 // write) is run again by the store (faults.ts), never answered with a 500.
 
-const JSON_COLUMNS = new Set(['addresses', 'company', 'metadata', 'attributes', 'marketing_consent', 'enrolled_by', 'term', 'contact_for', 'kyc_links', 'provider_statuses', 'application', 'extensions']);
-const SCALAR_COLUMNS = ['external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'gender', 'date_of_birth', 'status', 'favorite_store', 'kyb_status', 'parent_id', 'is_sub_client'];
+const JSON_COLUMNS = new Set([
+  'addresses',
+  'company',
+  'metadata',
+  'attributes',
+  'marketing_consent',
+  'enrolled_by',
+  'term',
+  'contact_for',
+  'kyc_links',
+  'provider_statuses',
+  'application',
+  'extensions',
+]);
+const SCALAR_COLUMNS = [
+  'external_id',
+  'type',
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'phone_number',
+  'country',
+  'gender',
+  'date_of_birth',
+  'status',
+  'favorite_store',
+  'kyb_status',
+  'parent_id',
+  'is_sub_client',
+];
 const WRITABLE = [...SCALAR_COLUMNS, ...JSON_COLUMNS];
 
 const UNIQUE_FIELDS: Record<string, string> = {
@@ -86,10 +115,11 @@ export async function lockCustomer(tx: Queryable, accountId: string, ref: Custom
   }
   const [found] = await tx.query<{ id: string }>(`SELECT id FROM customers WHERE account_id = $1 AND ${REF_COLUMN[ref.by]} = $2 AND deleted_at IS NULL`, [accountId, ref.value]);
   if (!found) return undefined;
-  await tx.query(
-    `SELECT id FROM customers WHERE account_id = $1 AND (id = $2 OR id = $3${opts.tree ? ' OR ancestors @> ARRAY[$2::text]' : ''}) ORDER BY id FOR ${strength}`,
-    [accountId, found.id, opts.also ?? null],
-  );
+  await tx.query(`SELECT id FROM customers WHERE account_id = $1 AND (id = $2 OR id = $3${opts.tree ? ' OR ancestors @> ARRAY[$2::text]' : ''}) ORDER BY id FOR ${strength}`, [
+    accountId,
+    found.id,
+    opts.also ?? null,
+  ]);
   // Read after the lock: deleted or moved meanwhile, it is what it is now.
   return getCustomerIn(tx, accountId, { by: 'id', value: found.id });
 }

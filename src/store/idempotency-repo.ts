@@ -20,7 +20,10 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -69,10 +72,12 @@ export async function idempotent(
     // Lock the key for concurrent duplicates: the second waits, then replays.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2 || ':' || $3))`, [accountId, scope, key]);
     // A key past its window is forgotten: the request runs as a new one.
-    await tx.query(
-      `DELETE FROM idempotency_records WHERE account_id = $1 AND scope = $2 AND key = $3 AND created_at < now() - $4 * interval '1 millisecond'`,
-      [accountId, scope, key, idempotencyWindowMs()],
-    );
+    await tx.query(`DELETE FROM idempotency_records WHERE account_id = $1 AND scope = $2 AND key = $3 AND created_at < now() - $4 * interval '1 millisecond'`, [
+      accountId,
+      scope,
+      key,
+      idempotencyWindowMs(),
+    ]);
     const [prior] = await tx.query<{ request_hash: string; status: number; response: unknown }>(
       `SELECT request_hash, status, response FROM idempotency_records WHERE account_id = $1 AND scope = $2 AND key = $3`,
       [accountId, scope, key],
@@ -84,20 +89,23 @@ export async function idempotent(
       return { status: prior.status, body: prior.response, replayed: true };
     }
     const res = await write(tx);
-    await tx.query(
-      `INSERT INTO idempotency_records (account_id, scope, key, request_hash, status, response) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)`,
-      [accountId, scope, key, hash, res.status, JSON.stringify(res.body)],
-    );
+    await tx.query(`INSERT INTO idempotency_records (account_id, scope, key, request_hash, status, response) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)`, [
+      accountId,
+      scope,
+      key,
+      hash,
+      res.status,
+      JSON.stringify(res.body),
+    ]);
     return { ...res, replayed: false };
   });
 }
 
 /** Forgets keys past the window, a batch at a time: a running server calls it now and then. */
 export async function purgeExpiredKeys(db: Db): Promise<number> {
-  const rows = await db.query(
-    `DELETE FROM idempotency_records WHERE ctid IN (SELECT ctid FROM idempotency_records WHERE created_at < now() - $1 * interval '1 millisecond' LIMIT 10000) RETURNING 1`,
-    [idempotencyWindowMs()],
-  );
+  const rows = await db.query(`DELETE FROM idempotency_records WHERE ctid IN (SELECT ctid FROM idempotency_records WHERE created_at < now() - $1 * interval '1 millisecond' LIMIT 10000) RETURNING 1`, [
+    idempotencyWindowMs(),
+  ]);
   return rows.length;
 }
 

@@ -38,10 +38,13 @@ export async function openImport(db: Db, accountId: string, loadKey: string, for
       [accountId, loadKey],
     );
     if (running) return running;
-    const [made] = await tx.query<ImportRecord>(
-      `INSERT INTO imports (account_id, id, load_key, format, dialect) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`,
-      [accountId, `imp_${ksuid()}`, loadKey, format, shape],
-    );
+    const [made] = await tx.query<ImportRecord>(`INSERT INTO imports (account_id, id, load_key, format, dialect) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`, [
+      accountId,
+      `imp_${ksuid()}`,
+      loadKey,
+      format,
+      shape,
+    ]);
     return made;
   });
 }
@@ -66,9 +69,11 @@ export async function addImportCounts(tx: Tx, accountId: string, id: string, c: 
 }
 
 export async function finishImport(db: Db, accountId: string, id: string, error?: string): Promise<ImportRecord> {
-  const [row] = await db.query<ImportRecord>(
-    `UPDATE imports SET status = $3, error = $4, finished_at = now() WHERE account_id = $1 AND id = $2 RETURNING ${COLS}`,
-    [accountId, id, error ? 'failed' : 'succeeded', error ?? null],
-  );
+  const [row] = await db.query<ImportRecord>(`UPDATE imports SET status = $3, error = $4, finished_at = now() WHERE account_id = $1 AND id = $2 RETURNING ${COLS}`, [
+    accountId,
+    id,
+    error ? 'failed' : 'succeeded',
+    error ?? null,
+  ]);
   return row;
 }

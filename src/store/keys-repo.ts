@@ -48,7 +48,8 @@ export interface NewKey {
 }
 
 export async function createKey(db: Db, accountId: string, k: NewKey): Promise<CreatedKey> {
-  if (k.scopes.length === 0 || k.scopes.some((s) => !SCOPES.includes(s))) throw new RosterError('invalid_request', 'scopes: name one or more of read, write, admin', [{ field: 'scopes', message: 'name one or more of read, write, admin' }]);
+  if (k.scopes.length === 0 || k.scopes.some((s) => !SCOPES.includes(s)))
+    throw new RosterError('invalid_request', 'scopes: name one or more of read, write, admin', [{ field: 'scopes', message: 'name one or more of read, write, admin' }]);
   if (k.expiresAt && k.expiresAt.getTime() <= Date.now()) throw new RosterError('invalid_request', 'expires_at: must be in the future', [{ field: 'expires_at', message: 'must be in the future' }]);
   return db.transaction(async (tx) => {
     const [mode] = await tx.query(`SELECT 1 FROM account_modes WHERE account_id = $1`, [accountId]);
@@ -71,10 +72,7 @@ export async function listKeys(db: Db, accountId: string): Promise<ApiKeyInfo[]>
  */
 export async function revokeKey(db: Db, keyId: string, accountId?: string): Promise<ApiKeyInfo> {
   if (!/^[0-9a-f-]{36}$/i.test(keyId)) throw notFound('Key');
-  const rows = await db.query(
-    `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND ($2::text IS NULL OR account_id = $2) RETURNING ${COLUMNS}`,
-    [keyId, accountId ?? null],
-  );
+  const rows = await db.query(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND ($2::text IS NULL OR account_id = $2) RETURNING ${COLUMNS}`, [keyId, accountId ?? null]);
   if (rows.length === 0) throw notFound('Key');
   return info(rows[0]);
 }

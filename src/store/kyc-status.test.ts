@@ -34,13 +34,34 @@ function cases(): Case[] {
   const rnd = prng(2024);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const out: Case[] = [
-    {}, { links: [] }, { application: null }, { links: null, application: { decision: 'approved' } },
-    { application: { status: 'submitted' } }, { application: { status: null } }, { application: [] }, { application: 'x' },
+    {},
+    { links: [] },
+    { application: null },
+    { links: null, application: { decision: 'approved' } },
+    { application: { status: 'submitted' } },
+    { application: { status: null } },
+    { application: [] },
+    { application: 'x' },
     { application: { decision: 'withdrawn' }, links: [{ link_type: 'persona', status: 'completed', created_at: 'a' }] },
     { links: [1, 'x', null, [], { link_type: 'persona' }] },
-    { links: [{ link_type: 'persona', status: 'created', created_at: '2024-01-01' }, { link_type: 'persona', status: 'completed', created_at: '2024-02-01' }] },
-    { links: [{ link_type: 'persona', status: 'completed', created_at: '2024-02-01' }, { link_type: 'persona', status: 'needs_review' }] },
-    { links: [{ link_type: 'persona', status: 'completed', created_at: '2024-02-01', deleted_at: '2024-03-01' }, { link_type: 'persona', status: 'created', created_at: '2023-01-01', deleted_at: null }] },
+    {
+      links: [
+        { link_type: 'persona', status: 'created', created_at: '2024-01-01' },
+        { link_type: 'persona', status: 'completed', created_at: '2024-02-01' },
+      ],
+    },
+    {
+      links: [
+        { link_type: 'persona', status: 'completed', created_at: '2024-02-01' },
+        { link_type: 'persona', status: 'needs_review' },
+      ],
+    },
+    {
+      links: [
+        { link_type: 'persona', status: 'completed', created_at: '2024-02-01', deleted_at: '2024-03-01' },
+        { link_type: 'persona', status: 'created', created_at: '2023-01-01', deleted_at: null },
+      ],
+    },
     { links: [{ link_type: 'tos', status: 'completed', created_at: '2025-01-01' }], application: { status: 'x' } },
   ];
   const statuses = ['created', 'completed', 'needs_review', 'approved', 'pending', 'expired', undefined];
@@ -95,8 +116,14 @@ for (const kind of STORES) {
 
     test('refuses links that are not an array as the original did, unless a decision settles it', async () => {
       for (const links of ['{}', '"x"', '5', 'null']) {
-        const now = await store.db.query(`SELECT roster_kyc_status(NULL, $1::text::jsonb)`, [links]).then(() => 'ok', (e: Error) => e.message);
-        const was = await store.db.query(`SELECT kyc_status_reference(NULL, $1::text::jsonb)`, [links]).then(() => 'ok', (e: Error) => e.message);
+        const now = await store.db.query(`SELECT roster_kyc_status(NULL, $1::text::jsonb)`, [links]).then(
+          () => 'ok',
+          (e: Error) => e.message,
+        );
+        const was = await store.db.query(`SELECT kyc_status_reference(NULL, $1::text::jsonb)`, [links]).then(
+          () => 'ok',
+          (e: Error) => e.message,
+        );
         assert.notEqual(now, 'ok');
         assert.equal(now, was);
         const [decided] = await store.db.query<{ s: string }>(`SELECT roster_kyc_status('{"decision":"approved"}', $1::text::jsonb) AS s`, [links]);

@@ -45,13 +45,19 @@ export function sqlChecksum(text: string): string {
   return createHash('sha256').update(steps.join('\n')).digest('hex');
 }
 
-const migrationFiles = () => readdirSync(MIGRATIONS).filter((f) => /^\d+-.*\.sql$/.test(f)).sort();
+const migrationFiles = () =>
+  readdirSync(MIGRATIONS)
+    .filter((f) => /^\d+-.*\.sql$/.test(f))
+    .sort();
 const versionOf = (file: string) => Number.parseInt(file, 10);
 
 /** Every definition file: functions first, then triggers, which name their functions. */
 export function definitionFiles(): string[] {
   return ['functions', 'triggers'].flatMap((dir) =>
-    readdirSync(join(DEFINITIONS, dir)).filter((f) => f.endsWith('.sql')).sort().map((f) => join(DEFINITIONS, dir, f)),
+    readdirSync(join(DEFINITIONS, dir))
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((f) => join(DEFINITIONS, dir, f)),
   );
 }
 
@@ -112,7 +118,10 @@ async function checkApplied(tx: Queryable, files: { version: number; file: SqlFi
 /** The definitions of one transaction: each applied at most once, and only when its text is new to the database. */
 class Definitions {
   private readonly seen = new Set<string>();
-  private constructor(private readonly tx: Queryable, private readonly recorded: Map<string, string>) {}
+  private constructor(
+    private readonly tx: Queryable,
+    private readonly recorded: Map<string, string>,
+  ) {}
 
   static async of(tx: Queryable): Promise<Definitions> {
     const rows = await tx.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_definitions');
@@ -125,10 +134,10 @@ class Definitions {
     const file = readSqlFile(path);
     if (this.recorded.get(file.name) === file.checksum) return;
     await run(this.tx, file, this);
-    await this.tx.query(
-      'INSERT INTO schema_definitions (name, checksum) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum, applied_at = now()',
-      [file.name, file.checksum],
-    );
+    await this.tx.query('INSERT INTO schema_definitions (name, checksum) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum, applied_at = now()', [
+      file.name,
+      file.checksum,
+    ]);
   }
 }
 
@@ -144,7 +153,9 @@ async function run(tx: Queryable, file: SqlFile, definitions: Definitions) {
 export async function pendingMigrations(db: Db): Promise<number[]> {
   const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
   const applied = new Set(rows.map((r) => Number(r.version)));
-  return migrationFiles().map(versionOf).filter((v) => !applied.has(v));
+  return migrationFiles()
+    .map(versionOf)
+    .filter((v) => !applied.has(v));
 }
 
 /** A file's steps: its statements, dollar-quoted bodies kept whole, and its `\ir` includes in place. */

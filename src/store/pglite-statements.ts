@@ -25,7 +25,10 @@ export class PgliteStatements {
   private closing: string[] = [];
 
   /** `max`: named statements kept at most; the least recently used is closed past it. */
-  constructor(private readonly pg: PGlite, private readonly max = 500) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly max = 500,
+  ) {}
 
   /** Runs `steps` on their own, holding PGlite's locks as its query() does. */
   async root<T>(steps: Step[]): Promise<T[]> {

@@ -38,7 +38,10 @@ export class RateCounters {
   private lastSweep = 0;
   private closed = false;
 
-  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The current window's number (minutes since the epoch). */
   window(): number {

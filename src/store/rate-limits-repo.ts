@@ -14,8 +14,7 @@ export interface AccountRateLimits {
 }
 
 export async function getAccountRateLimits(db: Db, accountId: string): Promise<AccountRateLimits | undefined> {
-  const [row] = await db.query<{ profile: RateProfile; per_minute: number | null }>(
-    `SELECT profile, per_minute FROM account_rate_limits WHERE account_id = $1`, [accountId], { prepare: true });
+  const [row] = await db.query<{ profile: RateProfile; per_minute: number | null }>(`SELECT profile, per_minute FROM account_rate_limits WHERE account_id = $1`, [accountId], { prepare: true });
   return row && { profile: row.profile, perMinute: row.per_minute };
 }
 
@@ -23,5 +22,6 @@ export async function setAccountRateLimits(db: Db, accountId: string, limits: Ac
   await db.query(
     `INSERT INTO account_rate_limits (account_id, profile, per_minute) VALUES ($1, $2, $3)
      ON CONFLICT (account_id) DO UPDATE SET profile = excluded.profile, per_minute = excluded.per_minute`,
-    [accountId, limits.profile, limits.perMinute]);
+    [accountId, limits.profile, limits.perMinute],
+  );
 }

@@ -49,7 +49,10 @@ for (const kind of STORES) {
       await s.db.exec(`DROP INDEX customers_external_id_key`);
       await createCustomer(s.db, a, { name: 'One', external_id: 'twice' });
       await createCustomer(s.db, a, { name: 'Two', external_id: 'twice' });
-      await assert.rejects(checkSchema(s.db, { repair: true }), (e: unknown) => e instanceof SchemaError && /customers_external_id_key/.test(e.message) && /does not serve without its constraints/.test(e.message));
+      await assert.rejects(
+        checkSchema(s.db, { repair: true }),
+        (e: unknown) => e instanceof SchemaError && /customers_external_id_key/.test(e.message) && /does not serve without its constraints/.test(e.message),
+      );
       await s.db.query(`UPDATE customers SET external_id = 'once' WHERE account_id = $1 AND name = 'Two'`, [a]);
       assert.deepEqual((await checkSchema(s.db, { repair: true })).repaired, ['index customers_external_id_key']);
     });

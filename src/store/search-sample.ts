@@ -39,5 +39,4 @@ export function sampleIfStale(db: Db, maxAgeMs = SAMPLE_EVERY_MS): Promise<Sampl
 }
 
 /** Checks now and then every few minutes until the returned function is called. */
-export const keepSearchSampled = (db: Db, onError: (e: unknown) => void) =>
-  repeat(() => sampleIfStale(db).then((outcome) => samples.inc({ outcome })), CHECK_EVERY_MS, onError);
+export const keepSearchSampled = (db: Db, onError: (e: unknown) => void) => repeat(() => sampleIfStale(db).then((outcome) => samples.inc({ outcome })), CHECK_EVERY_MS, onError);

@@ -28,10 +28,12 @@ export async function currentSigningKey(db: Db, purpose: string, algorithm = 'HS
     await tx.query('SELECT pg_advisory_xact_lock(7264020)');
     const [row] = await tx.query<Row>(`SELECT kid, algorithm, secret, created_at FROM signing_keys WHERE purpose = $1 ORDER BY created_at DESC LIMIT 1`, [purpose]);
     if (row) return toKey(row);
-    const [created] = await tx.query<Row>(
-      `INSERT INTO signing_keys (kid, purpose, algorithm, secret) VALUES ($1, $2, $3, $4) RETURNING kid, algorithm, secret, created_at`,
-      [randomToken(16), purpose, algorithm, randomBytes(32).toString('base64url')],
-    );
+    const [created] = await tx.query<Row>(`INSERT INTO signing_keys (kid, purpose, algorithm, secret) VALUES ($1, $2, $3, $4) RETURNING kid, algorithm, secret, created_at`, [
+      randomToken(16),
+      purpose,
+      algorithm,
+      randomBytes(32).toString('base64url'),
+    ]);
     return toKey(created);
   });
 }

@@ -24,10 +24,14 @@ export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 
 export async function createTag(tx: Queryable, accountId: string, input: { tag: string; metadata?: Record<string, unknown> }, ctx: WriteContext = {}): Promise<Tag> {
   const now = ctx.now ?? new Date();
-  const [row] = await tx.query(
-    `INSERT INTO tags AS t (account_id, id, tag, metadata, created_at, updated_at, created_by) VALUES ($1, $2::uuid, $3, $4::text::jsonb, $5, $5, $6) RETURNING ${COLS}`,
-    [accountId, uuid(), input.tag, JSON.stringify(input.metadata ?? {}), now, ctx.actor ?? null],
-  );
+  const [row] = await tx.query(`INSERT INTO tags AS t (account_id, id, tag, metadata, created_at, updated_at, created_by) VALUES ($1, $2::uuid, $3, $4::text::jsonb, $5, $5, $6) RETURNING ${COLS}`, [
+    accountId,
+    uuid(),
+    input.tag,
+    JSON.stringify(input.metadata ?? {}),
+    now,
+    ctx.actor ?? null,
+  ]);
   return toTag(row);
 }
 
@@ -51,11 +55,13 @@ export async function deleteTag(tx: Queryable, accountId: string, id: string, ct
   if (!(await getTag(tx, accountId, id))) throw notFound('Tag');
   // The customers that carry it, locked in id order (the lock order of customers-repo.ts), each
   // changed at a time of its own from the account's clock.
-  const carriers = (await tx.query<{ id: string }>(
-    `SELECT c.id FROM customers c JOIN customer_tags ct ON ct.account_id = c.account_id AND ct.customer_id = c.id
+  const carriers = (
+    await tx.query<{ id: string }>(
+      `SELECT c.id FROM customers c JOIN customer_tags ct ON ct.account_id = c.account_id AND ct.customer_id = c.id
       WHERE ct.account_id = $1 AND ct.tag_id = $2::uuid ORDER BY c.id FOR UPDATE OF c`,
-    [accountId, id],
-  )).map((r) => r.id);
+      [accountId, id],
+    )
+  ).map((r) => r.id);
   const first = await changeTimes(tx, accountId, carriers.length + 1, ctx.now);
   const now = new Date(first.getTime() + carriers.length);
   await tx.query(

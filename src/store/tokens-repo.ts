@@ -77,7 +77,8 @@ export async function listTokens(tx: Queryable, accountId: string, customerId: s
   let keyset = '';
   if (opts.after !== undefined) {
     params.push(opts.after);
-    const anchorAt = (n: number) => `(SELECT a.created_at, a.id FROM customer_tokens a WHERE a.account_id = $1 AND a.customer_id = $2 AND coalesce(a.token_id, a.id::text) = $${n} ORDER BY a.deleted_at IS NULL DESC, a.created_at DESC LIMIT 1)`;
+    const anchorAt = (n: number) =>
+      `(SELECT a.created_at, a.id FROM customer_tokens a WHERE a.account_id = $1 AND a.customer_id = $2 AND coalesce(a.token_id, a.id::text) = $${n} ORDER BY a.deleted_at IS NULL DESC, a.created_at DESC LIMIT 1)`;
     const anchor = anchorAt(params.length);
     // Its own parameters only: a parameter the statement does not use (the type filter's) has no type Postgres can infer.
     const [found] = await tx.query(`SELECT 1 FROM ${anchorAt(3)} x`, [accountId, customerId, opts.after]);

@@ -36,10 +36,16 @@ export async function createUserIn(tx: Queryable, accountId: string, input: NewU
   {
     const id = ksuid(now);
     try {
-      await tx.query(
-        `INSERT INTO users (account_id, id, first_name, last_name, email, role, swift_enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-        [accountId, id, input.first_name, input.last_name, input.email, input.role, input.swift_enabled ?? false, now],
-      );
+      await tx.query(`INSERT INTO users (account_id, id, first_name, last_name, email, role, swift_enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, [
+        accountId,
+        id,
+        input.first_name,
+        input.last_name,
+        input.email,
+        input.role,
+        input.swift_enabled ?? false,
+        now,
+      ]);
     } catch (e) {
       conflict(e);
     }

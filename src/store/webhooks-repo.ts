@@ -39,7 +39,8 @@ function expandEvents(patterns: string[]): string[] {
   const out = new Set<string>();
   for (const [i, p] of patterns.entries()) {
     const types = expandEventType(p);
-    if (!types) throw new RosterError('invalid_request', `events[${i}]: unknown event type ${JSON.stringify(p)}`, [{ field: `events[${i}]`, message: 'unknown event type', code: 'unknown_event_type' }]);
+    if (!types)
+      throw new RosterError('invalid_request', `events[${i}]: unknown event type ${JSON.stringify(p)}`, [{ field: `events[${i}]`, message: 'unknown event type', code: 'unknown_event_type' }]);
     for (const t of types) out.add(t);
   }
   return out.has('*') ? ['*'] : [...out].sort();
@@ -142,7 +143,8 @@ export async function listDeliveries(tx: Queryable, accountId: string, endpointI
  */
 export async function retryDelivery(tx: Queryable, accountId: string, endpointId: string, event: string): Promise<Delivery> {
   const endpoint = await getEndpoint(tx, accountId, endpointId);
-  if (endpoint.status !== 'enabled') throw new RosterError('conflict', 'The endpoint is disabled: enable it first (PATCH status "enabled")', [{ field: 'status', message: 'endpoint disabled', code: 'endpoint_disabled' }]);
+  if (endpoint.status !== 'enabled')
+    throw new RosterError('conflict', 'The endpoint is disabled: enable it first (PATCH status "enabled")', [{ field: 'status', message: 'endpoint disabled', code: 'endpoint_disabled' }]);
   const seq = eventSeq(event);
   if (!seq) throw notFound('Delivery');
   const [row] = await tx.query<{ event_seq: string }>(
@@ -154,8 +156,11 @@ export async function retryDelivery(tx: Queryable, accountId: string, endpointId
     if (!exists) throw notFound('Delivery');
     throw new RosterError('conflict', `Delivery of ${eventId(seq)} already succeeded`, [{ field: 'event_id', message: 'already delivered', code: 'already_delivered' }]);
   }
-  const [d] = await tx.query<Delivery>(`SELECT ${DELIVERY_COLS} FROM webhook_deliveries d LEFT JOIN events e ON e.account_id = d.account_id AND e.seq = d.event_seq
-     WHERE d.account_id = $1 AND d.endpoint_id = $2 AND d.event_seq = $3::bigint`, [accountId, endpointId, seq]);
+  const [d] = await tx.query<Delivery>(
+    `SELECT ${DELIVERY_COLS} FROM webhook_deliveries d LEFT JOIN events e ON e.account_id = d.account_id AND e.seq = d.event_seq
+     WHERE d.account_id = $1 AND d.endpoint_id = $2 AND d.event_seq = $3::bigint`,
+    [accountId, endpointId, seq],
+  );
   return { ...d, attempts: Number(d.attempts) };
 }
 
@@ -168,5 +173,11 @@ export async function webhookBacklog(db: Db): Promise<{ pending: number; due: nu
             coalesce((SELECT extract(epoch FROM now() - min(created_at))::float8 FROM webhook_deliveries WHERE status = 'pending'), 0) AS oldest_pending_seconds,
             (SELECT count(*)::int FROM webhook_endpoints WHERE status = 'disabled') AS disabled_endpoints`,
   );
-  return { pending: Number(row.pending), due: Number(row.due), failed: Number(row.failed), oldest_pending_seconds: Number(row.oldest_pending_seconds), disabled_endpoints: Number(row.disabled_endpoints) };
+  return {
+    pending: Number(row.pending),
+    due: Number(row.due),
+    failed: Number(row.failed),
+    oldest_pending_seconds: Number(row.oldest_pending_seconds),
+    disabled_endpoints: Number(row.disabled_endpoints),
+  };
 }

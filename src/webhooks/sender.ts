@@ -51,13 +51,15 @@ async function claim(db: Db, s: Settings, room: number, inFlight: Map<string, nu
     );
     // Fair shares: no endpoint takes more than its per-endpoint room of this claim.
     const taken = new Map<string, number>();
-    const chosen = candidates.filter((c) => {
-      const k = `${c.account_id}/${c.endpoint_id}`;
-      const n = (inFlight.get(k) ?? 0) + (taken.get(k) ?? 0);
-      if (n >= s.webhookPerEndpoint) return false;
-      taken.set(k, (taken.get(k) ?? 0) + 1);
-      return true;
-    }).slice(0, room);
+    const chosen = candidates
+      .filter((c) => {
+        const k = `${c.account_id}/${c.endpoint_id}`;
+        const n = (inFlight.get(k) ?? 0) + (taken.get(k) ?? 0);
+        if (n >= s.webhookPerEndpoint) return false;
+        taken.set(k, (taken.get(k) ?? 0) + 1);
+        return true;
+      })
+      .slice(0, room);
     if (!chosen.length) return [];
     return tx.query<Claimed>(
       `UPDATE webhook_deliveries d SET leased_until = now() + make_interval(secs => $4::float8 / 1000), lease = $5
@@ -127,10 +129,11 @@ async function record(db: Db, s: Settings, d: Claimed, lease: string, o: Outcome
       [d.account_id, d.endpoint_id, d.event_seq, lease, o.status, o.error, o.ok, s.webhookGiveUpSeconds, backoff],
     );
     if (row?.status === 'failed') {
-      await tx.query(
-        `UPDATE webhook_endpoints SET status = 'disabled', updated_at = now(), disabled_reason = $3 WHERE account_id = $1 AND id = $2 AND status = 'enabled'`,
-        [d.account_id, d.endpoint_id, `deliveries kept failing for ${Math.round(s.webhookGiveUpSeconds / 3600)} hours (last: ${o.error})`],
-      );
+      await tx.query(`UPDATE webhook_endpoints SET status = 'disabled', updated_at = now(), disabled_reason = $3 WHERE account_id = $1 AND id = $2 AND status = 'enabled'`, [
+        d.account_id,
+        d.endpoint_id,
+        `deliveries kept failing for ${Math.round(s.webhookGiveUpSeconds / 3600)} hours (last: ${o.error})`,
+      ]);
     }
   });
 }

@@ -23,14 +23,20 @@ export class DakotaClient {
   /** How many responses were validated: the suites assert they checked what they sent. */
   validated = 0;
 
-  private constructor(readonly base: string, readonly apiKey: string) {}
+  private constructor(
+    readonly base: string,
+    readonly apiKey: string,
+  ) {}
 
   static async connect(base: string, apiKey: string): Promise<DakotaClient> {
     const c = new DakotaClient(base, apiKey);
     const res = await fetch(`${base}/dakota/openapi.json`);
     assert.equal(res.status, 200);
     c.spec = await res.json();
-    assert.deepEqual(c.spec.servers.map((s: { url: string }) => s.url), ['/dakota']);
+    assert.deepEqual(
+      c.spec.servers.map((s: { url: string }) => s.url),
+      ['/dakota'],
+    );
     addFormats(c.ajv);
     c.ajv.addSchema(c.spec, 'dakota');
     for (const [path, ops] of Object.entries<any>(c.spec.paths)) {

@@ -4,7 +4,12 @@ import { ordered } from './order.ts';
 // The InvestiFi user list computed in memory from the records a test seeded or created: who is
 // a user, how each one renders, and the order a list must return.
 
-export interface OracleAccount { product: string; kyc_status: string; kyc_approved_at: string | null; current_market_value: string }
+export interface OracleAccount {
+  product: string;
+  kyc_status: string;
+  kyc_approved_at: string | null;
+  current_market_value: string;
+}
 export interface OracleRecord {
   id: string;
   number: number;

@@ -50,19 +50,30 @@ export function conditionPred(field: string, op: string, values: string[], key?:
   const has = (r: Rec) => fieldOf(r, field) !== null;
   const cmp = (r: Rec, v: string) => compare(field, fieldOf(r, field), v);
   switch (op) {
-    case 'eq': case 'in': return (r) => has(r) && values.some((v) => cmp(r, v) === 0);
-    case 'neq': case 'nin': return (r) => !(has(r) && values.some((v) => cmp(r, v) === 0));
-    case 'gt': return (r) => has(r) && cmp(r, values[0]) > 0;
-    case 'gte': return (r) => has(r) && cmp(r, values[0]) >= 0;
-    case 'lt': return (r) => has(r) && cmp(r, values[0]) < 0;
-    case 'lte': return (r) => has(r) && cmp(r, values[0]) <= 0;
-    case 'prefix': return (r) => {
-      const v = fieldOf(r, field);
-      if (v === null) return false;
-      return field === 'email' ? String(v).toLowerCase().startsWith(values[0].toLowerCase()) : String(v).startsWith(values[0]);
-    };
-    case 'contains': return (r) => has(r) && cLower(String(fieldOf(r, field))).includes(cLower(values[0]));
-    case 'null': return (r) => !has(r) === (values[0] === 'true');
+    case 'eq':
+    case 'in':
+      return (r) => has(r) && values.some((v) => cmp(r, v) === 0);
+    case 'neq':
+    case 'nin':
+      return (r) => !(has(r) && values.some((v) => cmp(r, v) === 0));
+    case 'gt':
+      return (r) => has(r) && cmp(r, values[0]) > 0;
+    case 'gte':
+      return (r) => has(r) && cmp(r, values[0]) >= 0;
+    case 'lt':
+      return (r) => has(r) && cmp(r, values[0]) < 0;
+    case 'lte':
+      return (r) => has(r) && cmp(r, values[0]) <= 0;
+    case 'prefix':
+      return (r) => {
+        const v = fieldOf(r, field);
+        if (v === null) return false;
+        return field === 'email' ? String(v).toLowerCase().startsWith(values[0].toLowerCase()) : String(v).startsWith(values[0]);
+      };
+    case 'contains':
+      return (r) => has(r) && cLower(String(fieldOf(r, field))).includes(cLower(values[0]));
+    case 'null':
+      return (r) => !has(r) === (values[0] === 'true');
   }
   throw new Error(`no operator ${op}`);
 }
@@ -105,9 +116,12 @@ export function randomCondition(specs: FieldSpec[], rnd: () => number, all: Rec[
   const spec = pick(rnd, specs);
   const op = pick(rnd, spec.ops);
   const [field, key] = spec.field.includes('[') ? [spec.field.slice(0, spec.field.indexOf('[')), spec.field.slice(spec.field.indexOf('[') + 1, -1)] : [spec.field, undefined];
-  const values = op === 'null' ? [rnd() < 0.5 ? 'true' : 'false'] : op === 'in' || op === 'nin'
-    ? [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => valueFor(spec, op, rnd, all)))]
-    : [valueFor(spec, op, rnd, all)];
+  const values =
+    op === 'null'
+      ? [rnd() < 0.5 ? 'true' : 'false']
+      : op === 'in' || op === 'nin'
+        ? [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => valueFor(spec, op, rnd, all)))]
+        : [valueFor(spec, op, rnd, all)];
   return {
     param: [`${spec.field}[${op}]`, values.join(',')] as [string, string],
     /** Bracket in-lists are split at commas, so a value holding one goes in a group only. */

@@ -67,7 +67,13 @@ export const USER_SORT: Record<'id' | 'name' | 'email' | 'role' | 'created_at' |
 
 /** Customers ordered by canonical sort keys, as a list sorted by them returns them. */
 export const customersBy = <C extends Customer>(records: readonly C[], ...terms: { key: keyof typeof CUSTOMER_SORT; dir: 'asc' | 'desc' }[]) =>
-  ordered(records, terms.map((t) => ({ value: CUSTOMER_SORT[t.key], dir: t.dir })));
+  ordered(
+    records,
+    terms.map((t) => ({ value: CUSTOMER_SORT[t.key], dir: t.dir })),
+  );
 
 export const usersBy = (records: readonly User[], ...terms: { key: keyof typeof USER_SORT; dir: 'asc' | 'desc' }[]) =>
-  ordered(records, terms.map((t) => ({ value: USER_SORT[t.key], dir: t.dir })));
+  ordered(
+    records,
+    terms.map((t) => ({ value: USER_SORT[t.key], dir: t.dir })),
+  );

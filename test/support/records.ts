@@ -15,10 +15,7 @@ const iso = (t: unknown) => (t === null || t === undefined ? null : new Date(t a
 
 /** Every customer of the account, deleted ones included, by id. */
 export async function storedCustomers(db: Db, account: string): Promise<StoredCustomer[]> {
-  const rows = await db.query<Record<string, any>>(
-    `SELECT *, date_of_birth::text AS date_of_birth FROM customers WHERE account_id = $1 ORDER BY id`,
-    [account],
-  );
+  const rows = await db.query<Record<string, any>>(`SELECT *, date_of_birth::text AS date_of_birth FROM customers WHERE account_id = $1 ORDER BY id`, [account]);
   const accounts = await db.query<{ customer_id: string; product: string; kyc_status: string; kyc_approved_at: Date | null; current_market_value: string }>(
     `SELECT customer_id, product, kyc_status, kyc_approved_at, current_market_value::text AS current_market_value FROM product_accounts WHERE account_id = $1 ORDER BY customer_id, product`,
     [account],
@@ -38,7 +35,12 @@ export async function storedCustomers(db: Db, account: string): Promise<StoredCu
     created_at: iso(r.created_at)!,
     updated_at: iso(r.updated_at)!,
     deleted_at: iso(r.deleted_at),
-    product_accounts: (byAccounts.get(r.id) ?? []).map((p) => ({ product: p.product, kyc_status: p.kyc_status, kyc_approved_at: iso(p.kyc_approved_at), current_market_value: p.current_market_value })),
+    product_accounts: (byAccounts.get(r.id) ?? []).map((p) => ({
+      product: p.product,
+      kyc_status: p.kyc_status,
+      kyc_approved_at: iso(p.kyc_approved_at),
+      current_market_value: p.current_market_value,
+    })),
     tags: (byTags.get(r.id) ?? []).map((t) => t.tag_id),
     tokens: (byTokens.get(r.id) ?? []).map(({ type, value }) => ({ type, value })),
     ...hierarchyUnknown,
@@ -70,6 +72,8 @@ function withHierarchy(customers: StoredCustomer[]): StoredCustomer[] {
 
 /** Every team user of the account, deleted ones included, by id. */
 export async function storedUsers(db: Db, account: string): Promise<User[]> {
-  const rows = await db.query<Record<string, any>>(`SELECT id, first_name, last_name, email, role, swift_enabled, created_at, updated_at, deleted_at FROM users WHERE account_id = $1 ORDER BY id`, [account]);
+  const rows = await db.query<Record<string, any>>(`SELECT id, first_name, last_name, email, role, swift_enabled, created_at, updated_at, deleted_at FROM users WHERE account_id = $1 ORDER BY id`, [
+    account,
+  ]);
   return rows.map((r) => ({ ...(r as User), created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)!, deleted_at: iso(r.deleted_at) }));
 }

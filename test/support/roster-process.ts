@@ -8,13 +8,14 @@ import postgres from 'postgres';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'scripts', 'roster-dev.js');
 
-export const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
-});
 
 export interface RosterServer {
   proc: ChildProcess;
@@ -44,12 +45,13 @@ export async function startServe(env: Record<string, string>, args: string[] = [
     proc,
     base: `http://127.0.0.1:${port}`,
     output: () => out,
-    stop: () => new Promise<void>((resolve) => {
-      proc.removeAllListeners('exit');
-      if (proc.exitCode !== null) return resolve();
-      proc.on('exit', () => resolve());
-      proc.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        proc.removeAllListeners('exit');
+        if (proc.exitCode !== null) return resolve();
+        proc.on('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
   };
 }
 

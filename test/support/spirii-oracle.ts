@@ -21,7 +21,15 @@ export interface Rec {
   extensions: Record<string, any>;
 }
 
-export const SPIRII_TYPE: Record<string, string> = { individual: 'Private', contact: 'Private', employee: 'Private', other: 'Private', business: 'Business', operator: 'CPO', operator_subsidiary: 'CPOSubsidiary' };
+export const SPIRII_TYPE: Record<string, string> = {
+  individual: 'Private',
+  contact: 'Private',
+  employee: 'Private',
+  other: 'Private',
+  business: 'Business',
+  operator: 'CPO',
+  operator_subsidiary: 'CPOSubsidiary',
+};
 
 /** Every customer of the account, deleted ones too, as the tables hold them. */
 export const readAll = (db: Db, account: string): Promise<Rec[]> => storedCustomers(db, account);
@@ -55,14 +63,22 @@ export class Oracle {
 
   sortValue(key: string, r: Rec): string | number {
     switch (key) {
-      case 'id': return r.number;
-      case 'name': return cLower(r.name);
-      case 'type': return r.type;
-      case 'ownerName': return cLower(this.parent(r)?.name);
-      case 'cpoName': return cLower(this.operator(r)?.name);
-      case 'createdAt': return r.created_at;
-      case 'updatedAt': return r.updated_at;
-      default: throw new Error(key);
+      case 'id':
+        return r.number;
+      case 'name':
+        return cLower(r.name);
+      case 'type':
+        return r.type;
+      case 'ownerName':
+        return cLower(this.parent(r)?.name);
+      case 'cpoName':
+        return cLower(this.operator(r)?.name);
+      case 'createdAt':
+        return r.created_at;
+      case 'updatedAt':
+        return r.updated_at;
+      default:
+        throw new Error(key);
     }
   }
 
@@ -92,4 +108,14 @@ export class Oracle {
 }
 
 /** The fields of a Spirii customer the oracle predicts. */
-export const core = (c: any) => ({ id: c.id, name: c.name, externalId: c.externalId, type: c.type, owner: c.owner, cpo: c.cpo, locations: c.locations, createdAt: c.createdAt, updatedAt: c.updatedAt });
+export const core = (c: any) => ({
+  id: c.id,
+  name: c.name,
+  externalId: c.externalId,
+  type: c.type,
+  owner: c.owner,
+  cpo: c.cpo,
+  locations: c.locations,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});

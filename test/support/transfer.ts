@@ -20,4 +20,8 @@ export async function importText(base: string, key: string, body: string, query 
 }
 
 export const ndjson = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-export const parseNdjson = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+export const parseNdjson = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));

@@ -69,7 +69,17 @@ export async function startReceiver(): Promise<Receiver> {
         body = undefined;
       }
       const signature = req.headers['roster-signature'] as string | undefined;
-      const got: Received = { id: body?.id, type: body?.type, record: recordOf(body), body, raw, signature, verified: verify(r.secret, signature, raw), attempt: Number(req.headers['roster-delivery-attempt']), at: Date.now() };
+      const got: Received = {
+        id: body?.id,
+        type: body?.type,
+        record: recordOf(body),
+        body,
+        raw,
+        signature,
+        verified: verify(r.secret, signature, raw),
+        attempt: Number(req.headers['roster-delivery-attempt']),
+        at: Date.now(),
+      };
       r.all.push(got);
       const a = decide(got);
       if (a === 'hang') {

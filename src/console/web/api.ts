@@ -3,9 +3,15 @@
 
 const KEY = 'roster.apiKey';
 
-export interface FieldError { field: string; message: string }
+export interface FieldError {
+  field: string;
+  message: string;
+}
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: { detail?: string; title?: string; errors?: FieldError[] } | null) {
+  constructor(
+    readonly status: number,
+    readonly problem: { detail?: string; title?: string; errors?: FieldError[] } | null,
+  ) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
   }
   /** The API's message for each bad field, keyed by field name. */

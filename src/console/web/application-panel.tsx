@@ -15,7 +15,10 @@ const STEPS: { to: string; label: string; from: string[]; danger?: boolean }[] =
   { to: 'declined', label: 'Decline', from: ['pending', 'submitted', 'under_review', 'compliance_review', 'request_for_information', 'admin_revision'], danger: true },
 ];
 
-interface Link { url: string; expires_at: string }
+interface Link {
+  url: string;
+  expires_at: string;
+}
 
 export function ApplicationPanel({ c, canWrite, onChanged }: { c: Customer; canWrite: boolean; onChanged: (c: Customer) => void }) {
   const [note, setNote] = useState('');
@@ -47,18 +50,54 @@ export function ApplicationPanel({ c, canWrite, onChanged }: { c: Customer; canW
     <section class="card" aria-labelledby="verification-title">
       <h2 id="verification-title">Verification and onboarding</h2>
       <dl class="kv">
-        <dt>KYB status</dt><dd id="kyb-status">{words(c.kyb_status)}</dd>
-        <dt>KYC status</dt><dd id="kyc-status">{words(c.kyc_status)}</dd>
-        <dt>Application</dt><dd id="application-status">{app ? words(app.status) : 'none'}</dd>
-        {app?.decision && <><dt>Decision</dt><dd>{words(app.decision)} {app.decided_at && <span class="muted">{when(app.decided_at)}</span>}</dd></>}
-        {app?.submitted_at && <><dt>Submitted</dt><dd>{when(app.submitted_at)}</dd></>}
-        {app?.note && <><dt>Asked for</dt><dd>{app.note}</dd></>}
+        <dt>KYB status</dt>
+        <dd id="kyb-status">{words(c.kyb_status)}</dd>
+        <dt>KYC status</dt>
+        <dd id="kyc-status">{words(c.kyc_status)}</dd>
+        <dt>Application</dt>
+        <dd id="application-status">{app ? words(app.status) : 'none'}</dd>
+        {app?.decision && (
+          <>
+            <dt>Decision</dt>
+            <dd>
+              {words(app.decision)} {app.decided_at && <span class="muted">{when(app.decided_at)}</span>}
+            </dd>
+          </>
+        )}
+        {app?.submitted_at && (
+          <>
+            <dt>Submitted</dt>
+            <dd>{when(app.submitted_at)}</dd>
+          </>
+        )}
+        {app?.note && (
+          <>
+            <dt>Asked for</dt>
+            <dd>{app.note}</dd>
+          </>
+        )}
       </dl>
       {c.kyc_links.length > 0 && (
         <table class="compact">
           <caption>KYC links</caption>
-          <thead><tr><th scope="col">Provider</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Updated</th></tr></thead>
-          <tbody>{c.kyc_links.map((l) => <tr><td>{l.provider_id}</td><td>{l.link_type}</td><td>{words(l.status)}</td><td>{when(l.updated_at)}</td></tr>)}</tbody>
+          <thead>
+            <tr>
+              <th scope="col">Provider</th>
+              <th scope="col">Type</th>
+              <th scope="col">Status</th>
+              <th scope="col">Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.kyc_links.map((l) => (
+              <tr>
+                <td>{l.provider_id}</td>
+                <td>{l.link_type}</td>
+                <td>{words(l.status)}</td>
+                <td>{when(l.updated_at)}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
       {canWrite && (
@@ -70,13 +109,25 @@ export function ApplicationPanel({ c, canWrite, onChanged }: { c: Customer; canW
             </div>
           )}
           <div class="buttons">
-            {steps.map((s) => <button type="button" class={s.danger ? 'danger' : ''} onClick={() => step(s.to)}>{s.label}</button>)}
-            {!app?.decision && <button type="button" class="secondary" onClick={newLink}>{app ? 'New onboarding link' : 'Start onboarding'}</button>}
+            {steps.map((s) => (
+              <button type="button" class={s.danger ? 'danger' : ''} onClick={() => step(s.to)}>
+                {s.label}
+              </button>
+            ))}
+            {!app?.decision && (
+              <button type="button" class="secondary" onClick={newLink}>
+                {app ? 'New onboarding link' : 'Start onboarding'}
+              </button>
+            )}
           </div>
           {link && <CopyOnce label="Onboarding link for the customer (shown once; earlier links stop working)" value={link.url} />}
         </div>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

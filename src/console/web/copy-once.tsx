@@ -10,8 +10,12 @@ export function CopyOnce({ label, value }: { label: string; value: string }) {
   return (
     <div class="secret" role="region" aria-label={label}>
       <p>{label}</p>
-      <code class="secret-value" tabIndex={0}>{value}</code>
-      <button type="button" onClick={copy}>{copied ? 'Copied' : 'Copy'}</button>
+      <code class="secret-value" tabIndex={0}>
+        {value}
+      </code>
+      <button type="button" onClick={copy}>
+        {copied ? 'Copied' : 'Copy'}
+      </button>
     </div>
   );
 }

@@ -7,9 +7,15 @@ import { words } from './format.ts';
 // when it refuses, nothing is saved and its message for each field shows beside that field.
 
 const TEXT: [keyof Customer, string, string?][] = [
-  ['name', 'Name'], ['first_name', 'First name'], ['last_name', 'Last name'], ['email', 'Email', 'email'],
-  ['phone_number', 'Phone (E.164)', 'tel'], ['country', 'Country (ISO code)'], ['external_id', 'External id'],
-  ['date_of_birth', 'Date of birth', 'date'], ['status', 'Status'],
+  ['name', 'Name'],
+  ['first_name', 'First name'],
+  ['last_name', 'Last name'],
+  ['email', 'Email', 'email'],
+  ['phone_number', 'Phone (E.164)', 'tel'],
+  ['country', 'Country (ISO code)'],
+  ['external_id', 'External id'],
+  ['date_of_birth', 'Date of birth', 'date'],
+  ['status', 'Status'],
 ];
 
 export function CustomerEdit({ customer, onSaved }: { customer: Customer; onSaved: (c: Customer) => void }) {
@@ -40,27 +46,53 @@ export function CustomerEdit({ customer, onSaved }: { customer: Customer; onSave
   const input = ([k, label, type]: [keyof Customer, string, string?]) => (
     <div class="field">
       <label for={`edit-${k}`}>{label}</label>
-      <input id={`edit-${k}`} name={k} type={(type ?? 'text') as 'text'} value={values[k]} onInput={set(k)} aria-invalid={errors[k] ? 'true' : undefined} aria-describedby={errors[k] ? `edit-${k}-error` : undefined} />
-      {errors[k] && <p class="error" id={`edit-${k}-error`}>{errors[k]}</p>}
+      <input
+        id={`edit-${k}`}
+        name={k}
+        type={(type ?? 'text') as 'text'}
+        value={values[k]}
+        onInput={set(k)}
+        aria-invalid={errors[k] ? 'true' : undefined}
+        aria-describedby={errors[k] ? `edit-${k}-error` : undefined}
+      />
+      {errors[k] && (
+        <p class="error" id={`edit-${k}-error`}>
+          {errors[k]}
+        </p>
+      )}
     </div>
   );
   const select = (k: string, label: string, options: readonly string[]) => (
     <div class="field">
       <label for={`edit-${k}`}>{label}</label>
-      <select id={`edit-${k}`} name={k} value={values[k]} onChange={set(k)}>{options.map((o) => <option value={o}>{words(o)}</option>)}</select>
-      {errors[k] && <p class="error" id={`edit-${k}-error`}>{errors[k]}</p>}
+      <select id={`edit-${k}`} name={k} value={values[k]} onChange={set(k)}>
+        {options.map((o) => (
+          <option value={o}>{words(o)}</option>
+        ))}
+      </select>
+      {errors[k] && (
+        <p class="error" id={`edit-${k}-error`}>
+          {errors[k]}
+        </p>
+      )}
     </div>
   );
   return (
     <form class="card edit" onSubmit={save} aria-labelledby="edit-title" noValidate>
       <h2 id="edit-title">Edit customer</h2>
-      {message && <p class="error" role="alert" id="edit-message">{message}</p>}
+      {message && (
+        <p class="error" role="alert" id="edit-message">
+          {message}
+        </p>
+      )}
       <div class="form-grid">
         {TEXT.map(input)}
         {select('type', 'Type', CUSTOMER_TYPES)}
         {select('kyb_status', 'KYB status', KYB_STATUSES)}
       </div>
-      <button type="submit" disabled={busy}>Save changes</button>
+      <button type="submit" disabled={busy}>
+        Save changes
+      </button>
     </form>
   );
 }

@@ -8,7 +8,12 @@ import { markRendered } from './timing.ts';
 // The customer list: the URL holds the whole view (search, filters, sort, cursor), so every
 // change is a navigation and a reload shows the same page.
 
-interface Page { data: Customer[]; total_count: number; next_cursor: string | null; prev_cursor: string | null }
+interface Page {
+  data: Customer[];
+  total_count: number;
+  next_cursor: string | null;
+  prev_cursor: string | null;
+}
 
 const FILTERS = ['search', 'type', 'kyb_status', 'kyc_status', 'application_status', 'country', 'product', 'parent_id', 'operator_id'] as const;
 const COLUMNS: { key: string; label: string; sort?: string }[] = [
@@ -25,7 +30,13 @@ const COLUMNS: { key: string; label: string; sort?: string }[] = [
 export const PAGE_SIZE = 50;
 
 type Term = { key: string; desc: boolean };
-const parseSort = (s: string | null): Term[] => (s ? s.split(',').filter(Boolean).map((p) => ({ key: p.replace(/^-/, ''), desc: p.startsWith('-') })) : [{ key: 'created_at', desc: false }]);
+const parseSort = (s: string | null): Term[] =>
+  s
+    ? s
+        .split(',')
+        .filter(Boolean)
+        .map((p) => ({ key: p.replace(/^-/, ''), desc: p.startsWith('-') }))
+    : [{ key: 'created_at', desc: false }];
 const formatSort = (terms: Term[]) => terms.map((t) => (t.desc ? '-' : '') + t.key).join(',');
 
 /** Click: sort by this column alone (again: reverse it). Shift-click: add it as a further key. */
@@ -57,15 +68,24 @@ export function CustomerList() {
     navigate(`${BASE}/customers${s ? `?${s}` : ''}`, opts);
   };
 
-  const apiQuery = qs({ ...Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? undefined])), sort: query.get('sort') ?? undefined, cursor: query.get('cursor') ?? undefined, limit: String(PAGE_SIZE), count: 'true' });
+  const apiQuery = qs({
+    ...Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? undefined])),
+    sort: query.get('sort') ?? undefined,
+    cursor: query.get('cursor') ?? undefined,
+    limit: String(PAGE_SIZE),
+    count: 'true',
+  });
   useEffect(() => {
     let live = true;
     started.current = performance.now();
     setError('');
-    api<Page>('GET', `/v1/customers?${apiQuery}`).then((p) => {
-      arrived.current = performance.now();
-      if (live) setPage(p);
-    }, (e: ApiError) => live && setError(e.message));
+    api<Page>('GET', `/v1/customers?${apiQuery}`).then(
+      (p) => {
+        arrived.current = performance.now();
+        if (live) setPage(p);
+      },
+      (e: ApiError) => live && setError(e.message),
+    );
     return () => void (live = false);
   }, [apiQuery]);
   useLayoutEffect(() => {
@@ -84,7 +104,9 @@ export function CustomerList() {
       <label for={`filter-${name}`}>{label}</label>
       <select id={`filter-${name}`} value={query.get(name) ?? ''} onChange={(e) => update({ [name]: (e.target as HTMLSelectElement).value || undefined })}>
         <option value="">Any</option>
-        {values.map((v) => <option value={v}>{words(v)}</option>)}
+        {values.map((v) => (
+          <option value={v}>{words(v)}</option>
+        ))}
       </select>
     </div>
   );
@@ -99,10 +121,19 @@ export function CustomerList() {
     const i = sort.findIndex((t) => t.key === col.sort);
     const term = sort[i];
     return (
-      <button type="button" class="sort" title="Click to sort by this column; shift-click to add it as a further sort key"
-        onClick={(e) => update({ sort: formatSort(nextSort(sort, col.sort!, e.shiftKey)) })}>
+      <button
+        type="button"
+        class="sort"
+        title="Click to sort by this column; shift-click to add it as a further sort key"
+        onClick={(e) => update({ sort: formatSort(nextSort(sort, col.sort!, e.shiftKey)) })}
+      >
         {col.label}
-        {term && <span class="sort-mark" aria-hidden="true">{term.desc ? ' ▼' : ' ▲'}{sort.length > 1 ? i + 1 : ''}</span>}
+        {term && (
+          <span class="sort-mark" aria-hidden="true">
+            {term.desc ? ' ▼' : ' ▲'}
+            {sort.length > 1 ? i + 1 : ''}
+          </span>
+        )}
       </button>
     );
   };
@@ -114,7 +145,14 @@ export function CustomerList() {
   return (
     <section aria-labelledby="customers-title">
       <h1 id="customers-title">Customers</h1>
-      <form class="filters" role="search" onSubmit={(e) => { e.preventDefault(); update({ search: search || undefined }); }}>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update({ search: search || undefined });
+        }}
+      >
         <div class="field grow">
           <label for="search">Search</label>
           <input id="search" type="search" value={search} placeholder="Name, email, phone, external id or id" onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
@@ -128,22 +166,44 @@ export function CustomerList() {
         {text('parent_id', 'Owner id')}
         {text('operator_id', 'Operator id')}
       </form>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <p class="summary" role="status" aria-live="polite">
-        {page ? <><strong id="total-count">{page.total_count.toLocaleString('en')}</strong> customers · page {pageNo}</> : 'Loading…'}
+        {page ? (
+          <>
+            <strong id="total-count">{page.total_count.toLocaleString('en')}</strong> customers · page {pageNo}
+          </>
+        ) : (
+          'Loading…'
+        )}
       </p>
       <div class="table-wrap">
         <table class="list" aria-describedby="customers-title" aria-busy={page ? 'false' : 'true'}>
           <thead>
-            <tr>{COLUMNS.map((c) => <th scope="col" aria-sort={ariaSort(c)}>{c.sort ? sortButton(c) : c.label}</th>)}</tr>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th scope="col" aria-sort={ariaSort(c)}>
+                  {c.sort ? sortButton(c) : c.label}
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {page?.data.map((c) => (
               <tr>
-                <td><Link href={`${BASE}/customers/${c.id}`}>{displayName(c)}</Link></td>
+                <td>
+                  <Link href={`${BASE}/customers/${c.id}`}>{displayName(c)}</Link>
+                </td>
                 <td>{words(c.type)}</td>
-                <td><span class={`badge s-${c.kyb_status}`}>{words(c.kyb_status)}</span></td>
-                <td><span class={`badge s-${c.kyc_status}`}>{words(c.kyc_status)}</span></td>
+                <td>
+                  <span class={`badge s-${c.kyb_status}`}>{words(c.kyb_status)}</span>
+                </td>
+                <td>
+                  <span class={`badge s-${c.kyc_status}`}>{words(c.kyc_status)}</span>
+                </td>
                 <td>{words(c.application_status)}</td>
                 <td>{c.country ?? '—'}</td>
                 <td>{c.parent_id ? <Link href={`${BASE}/customers/${c.parent_id}`}>{c.parent_name ?? c.parent_id}</Link> : '—'}</td>
@@ -155,8 +215,12 @@ export function CustomerList() {
         </table>
       </div>
       <nav class="pager" aria-label="Pages">
-        <button type="button" disabled={!page?.prev_cursor} onClick={() => update({ cursor: page!.prev_cursor!, page: String(Math.max(1, pageNo - 1)) }, { keepCursor: true })}>← Previous</button>
-        <button type="button" disabled={!page?.next_cursor} onClick={() => update({ cursor: page!.next_cursor!, page: String(pageNo + 1) }, { keepCursor: true })}>Next →</button>
+        <button type="button" disabled={!page?.prev_cursor} onClick={() => update({ cursor: page!.prev_cursor!, page: String(Math.max(1, pageNo - 1)) }, { keepCursor: true })}>
+          ← Previous
+        </button>
+        <button type="button" disabled={!page?.next_cursor} onClick={() => update({ cursor: page!.next_cursor!, page: String(pageNo + 1) }, { keepCursor: true })}>
+          Next →
+        </button>
       </nav>
     </section>
   );

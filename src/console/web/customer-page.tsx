@@ -14,7 +14,49 @@ import { markRendered } from './timing.ts';
 // state, edit and soft delete, and the record as each dialect's clients see it.
 
 /** Every canonical field, in the model's order, for the "all fields" table. */
-const FIELDS: (keyof Customer)[] = ['id', 'number', 'uuid', 'external_id', 'type', 'name', 'first_name', 'last_name', 'email', 'phone_number', 'country', 'gender', 'date_of_birth', 'addresses', 'company', 'status', 'metadata', 'attributes', 'marketing_consent', 'enrolled_by', 'term', 'favorite_store', 'contact_for', 'kyb_status', 'kyc_status', 'application_status', 'provider_statuses', 'parent_id', 'parent_number', 'parent_name', 'operator_id', 'operator_number', 'operator_name', 'ancestors', 'is_sub_client', 'extensions', 'created_at', 'updated_at', 'deleted_at', 'created_by', 'deleted_by'];
+const FIELDS: (keyof Customer)[] = [
+  'id',
+  'number',
+  'uuid',
+  'external_id',
+  'type',
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'phone_number',
+  'country',
+  'gender',
+  'date_of_birth',
+  'addresses',
+  'company',
+  'status',
+  'metadata',
+  'attributes',
+  'marketing_consent',
+  'enrolled_by',
+  'term',
+  'favorite_store',
+  'contact_for',
+  'kyb_status',
+  'kyc_status',
+  'application_status',
+  'provider_statuses',
+  'parent_id',
+  'parent_number',
+  'parent_name',
+  'operator_id',
+  'operator_number',
+  'operator_name',
+  'ancestors',
+  'is_sub_client',
+  'extensions',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'created_by',
+  'deleted_by',
+];
 
 function Value({ v }: { v: unknown }) {
   if (v === null || v === undefined) return <span class="muted">null</span>;
@@ -50,38 +92,80 @@ export function CustomerPage({ id, me }: { id: string; me: Me }) {
     }
   };
 
-  if (error && !c) return <section><h1>Customer</h1><p class="error" role="alert">{error}</p><Link href={`${BASE}/customers`}>Back to customers</Link></section>;
+  if (error && !c)
+    return (
+      <section>
+        <h1>Customer</h1>
+        <p class="error" role="alert">
+          {error}
+        </p>
+        <Link href={`${BASE}/customers`}>Back to customers</Link>
+      </section>
+    );
   if (!c) return <p role="status">Loading…</p>;
   return (
     <article aria-labelledby="customer-title">
-      <p class="crumbs"><Link href={`${BASE}/customers`}>Customers</Link></p>
+      <p class="crumbs">
+        <Link href={`${BASE}/customers`}>Customers</Link>
+      </p>
       <header class="record-head">
         <h1 id="customer-title">{displayName(c)}</h1>
         <span class={`badge s-${c.kyb_status}`}>KYB {words(c.kyb_status)}</span>
         <span class={`badge s-${c.kyc_status}`}>KYC {words(c.kyc_status)}</span>
-        {c.deleted_at && <span class="badge s-rejected" id="deleted-badge">deleted {when(c.deleted_at)}</span>}
+        {c.deleted_at && (
+          <span class="badge s-rejected" id="deleted-badge">
+            deleted {when(c.deleted_at)}
+          </span>
+        )}
         {canWrite && !c.deleted_at && (
           <span class="actions">
-            <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>{editing ? 'Close editor' : 'Edit'}</button>
-            <button type="button" class="danger" onClick={remove}>Delete</button>
+            <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+              {editing ? 'Close editor' : 'Edit'}
+            </button>
+            <button type="button" class="danger" onClick={remove}>
+              Delete
+            </button>
           </span>
         )}
       </header>
-      {error && <p class="error" role="alert">{error}</p>}
-      {editing && <CustomerEdit customer={c} onSaved={(next) => { changed(next); setEditing(false); }} />}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {editing && (
+        <CustomerEdit
+          customer={c}
+          onSaved={(next) => {
+            changed(next);
+            setEditing(false);
+          }}
+        />
+      )}
       <div class="grid">
         <section aria-labelledby="summary-title" class="card">
           <h2 id="summary-title">Summary</h2>
           <dl class="kv">
-            <dt>Id</dt><dd><code>{c.id}</code></dd>
-            <dt>Number</dt><dd>{c.number}</dd>
-            <dt>Type</dt><dd>{words(c.type)}</dd>
-            <dt>Email</dt><dd>{c.email ?? '—'}</dd>
-            <dt>Phone</dt><dd>{c.phone_number ?? '—'}</dd>
-            <dt>Country</dt><dd>{c.country ?? '—'}</dd>
-            <dt>External id</dt><dd>{c.external_id ?? '—'}</dd>
-            <dt>Created</dt><dd>{when(c.created_at)}</dd>
-            <dt>Updated</dt><dd>{when(c.updated_at)}</dd>
+            <dt>Id</dt>
+            <dd>
+              <code>{c.id}</code>
+            </dd>
+            <dt>Number</dt>
+            <dd>{c.number}</dd>
+            <dt>Type</dt>
+            <dd>{words(c.type)}</dd>
+            <dt>Email</dt>
+            <dd>{c.email ?? '—'}</dd>
+            <dt>Phone</dt>
+            <dd>{c.phone_number ?? '—'}</dd>
+            <dt>Country</dt>
+            <dd>{c.country ?? '—'}</dd>
+            <dt>External id</dt>
+            <dd>{c.external_id ?? '—'}</dd>
+            <dt>Created</dt>
+            <dd>{when(c.created_at)}</dd>
+            <dt>Updated</dt>
+            <dd>{when(c.updated_at)}</dd>
           </dl>
         </section>
         <Hierarchy c={c} />
@@ -91,9 +175,20 @@ export function CustomerPage({ id, me }: { id: string; me: Me }) {
       </div>
       <DialectViews id={c.id} version={version} />
       <details class="card all-fields">
-        <summary><h2>All canonical fields</h2></summary>
+        <summary>
+          <h2>All canonical fields</h2>
+        </summary>
         <table class="fields">
-          <tbody>{FIELDS.map((f) => <tr><th scope="row">{f}</th><td><Value v={c[f]} /></td></tr>)}</tbody>
+          <tbody>
+            {FIELDS.map((f) => (
+              <tr>
+                <th scope="row">{f}</th>
+                <td>
+                  <Value v={c[f]} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </details>
     </article>

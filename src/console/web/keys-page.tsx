@@ -7,7 +7,16 @@ import { CopyOnce } from './copy-once.tsx';
 // The account's API keys (admin): create one with scopes and an expiry, its secret shown once
 // with a copy button; revoke. Lists never hold secrets.
 
-interface Key { id: string; name: string; prefix: string; scopes: string[]; created_at: string; expires_at: string | null; last_used_at: string | null; revoked_at: string | null }
+interface Key {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
 const SCOPES = ['read', 'write', 'admin'];
 
 export function KeysPage({ me }: { me: Me }) {
@@ -44,10 +53,16 @@ export function KeysPage({ me }: { me: Me }) {
 
   return (
     <section aria-labelledby="keys-title">
-      <h1 id="keys-title">API keys <span class="muted">for {me.account_id}</span></h1>
+      <h1 id="keys-title">
+        API keys <span class="muted">for {me.account_id}</span>
+      </h1>
       <form class="card key-form" onSubmit={create} aria-labelledby="new-key-title" noValidate>
         <h2 id="new-key-title">New key</h2>
-        {message && <p class="error" role="alert">{message}</p>}
+        {message && (
+          <p class="error" role="alert">
+            {message}
+          </p>
+        )}
         <div class="form-grid">
           <div class="field">
             <label for="key-name">Name</label>
@@ -57,7 +72,16 @@ export function KeysPage({ me }: { me: Me }) {
           <fieldset class="field">
             <legend>Scopes</legend>
             {SCOPES.map((s) => (
-              <label class="check"><input type="checkbox" name="scopes" value={s} checked={scopes.includes(s)} onChange={(e) => setScopes((e.target as HTMLInputElement).checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}</label>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={s}
+                  checked={scopes.includes(s)}
+                  onChange={(e) => setScopes((e.target as HTMLInputElement).checked ? [...scopes, s] : scopes.filter((x) => x !== s))}
+                />{' '}
+                {s}
+              </label>
             ))}
             {errors.scopes && <p class="error">{errors.scopes}</p>}
           </fieldset>
@@ -70,17 +94,40 @@ export function KeysPage({ me }: { me: Me }) {
         {created && <CopyOnce label={`Secret of "${created.name}": copy it now, it is not shown again`} value={created.api_key} />}
       </form>
       <table class="list keys">
-        <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">State</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Key</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">State</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {keys?.map((k) => (
             <tr data-key-id={k.id}>
-              <td>{k.name}{k.id === me.key_id && <span class="muted"> (this session)</span>}</td>
-              <td><code>{k.prefix}…</code></td>
+              <td>
+                {k.name}
+                {k.id === me.key_id && <span class="muted"> (this session)</span>}
+              </td>
+              <td>
+                <code>{k.prefix}…</code>
+              </td>
               <td>{k.scopes.join(', ')}</td>
               <td>{state(k)}</td>
               <td>{when(k.expires_at)}</td>
               <td>{k.last_used_at ? when(k.last_used_at) : 'never'}</td>
-              <td>{!k.revoked_at && <button type="button" class="danger" onClick={() => revoke(k)} aria-label={`Revoke ${k.name}`}>Revoke</button>}</td>
+              <td>
+                {!k.revoked_at && (
+                  <button type="button" class="danger" onClick={() => revoke(k)} aria-label={`Revoke ${k.name}`}>
+                    Revoke
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -17,7 +17,12 @@ function App() {
     onSignOut(() => setMe(null));
     if (me === undefined) api<Me>('GET', '/v1/me').then(setMe, () => setMe(null));
   }, []);
-  if (me === undefined) return <p class="loading" role="status">Loading…</p>;
+  if (me === undefined)
+    return (
+      <p class="loading" role="status">
+        Loading…
+      </p>
+    );
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
   const admin = me.scopes.includes('admin');
@@ -30,17 +35,36 @@ function App() {
   else view = <CustomerList />;
   return (
     <>
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="top">
         <span class="brand">Roster</span>
         <nav aria-label="Sections">
-          <Link href={`${BASE}/customers`} aria-current={section === 'customers' ? 'page' : undefined}>Customers</Link>
-          <Link href={`${BASE}/users`} aria-current={section === 'users' ? 'page' : undefined}>Team</Link>
-          {admin && <Link href={`${BASE}/keys`} aria-current={section === 'keys' ? 'page' : undefined}>API keys</Link>}
+          <Link href={`${BASE}/customers`} aria-current={section === 'customers' ? 'page' : undefined}>
+            Customers
+          </Link>
+          <Link href={`${BASE}/users`} aria-current={section === 'users' ? 'page' : undefined}>
+            Team
+          </Link>
+          {admin && (
+            <Link href={`${BASE}/keys`} aria-current={section === 'keys' ? 'page' : undefined}>
+              API keys
+            </Link>
+          )}
         </nav>
         <span class="who">
           <span class={`mode mode-${me.mode}`}>{me.mode}</span> {me.account_id} · {me.scopes.join(', ')}
-          <button type="button" class="link" onClick={() => { session.signOut(); navigate(`${BASE}/customers`); }}>Sign out</button>
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              session.signOut();
+              navigate(`${BASE}/customers`);
+            }}
+          >
+            Sign out
+          </button>
         </span>
       </header>
       <main id="main">{view}</main>

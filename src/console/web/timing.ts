@@ -1,9 +1,16 @@
 // Render timings the browser test reads: how long a view took from asking for its data to
 // having it on screen, and since the page started loading.
 
-export interface Timing { view: string; sinceRequestMs: number; renderMs: number; sinceNavigationMs: number }
+export interface Timing {
+  view: string;
+  sinceRequestMs: number;
+  renderMs: number;
+  sinceNavigationMs: number;
+}
 declare global {
-  interface Window { rosterTimings?: Timing[] }
+  interface Window {
+    rosterTimings?: Timing[];
+  }
 }
 
 /** `requestedAt`: when the view asked for its data; `arrivedAt`: when the data came back. */

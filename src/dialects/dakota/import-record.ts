@@ -19,8 +19,12 @@ export function dakotaRecord(raw: unknown): ImportRow {
   const links = ((raw.kyb_links as unknown[] | undefined) ?? []).map((l, i) => {
     if (!isObject(l)) throw new LineError(`kyb_links.${i}: must be an object`);
     return {
-      provider_id: l.provider_id, link_type: l.link_type, url: l.url, status: l.status,
-      created_at: instant(`kyb_links.${i}.created_at`, l.created_at), updated_at: instant(`kyb_links.${i}.updated_at`, l.updated_at),
+      provider_id: l.provider_id,
+      link_type: l.link_type,
+      url: l.url,
+      status: l.status,
+      created_at: instant(`kyb_links.${i}.created_at`, l.created_at),
+      updated_at: instant(`kyb_links.${i}.updated_at`, l.updated_at),
       ...(l.expires_at !== undefined ? { expires_at: instant(`kyb_links.${i}.expires_at`, l.expires_at) } : {}),
       ...(l.deleted_at !== undefined ? { deleted_at: instant(`kyb_links.${i}.deleted_at`, l.deleted_at) } : {}),
     };

@@ -8,15 +8,23 @@ import type { CustomerListQuery, UserListQuery } from './schemas.ts';
 // Dakota's list parameters, parsed into one ListQuery. No SQL here: only meaning.
 
 const CUSTOMER_SORT: Record<string, SortKey> = {
-  application_status: 'application_status', created_at: 'created_at', customer_type: 'party_type', id: 'id',
-  kyb_status: 'kyb_status', kyc_status: 'kyc_status', name: 'name',
+  application_status: 'application_status',
+  created_at: 'created_at',
+  customer_type: 'party_type',
+  id: 'id',
+  kyb_status: 'kyb_status',
+  kyc_status: 'kyc_status',
+  name: 'name',
 };
 const USER_SORT: Record<string, SortKey> = { created_at: 'created_at', email: 'email', name: 'name', role: 'role' };
 
 /** A comma-separated list whose every value must be one of `allowed`. */
 function csv(field: string, value: string | undefined, allowed: readonly string[]): string[] | undefined {
   if (value === undefined) return undefined;
-  const values = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const values = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (values.length === 0) throw invalid(field, 'must name at least one value');
   for (const v of values) if (!allowed.includes(v)) throw invalid(field, `unknown value "${v}"; use ${allowed.join(', ')}`);
   return values;

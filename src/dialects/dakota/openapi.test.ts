@@ -15,7 +15,14 @@ const ours: Json = JSON.parse(DAKOTA_OPENAPI);
 /** A schema with its $refs and allOf parts resolved, as one object: its properties, required fields and enum. */
 function flat(doc: Json, schema: Json | undefined): Json {
   if (!schema) return {};
-  if (schema.$ref) return flat(doc, schema.$ref.replace('#/', '').split('/').reduce((o: Json, k: string) => o[k], doc));
+  if (schema.$ref)
+    return flat(
+      doc,
+      schema.$ref
+        .replace('#/', '')
+        .split('/')
+        .reduce((o: Json, k: string) => o[k], doc),
+    );
   const parts = [schema, ...(schema.allOf ?? []).map((s: Json) => flat(doc, s))];
   return {
     properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})),
@@ -48,7 +55,12 @@ test("every operation of Dakota's document is served, with its parameters, body 
       assert.equal(mine.operationId, op.operationId, what);
       const params = (mine.parameters ?? []).map((p: Json) => `${p.in} ${p.name.toLowerCase()}`);
       for (const p of op.parameters ?? []) {
-        const param = p.$ref ? p.$ref.replace('#/', '').split('/').reduce((o: Json, k: string) => o[k], vendor) : p;
+        const param = p.$ref
+          ? p.$ref
+              .replace('#/', '')
+              .split('/')
+              .reduce((o: Json, k: string) => o[k], vendor)
+          : p;
         const key = `${param.in} ${param.name.toLowerCase()}`;
         assert.ok(params.includes(key), `${what}: parameter ${key}`);
         const ourParam = mine.parameters.find((q: Json) => `${q.in} ${q.name.toLowerCase()}` === key);

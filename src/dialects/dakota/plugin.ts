@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { RosterError } from '../../core/errors.ts';
-import { ksuid, } from '../../core/ids.ts';
+import { ksuid } from '../../core/ids.ts';
 import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-errors.ts';
 import type { Customer, CustomerInput, User } from '../../core/model.ts';
 import { authenticate, needFor, presentedKey } from '../../http/auth.ts';
@@ -85,38 +85,48 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
     const sandbox = sandboxRequest(req.headers, accountId);
     if (sandbox) await failBeforeCreate(sandbox);
     let token: string | undefined;
-    const res = await idempotent(db, accountId, 'POST /dakota/customers', req.headers['x-idempotency-key'], body, async (tx) => {
-      if (body.sub_client_id !== undefined) await assertSubClient(await getCustomerIn(tx, accountId, { by: 'id', value: body.sub_client_id }), undefined);
-      const now = new Date();
-      const expires = new Date(now.getTime() + APPLICATION_DAYS * 86_400_000);
-      const applicationId = ksuid(now);
-      const stamp = now.toISOString();
-      const input: CustomerInput = {
-        type: body.customer_type,
-        name: body.name,
-        external_id: body.external_id,
-        parent_id: body.sub_client_id,
-        is_sub_client: body.is_sub_client ?? false,
-        kyb_status: 'pending',
-        kyc_links: [{ provider_id: 'persona', link_type: 'persona', url: urls(applicationId).identity, status: 'not_started', created_at: stamp, updated_at: stamp, expires_at: expires.toISOString() }],
-        application: { id: applicationId, status: 'pending', decision: null, url: urls(applicationId).application, expires_at: expires.toISOString() },
-      };
-      const c = await createCustomerIn(tx, accountId, input, actor(req));
-      // What the sandbox will do to it later (approve its KYB in 5 s by default) commits with it.
-      if (sandbox) await scheduleFor(tx, accountId, c.id, sandbox);
-      // The links carry their token in this answer only (see src/onboarding/links.ts).
-      token = await issueToken(tx, accountId, applicationId, c.id, expires);
-      const created = {
-        id: c.id,
-        kyb_links: c.kyc_links.map(kybLink).map((l) => ({ ...l, url: withToken(l.url, TOKEN_PLACEHOLDER) })),
-        application_id: c.application!.id,
-        application_url: withToken(c.application!.url!, TOKEN_PLACEHOLDER),
-        application_expires_at: NANOS_PLACEHOLDER,
-      };
-      const nanos = BigInt(Date.parse(c.application!.expires_at!)) * 1_000_000n;
-      // Stored as the exact JSON text, so a replay is byte-identical.
-      return { status: 201, body: JSON.stringify(created).replace(JSON.stringify(NANOS_PLACEHOLDER), nanos.toString()) };
-    }, REPLAY);
+    const res = await idempotent(
+      db,
+      accountId,
+      'POST /dakota/customers',
+      req.headers['x-idempotency-key'],
+      body,
+      async (tx) => {
+        if (body.sub_client_id !== undefined) await assertSubClient(await getCustomerIn(tx, accountId, { by: 'id', value: body.sub_client_id }), undefined);
+        const now = new Date();
+        const expires = new Date(now.getTime() + APPLICATION_DAYS * 86_400_000);
+        const applicationId = ksuid(now);
+        const stamp = now.toISOString();
+        const input: CustomerInput = {
+          type: body.customer_type,
+          name: body.name,
+          external_id: body.external_id,
+          parent_id: body.sub_client_id,
+          is_sub_client: body.is_sub_client ?? false,
+          kyb_status: 'pending',
+          kyc_links: [
+            { provider_id: 'persona', link_type: 'persona', url: urls(applicationId).identity, status: 'not_started', created_at: stamp, updated_at: stamp, expires_at: expires.toISOString() },
+          ],
+          application: { id: applicationId, status: 'pending', decision: null, url: urls(applicationId).application, expires_at: expires.toISOString() },
+        };
+        const c = await createCustomerIn(tx, accountId, input, actor(req));
+        // What the sandbox will do to it later (approve its KYB in 5 s by default) commits with it.
+        if (sandbox) await scheduleFor(tx, accountId, c.id, sandbox);
+        // The links carry their token in this answer only (see src/onboarding/links.ts).
+        token = await issueToken(tx, accountId, applicationId, c.id, expires);
+        const created = {
+          id: c.id,
+          kyb_links: c.kyc_links.map(kybLink).map((l) => ({ ...l, url: withToken(l.url, TOKEN_PLACEHOLDER) })),
+          application_id: c.application!.id,
+          application_url: withToken(c.application!.url!, TOKEN_PLACEHOLDER),
+          application_expires_at: NANOS_PLACEHOLDER,
+        };
+        const nanos = BigInt(Date.parse(c.application!.expires_at!)) * 1_000_000n;
+        // Stored as the exact JSON text, so a replay is byte-identical.
+        return { status: 201, body: JSON.stringify(created).replace(JSON.stringify(NANOS_PLACEHOLDER), nanos.toString()) };
+      },
+      REPLAY,
+    );
     const stored = res.body as string;
     const text = await fillToken(db, accountId, (JSON.parse(stored) as { application_id: string }).application_id, stored, res.replayed ? undefined : token);
     return reply.status(201).type('application/json').send(text);
@@ -162,15 +172,26 @@ async function dakotaPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   f.post('/users', { schema: { ...hide, body: S.UserCreate, headers: S.IdempotencyHeaders } }, async (req, reply) => {
     const accountId = account(req);
-    const res = await idempotent(db, accountId, 'POST /dakota/users', req.headers['x-idempotency-key'], req.body, async (tx) => {
-      try {
-        return { status: 201, body: JSON.stringify(renderUser(await createUserIn(tx, accountId, req.body))) };
-      } catch (e) {
-        if (e instanceof RosterError && e.code === 'conflict') throw new DakotaProblem('conflict', `A user with email ${req.body.email} already exists`, 'User already exists', undefined, e.fields);
-        throw e;
-      }
-    }, REPLAY);
-    return reply.status(201).type('application/json').send(res.body as string);
+    const res = await idempotent(
+      db,
+      accountId,
+      'POST /dakota/users',
+      req.headers['x-idempotency-key'],
+      req.body,
+      async (tx) => {
+        try {
+          return { status: 201, body: JSON.stringify(renderUser(await createUserIn(tx, accountId, req.body))) };
+        } catch (e) {
+          if (e instanceof RosterError && e.code === 'conflict') throw new DakotaProblem('conflict', `A user with email ${req.body.email} already exists`, 'User already exists', undefined, e.fields);
+          throw e;
+        }
+      },
+      REPLAY,
+    );
+    return reply
+      .status(201)
+      .type('application/json')
+      .send(res.body as string);
   });
 
   // Dakota lists x-idempotency-key on this PATCH too; an update is idempotent by nature, so

@@ -28,7 +28,13 @@ const KIND: Record<ErrorCode, { fragment: string; title: string }> = {
 
 /** A problem Dakota documents with its own title or `type` (e.g. "Customer not found", about:blank). */
 export class DakotaProblem extends RosterError {
-  constructor(code: ErrorCode, message: string, readonly title: string, readonly typeUri?: string, fields: FieldError[] = []) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly title: string,
+    readonly typeUri?: string,
+    fields: FieldError[] = [],
+  ) {
     super(code, message, fields);
   }
 }
@@ -39,7 +45,14 @@ export const userNotFound = (id: string) => new DakotaProblem('not_found', `User
 /** Any error thrown while serving a request, as the RosterError it means. */
 export function asRosterError(error: unknown, log: FastifyRequest['log']): RosterError {
   // Dakota documents no 422: a reused idempotency key with another body is a conflict.
-  if (error instanceof RosterError && error.code === 'idempotency_mismatch') return new DakotaProblem('conflict', error.message, 'Idempotency key reused', undefined, error.fields.map((f) => ({ ...f, field: 'x-idempotency-key' })));
+  if (error instanceof RosterError && error.code === 'idempotency_mismatch')
+    return new DakotaProblem(
+      'conflict',
+      error.message,
+      'Idempotency key reused',
+      undefined,
+      error.fields.map((f) => ({ ...f, field: 'x-idempotency-key' })),
+    );
   if (error instanceof RosterError) return error;
   const e = error as { validation?: unknown[]; validationContext?: string };
   if (e.validation) {

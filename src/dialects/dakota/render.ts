@@ -34,7 +34,23 @@ function providerStatus(p: Record<string, unknown>) {
 }
 
 /** The canonical fields renderCustomer reads: lists ask Postgres for these alone. */
-export const CUSTOMER_FIELDS = ['id', 'display_name', 'email', 'type', 'kyb_status', 'kyc_status', 'kyc_links', 'provider_statuses', 'application', 'created_at', 'updated_at', 'deleted_at', 'parent_id', 'parent_name', 'is_sub_client'] as const;
+export const CUSTOMER_FIELDS = [
+  'id',
+  'display_name',
+  'email',
+  'type',
+  'kyb_status',
+  'kyc_status',
+  'kyc_links',
+  'provider_statuses',
+  'application',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'parent_id',
+  'parent_name',
+  'is_sub_client',
+] as const;
 
 export function renderCustomer(c: Customer) {
   const app = c.application;

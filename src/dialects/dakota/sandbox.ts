@@ -29,7 +29,11 @@ const codeOf = (status: number): ErrorCode => (status === 503 ? 'unavailable' : 
 
 /** An error the sandbox was asked for: its status, Dakota's type and title for it, the step it fired at. */
 export class SandboxFailure extends DakotaProblem {
-  constructor(status: number, message: string, readonly step: string) {
+  constructor(
+    status: number,
+    message: string,
+    readonly step: string,
+  ) {
     super(codeOf(status), message, STATUS_CODES[status] ?? 'Sandbox error', DOCS + fragment(status), [{ field: 'X-Sandbox-Error-Step', message: `injected at ${step}`, code: 'sandbox' }]);
     (this as { status: number }).status = status;
   }
@@ -50,5 +54,9 @@ export async function failBeforeCreate(req: SandboxRequest): Promise<void> {
 /** GET /sandbox/scenarios, as Dakota's docs describe it. */
 export const scenarioList = () => ({
   data: SCENARIOS.map((s) => ({ name: s.name, description: s.description, applies_to: s.applies_to })),
-  error_steps: Object.entries(ERROR_STEPS).map(([name, where]) => ({ name, applies_to: where === 'payments' ? 'payments' : 'customers', fires: where === 'create' ? 'before the customer is created' : where === 'approval' ? 'at the KYB approval after the delay' : 'never on customers' })),
+  error_steps: Object.entries(ERROR_STEPS).map(([name, where]) => ({
+    name,
+    applies_to: where === 'payments' ? 'payments' : 'customers',
+    fires: where === 'create' ? 'before the customer is created' : where === 'approval' ? 'at the KYB approval after the delay' : 'never on customers',
+  })),
 });

@@ -54,30 +54,34 @@ export function authRoutes(app: FastifyInstance, db: Db, tokens: AccessTokens, l
     }
     done(null, out);
   });
-  f.post('/accounts/:aid/auth/token', {
-    config: { access: 'public' },
-    schema: { tags: ['dintero'], summary: 'Get an access token (client credentials)', params: AidParams, body: TokenRequest },
-  }, async (req, reply) => {
-    const creds = basicCredentials(req.headers.authorization) ?? (req.headers.authorization ? undefined : bodyCredentials(req.body));
-    if (!creds) throw new RosterError('unauthorized', 'Client credentials are required: Authorization: Basic base64(client_id:client_secret), or client_id and client_secret in the body');
-    // Guessing secrets is throttled per client id and per address: past a few failures a
-    // minute, attempts are refused before the secret is checked.
-    limiter.checkTokenAttempt(reply, creds.id, req.ip);
-    const client = await findOAuthClient(db, creds.id, creds.secret);
-    if (!client) {
-      limiter.tokenAttemptFailed(creds.id, req.ip);
-      throw new RosterError('unauthorized', 'Invalid client credentials');
-    }
-    const { aid } = req.params;
-    if (!AID.test(aid)) throw invalid('aid', 'must match ^[PT]\\d{8}$');
-    if (client.accountId !== aid) throw new RosterError('forbidden', `The client has no grant for account ${aid}`);
-    if (req.body.grant_type !== 'client_credentials') throw invalid('grant_type', 'only client_credentials is supported');
-    if (req.body.audience === undefined) throw invalid('audience', 'is required');
-    const audienceAid = audienceAccount(req.body.audience);
-    if (!audienceAid) throw invalid('audience', 'must be the account URL, e.g. https://api.dintero.com/v1/accounts/{aid}');
-    if (audienceAid !== aid) throw new RosterError('forbidden', `The audience ${req.body.audience} is not granted to this client`);
-    // OAuth 2.0 (RFC 6749 §5.1): token responses must not be cached.
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    return tokens.issue(client, req.body.audience);
-  });
+  f.post(
+    '/accounts/:aid/auth/token',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['dintero'], summary: 'Get an access token (client credentials)', params: AidParams, body: TokenRequest },
+    },
+    async (req, reply) => {
+      const creds = basicCredentials(req.headers.authorization) ?? (req.headers.authorization ? undefined : bodyCredentials(req.body));
+      if (!creds) throw new RosterError('unauthorized', 'Client credentials are required: Authorization: Basic base64(client_id:client_secret), or client_id and client_secret in the body');
+      // Guessing secrets is throttled per client id and per address: past a few failures a
+      // minute, attempts are refused before the secret is checked.
+      limiter.checkTokenAttempt(reply, creds.id, req.ip);
+      const client = await findOAuthClient(db, creds.id, creds.secret);
+      if (!client) {
+        limiter.tokenAttemptFailed(creds.id, req.ip);
+        throw new RosterError('unauthorized', 'Invalid client credentials');
+      }
+      const { aid } = req.params;
+      if (!AID.test(aid)) throw invalid('aid', 'must match ^[PT]\\d{8}$');
+      if (client.accountId !== aid) throw new RosterError('forbidden', `The client has no grant for account ${aid}`);
+      if (req.body.grant_type !== 'client_credentials') throw invalid('grant_type', 'only client_credentials is supported');
+      if (req.body.audience === undefined) throw invalid('audience', 'is required');
+      const audienceAid = audienceAccount(req.body.audience);
+      if (!audienceAid) throw invalid('audience', 'must be the account URL, e.g. https://api.dintero.com/v1/accounts/{aid}');
+      if (audienceAid !== aid) throw new RosterError('forbidden', `The audience ${req.body.audience} is not granted to this client`);
+      // OAuth 2.0 (RFC 6749 §5.1): token responses must not be cached.
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      return tokens.issue(client, req.body.audience);
+    },
+  );
 }

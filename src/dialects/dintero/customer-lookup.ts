@@ -17,8 +17,7 @@ import { getCustomerIn, lockCustomer } from '../../store/customers-repo.ts';
 export type Hold = 'read' | 'update' | 'tree' | 'share';
 
 export async function findCustomerIn(tx: Queryable, accountId: string, customerId: string, hold: Hold = 'read'): Promise<Customer | undefined> {
-  const get = (ref: CustomerRef) =>
-    hold === 'read' ? getCustomerIn(tx, accountId, ref) : lockCustomer(tx, accountId, ref, { mode: hold === 'share' ? 'share' : 'update', tree: hold === 'tree' });
+  const get = (ref: CustomerRef) => (hold === 'read' ? getCustomerIn(tx, accountId, ref) : lockCustomer(tx, accountId, ref, { mode: hold === 'share' ? 'share' : 'update', tree: hold === 'tree' }));
   const byExternal = await get({ by: 'external_id', value: customerId });
   if (byExternal) return byExternal;
   if (!KSUID_PATTERN.test(customerId)) return undefined;

@@ -42,9 +42,7 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     const p = req.query;
     const aid = req.params.aid;
     const base = customerListQuery(p, { kind: 'keyset', limit: p.limit });
-    const q: ListQuery = p.starting_after !== undefined
-      ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: anchorFor(base.sort, p.starting_after) } })
-      : base;
+    const q: ListQuery = p.starting_after !== undefined ? listQuery({ ...base, page: { kind: 'keyset', limit: p.limit, after: anchorFor(base.sort, p.starting_after) } }) : base;
     if (p.since_datetime !== undefined) {
       // since_datetime pages by its own timestamp, so no paging token; total-count as asked.
       const { records, total } = await syncPage(db, aid, { ...q, fields: CUSTOMER_FIELDS }, p.limit);
@@ -70,10 +68,12 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
   });
 
   f.post(USERS, { config: write, schema: { tags: ['dintero'], summary: 'Create a customer', params: S.AidParams, body: S.CustomerCreate } }, async (req) =>
-    renderCustomer(await createCustomer(db, req.params.aid, createInput(req.body), { actor: req.dintero.actor })));
+    renderCustomer(await createCustomer(db, req.params.aid, createInput(req.body), { actor: req.dintero.actor })),
+  );
 
   f.get(`${USERS}/:customer_id`, { config: read, schema: { tags: ['dintero'], summary: 'Customer details', params: S.CustomerParams } }, async (req) =>
-    renderCustomer(await customerIn(db.reader(req.params.aid), req.params.aid, req.params.customer_id)));
+    renderCustomer(await customerIn(db.reader(req.params.aid), req.params.aid, req.params.customer_id)),
+  );
 
   f.put(`${USERS}/:customer_id`, { config: write, schema: { tags: ['dintero'], summary: 'Update a customer (partial)', params: S.CustomerParams, body: S.CustomerUpdate } }, async (req) => {
     const { aid, customer_id } = req.params;
@@ -100,21 +100,25 @@ export function customerRoutes(app: FastifyInstance, db: Db) {
     return renderDeleted(deleted);
   });
 
-  f.post(`${USERS}/:customer_id/change_customer_id`, {
-    config: { access: 'changeCustomerId' },
-    schema: { tags: ['dintero'], summary: 'Change the customer_id of a customer', params: S.CustomerParams, body: S.ChangeCustomerId },
-  }, async (req) => {
-    const { aid, customer_id } = req.params;
-    const updated = await inAccount(db, aid, async (tx) => {
-      const current = await customerIn(tx, aid, customer_id, 'update');
-      const now = new Date();
-      const old = current.external_id ?? current.id;
-      // The documented audit trail: one metadata entry per change.
-      const hash = createHash('sha256').update(`${old}\n${req.body.customer_id}`).digest('hex').slice(0, 8);
-      const trail = { created_at: now.toISOString(), created_by: req.dintero.actor, old, new: req.body.customer_id };
-      const metadata = { ...current.metadata, [`dintero_change_customer_id_${now.getTime()}.${hash}`]: trail };
-      return updateCustomerIn(tx, aid, { by: 'id', value: current.id }, { external_id: req.body.customer_id, metadata }, { actor: req.dintero.actor, now });
-    });
-    return renderCustomer(updated);
-  });
+  f.post(
+    `${USERS}/:customer_id/change_customer_id`,
+    {
+      config: { access: 'changeCustomerId' },
+      schema: { tags: ['dintero'], summary: 'Change the customer_id of a customer', params: S.CustomerParams, body: S.ChangeCustomerId },
+    },
+    async (req) => {
+      const { aid, customer_id } = req.params;
+      const updated = await inAccount(db, aid, async (tx) => {
+        const current = await customerIn(tx, aid, customer_id, 'update');
+        const now = new Date();
+        const old = current.external_id ?? current.id;
+        // The documented audit trail: one metadata entry per change.
+        const hash = createHash('sha256').update(`${old}\n${req.body.customer_id}`).digest('hex').slice(0, 8);
+        const trail = { created_at: now.toISOString(), created_by: req.dintero.actor, old, new: req.body.customer_id };
+        const metadata = { ...current.metadata, [`dintero_change_customer_id_${now.getTime()}.${hash}`]: trail };
+        return updateCustomerIn(tx, aid, { by: 'id', value: current.id }, { external_id: req.body.customer_id, metadata }, { actor: req.dintero.actor, now });
+      });
+      return renderCustomer(updated);
+    },
+  );
 }

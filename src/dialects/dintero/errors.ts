@@ -18,7 +18,10 @@ export function errorBody(status: number, message: string, errors: FieldError[] 
 }
 
 export function sendError(reply: FastifyReply, status: number, message: string, errors: FieldError[] = []) {
-  return reply.status(status).type('application/json; charset=utf-8').send(errorBody(status, message, errors));
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(status, message, errors));
 }
 
 /** A RosterError as Dintero's error response; the canonical external_id is Dintero's customer_id. */

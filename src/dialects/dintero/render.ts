@@ -58,7 +58,34 @@ export function renderDeleted(c: Customer) {
 }
 
 /** The canonical fields renderCustomer (and renderDeleted) read: lists ask Postgres for these alone. */
-export const CUSTOMER_FIELDS = ['id', 'uuid', 'external_id', 'type', 'name', 'company', 'metadata', 'created_at', 'created_by', 'updated_at', 'deleted_at', 'deleted_by', 'first_name', 'last_name', 'email', 'phone_number', 'attributes', 'status', 'favorite_store', 'enrolled_by', 'marketing_consent', 'addresses', 'term', 'gender', 'date_of_birth', 'contact_for'] as const;
+export const CUSTOMER_FIELDS = [
+  'id',
+  'uuid',
+  'external_id',
+  'type',
+  'name',
+  'company',
+  'metadata',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'deleted_at',
+  'deleted_by',
+  'first_name',
+  'last_name',
+  'email',
+  'phone_number',
+  'attributes',
+  'status',
+  'favorite_store',
+  'enrolled_by',
+  'marketing_consent',
+  'addresses',
+  'term',
+  'gender',
+  'date_of_birth',
+  'contact_for',
+] as const;
 
 export function renderCustomer(c: Customer) {
   if (c.deleted_at) return renderDeleted(c);
@@ -88,7 +115,8 @@ export function renderCustomer(c: Customer) {
   });
 }
 
-export const renderTag = (t: Tag) => defined({ id: t.id, tag: t.tag, metadata: t.metadata, created_at: t.created_at, created_by: orUndefined(t.created_by), updated_at: t.updated_at, deleted_at: orUndefined(t.deleted_at) });
+export const renderTag = (t: Tag) =>
+  defined({ id: t.id, tag: t.tag, metadata: t.metadata, created_at: t.created_at, created_by: orUndefined(t.created_by), updated_at: t.updated_at, deleted_at: orUndefined(t.deleted_at) });
 
 export const renderToken = (t: CustomerToken) =>
   defined({

@@ -22,12 +22,15 @@ export const CustomerParams = Type.Object({ aid: Aid, customer_id: PathId });
 export const TagParams = Type.Object({ aid: Aid, tag_id: Type.String({ maxLength: 64 }) });
 export const TokenParams = Type.Object({ aid: Aid, customer_id: PathId, tid: PathId });
 
-export const TokenRequest = Type.Object({
-  grant_type: Type.String({ minLength: 1, maxLength: 64 }),
-  audience: Type.Optional(Type.String({ maxLength: 2048 })),
-  client_id: Type.Optional(Type.String({ maxLength: 255 })),
-  client_secret: Type.Optional(Type.String({ maxLength: 255 })),
-}, { additionalProperties: true });
+export const TokenRequest = Type.Object(
+  {
+    grant_type: Type.String({ minLength: 1, maxLength: 64 }),
+    audience: Type.Optional(Type.String({ maxLength: 2048 })),
+    client_id: Type.Optional(Type.String({ maxLength: 255 })),
+    client_secret: Type.Optional(Type.String({ maxLength: 255 })),
+  },
+  { additionalProperties: true },
+);
 
 const Strings4 = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 4 });
 
@@ -54,27 +57,33 @@ export const ExistsQuery = Type.Object({
   phone_number: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
 });
 
-const Address = Type.Object({
-  address_line: Type.String({ maxLength: 255 }),
-  address_line_2: Type.Optional(Type.String({ maxLength: 255 })),
-  postal_code: Type.Optional(Type.String({ maxLength: 255 })),
-  postal_place: Type.String({ maxLength: 255 }),
-  country: Type.String({ maxLength: 255 }),
-  latitude: Type.Optional(Type.Number()),
-  longitude: Type.Optional(Type.Number()),
-  type: Type.Optional(Enum(['custom', 'home', 'other', 'work'] as const)),
-  custom_type: Type.Optional(Type.String({ maxLength: 255 })),
-  comment: Type.Optional(Type.String({ maxLength: 255 })),
-}, { additionalProperties: false });
+const Address = Type.Object(
+  {
+    address_line: Type.String({ maxLength: 255 }),
+    address_line_2: Type.Optional(Type.String({ maxLength: 255 })),
+    postal_code: Type.Optional(Type.String({ maxLength: 255 })),
+    postal_place: Type.String({ maxLength: 255 }),
+    country: Type.String({ maxLength: 255 }),
+    latitude: Type.Optional(Type.Number()),
+    longitude: Type.Optional(Type.Number()),
+    type: Type.Optional(Enum(['custom', 'home', 'other', 'work'] as const)),
+    custom_type: Type.Optional(Type.String({ maxLength: 255 })),
+    comment: Type.Optional(Type.String({ maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
 
-const Company = Type.Object({
-  organization_number: Type.Optional(Type.String({ maxLength: 255 })),
-  bussiness_name: Type.String({ minLength: 1, maxLength: 255 }),
-  department: Type.Optional(Type.String({ maxLength: 255 })),
-  industry: Type.Optional(Type.String({ maxLength: 255 })),
-  website: Type.Optional(Type.String({ maxLength: 255 })),
-  number_of_employees: Type.Optional(Type.String({ maxLength: 255 })),
-}, { additionalProperties: false });
+const Company = Type.Object(
+  {
+    organization_number: Type.Optional(Type.String({ maxLength: 255 })),
+    bussiness_name: Type.String({ minLength: 1, maxLength: 255 }),
+    department: Type.Optional(Type.String({ maxLength: 255 })),
+    industry: Type.Optional(Type.String({ maxLength: 255 })),
+    website: Type.Optional(Type.String({ maxLength: 255 })),
+    number_of_employees: Type.Optional(Type.String({ maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
 
 const Consent = Type.Object({ consent: Type.Optional(Type.Boolean()), updated_at: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false });
 
@@ -117,13 +126,16 @@ export const DeleteQuery = Type.Object({ delete_tokens: Type.Optional(Type.Boole
 export const TagCreate = component('TagCreate', Type.Object({ tag: Type.String({ minLength: 1, maxLength: 255 }), metadata: Type.Optional(Obj), ...readOnly }, { additionalProperties: false }));
 export const TagIds = Type.Array(Type.String({ format: 'uuid' }), { maxItems: 1000 });
 
-export const TokenCreate = Type.Object({
-  token_id: Type.Optional(OwnId),
-  type: Type.String({ minLength: 1, maxLength: 100 }),
-  value: Type.String({ minLength: 1, maxLength: 500 }),
-  metadata: Type.Optional(Obj),
-  ...readOnly,
-}, { additionalProperties: false });
+export const TokenCreate = Type.Object(
+  {
+    token_id: Type.Optional(OwnId),
+    type: Type.String({ minLength: 1, maxLength: 100 }),
+    value: Type.String({ minLength: 1, maxLength: 500 }),
+    metadata: Type.Optional(Obj),
+    ...readOnly,
+  },
+  { additionalProperties: false },
+);
 
 export const TokenListQuery = Type.Object({
   type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),

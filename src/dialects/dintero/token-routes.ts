@@ -29,15 +29,19 @@ export function tokenRoutes(app: FastifyInstance, db: Db) {
   });
 
   // delete_token_events is accepted: Roster records no token events.
-  f.post(TOKENS, { config: { access: 'write' }, schema: { tags: ['dintero'], summary: 'Add a token to a customer', params: S.CustomerParams, querystring: S.TokenCreateQuery, body: S.TokenCreate } }, async (req, reply) => {
-    const { aid, customer_id } = req.params;
-    const token = await inAccount(db, aid, async (tx) => {
-      // Held until the token is in: a delete of the customer waits, then removes it with the rest.
-      const c = await customerIn(tx, aid, customer_id, 'share');
-      return createToken(tx, aid, c.id, { token_id: req.body.token_id, type: req.body.type, value: req.body.value, metadata: req.body.metadata }, { actor: req.dintero.actor });
-    });
-    return reply.status(201).send(renderToken(token));
-  });
+  f.post(
+    TOKENS,
+    { config: { access: 'write' }, schema: { tags: ['dintero'], summary: 'Add a token to a customer', params: S.CustomerParams, querystring: S.TokenCreateQuery, body: S.TokenCreate } },
+    async (req, reply) => {
+      const { aid, customer_id } = req.params;
+      const token = await inAccount(db, aid, async (tx) => {
+        // Held until the token is in: a delete of the customer waits, then removes it with the rest.
+        const c = await customerIn(tx, aid, customer_id, 'share');
+        return createToken(tx, aid, c.id, { token_id: req.body.token_id, type: req.body.type, value: req.body.value, metadata: req.body.metadata }, { actor: req.dintero.actor });
+      });
+      return reply.status(201).send(renderToken(token));
+    },
+  );
 
   f.delete(`${TOKENS}/:tid`, { config: { access: 'write' }, schema: { tags: ['dintero'], summary: 'Delete a token', params: S.TokenParams } }, async (req) => {
     const { aid, customer_id, tid } = req.params;

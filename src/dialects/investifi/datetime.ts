@@ -26,7 +26,11 @@ const DATE_ERRORS = {
   notExact: 'Timestamp is not an exact date',
 } as const;
 
-interface Ymd { y: number; m: number; d: number }
+interface Ymd {
+  y: number;
+  m: number;
+  d: number;
+}
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 

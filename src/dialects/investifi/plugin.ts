@@ -19,7 +19,11 @@ import type { Customer } from '../../core/model.ts';
 
 /** FastAPI's own error for a missing credential, and what the app says of a bad one. */
 class HttpError extends Error {
-  constructor(readonly status: number, readonly detail: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(detail);
   }
 }

@@ -29,13 +29,15 @@ export function formatInstant(iso: string): string {
 export const USER_FIELDS = ['id', 'number', 'external_id', 'product_accounts'] as const;
 
 export function toPartnerUser(c: Customer): PartnerUser {
-  const accounts = c.product_accounts.map((p): UserAccount => ({
-    current_market_value: fromCents(toCents(p.current_market_value)),
-    // Only an approved account carries its approval time.
-    ...(p.kyc_status === 'approved' && p.kyc_approved_at ? { kyc_approved_at: formatInstant(p.kyc_approved_at) } : {}),
-    kyc_status: p.kyc_status,
-    product: p.product,
-  }));
+  const accounts = c.product_accounts.map(
+    (p): UserAccount => ({
+      current_market_value: fromCents(toCents(p.current_market_value)),
+      // Only an approved account carries its approval time.
+      ...(p.kyc_status === 'approved' && p.kyc_approved_at ? { kyc_approved_at: formatInstant(p.kyc_approved_at) } : {}),
+      kyc_status: p.kyc_status,
+      product: p.product,
+    }),
+  );
   return {
     accounts,
     total_current_market_value: sumAmounts(accounts.map((a) => a.current_market_value)),

@@ -16,11 +16,14 @@ const problems = Object.fromEntries([400, 401, 403, 429].map((s) => [s, Type.Ref
 // An export is whole records in the shape asked for: no field selection or expansion.
 const { limit: _limit, count: _count, ending_before: _before, fields: _fields, expand: _expand, ...listParams } = CustomerListQuery.properties;
 
-export const ExportQuery = Type.Object({
-  ...listParams,
-  format: Type.Union([Type.Literal('ndjson'), Type.Literal('csv')], { default: 'ndjson' }),
-  as: Type.Unsafe<RecordShape>({ type: 'string', enum: [...RECORD_SHAPES], default: 'native', description: "Each record in this surface's own shape, as its list returns it" }),
-}, { additionalProperties: false });
+export const ExportQuery = Type.Object(
+  {
+    ...listParams,
+    format: Type.Union([Type.Literal('ndjson'), Type.Literal('csv')], { default: 'ndjson' }),
+    as: Type.Unsafe<RecordShape>({ type: 'string', enum: [...RECORD_SHAPES], default: 'native', description: "Each record in this surface's own shape, as its list returns it" }),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * The list query of an export's parameters; it starts at starting_after or a next_cursor. As
@@ -36,17 +39,24 @@ const CONTENT_TYPE = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text
 
 export function exportRoutes(app: FastifyInstance, db: Db) {
   const f = app.withTypeProvider<TypeBoxTypeProvider>();
-  f.get('/customers/export', {
-    schema: {
-      tags: ['customers'],
-      summary: 'Export customers (NDJSON or CSV), with every list filter',
-      description: 'One consistent snapshot, streamed. To resume an export that was cut off, give `starting_after` the id of the last record received (native shape), as with list pages.',
-      querystring: ExportQuery,
-      response: { 200: Type.String({ description: 'NDJSON (a record a line) or CSV with a header row' }), ...problems },
+  f.get(
+    '/customers/export',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Export customers (NDJSON or CSV), with every list filter',
+        description: 'One consistent snapshot, streamed. To resume an export that was cut off, give `starting_after` the id of the last record received (native shape), as with list pages.',
+        querystring: ExportQuery,
+        response: { 200: Type.String({ description: 'NDJSON (a record a line) or CSV with a header row' }), ...problems },
+      },
     },
-  }, async (req, reply) => {
-    const { format, as, ...list } = req.query;
-    const stream = await exportStream(db, { accountId: req.principal.accountId, query: exportListQuery(list, as as RecordShape), format, shape: as as RecordShape });
-    return reply.type(CONTENT_TYPE[format]).header('content-disposition', `attachment; filename="customers.${format === 'csv' ? 'csv' : 'ndjson'}"`).send(stream as never);
-  });
+    async (req, reply) => {
+      const { format, as, ...list } = req.query;
+      const stream = await exportStream(db, { accountId: req.principal.accountId, query: exportListQuery(list, as as RecordShape), format, shape: as as RecordShape });
+      return reply
+        .type(CONTENT_TYPE[format])
+        .header('content-disposition', `attachment; filename="customers.${format === 'csv' ? 'csv' : 'ndjson'}"`)
+        .send(stream as never);
+    },
+  );
 }

@@ -34,14 +34,25 @@ export function conditionFilter<R extends Resource>(resource: R, c: Condition): 
   const field = f.field;
   const node: Filter = ((): Filter => {
     switch (o) {
-      case 'eq': return { kind: 'eq', field, value: fieldValue(f, one()) };
-      case 'neq': return not({ kind: 'eq', field, value: fieldValue(f, one()) });
-      case 'in': return { kind: 'in', field, values: list() };
-      case 'nin': return not({ kind: 'in', field, values: list() });
-      case 'gt': case 'gte': case 'lt': case 'lte': return { kind: 'range', field, [o]: fieldValue(f, one()) };
-      case 'prefix': return { kind: 'prefix', field, value: String(fieldValue(f, one())) };
-      case 'contains': return { kind: 'contains', field, value: String(fieldValue(f, one())) };
-      case 'null': return { kind: 'null', field, isNull: booleanValue(one()) };
+      case 'eq':
+        return { kind: 'eq', field, value: fieldValue(f, one()) };
+      case 'neq':
+        return not({ kind: 'eq', field, value: fieldValue(f, one()) });
+      case 'in':
+        return { kind: 'in', field, values: list() };
+      case 'nin':
+        return not({ kind: 'in', field, values: list() });
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte':
+        return { kind: 'range', field, [o]: fieldValue(f, one()) };
+      case 'prefix':
+        return { kind: 'prefix', field, value: String(fieldValue(f, one())) };
+      case 'contains':
+        return { kind: 'contains', field, value: String(fieldValue(f, one())) };
+      case 'null':
+        return { kind: 'null', field, isNull: booleanValue(one()) };
     }
   })();
   return node as Filter<R>;
@@ -68,10 +79,16 @@ function jsonCondition(field: JsonField, key: string, o: Op, raw: readonly strin
   const equals = (vs: readonly string[]) => anyOf(values(vs).flatMap((v) => jsonValues(v).map(contains))) as Filter<'customers'>;
   const isNull: Filter<'customers'> = { kind: 'or', filters: [{ kind: 'not', filter: { kind: 'jsonHasKeys', field, keys: [key] } }, contains(null)] };
   switch (o) {
-    case 'eq': case 'in': return equals(o === 'eq' ? one(raw, o) : raw);
-    case 'neq': case 'nin': return { kind: 'not', filter: equals(o === 'neq' ? one(raw, o) : raw) };
-    case 'null': return booleanValue(one(raw, o)[0]) ? isNull : { kind: 'not', filter: isNull };
-    default: throw new Error(`${field}[${key}] takes the operators ${JSON_OPS.join(', ')}, not "${o}"`);
+    case 'eq':
+    case 'in':
+      return equals(o === 'eq' ? one(raw, o) : raw);
+    case 'neq':
+    case 'nin':
+      return { kind: 'not', filter: equals(o === 'neq' ? one(raw, o) : raw) };
+    case 'null':
+      return booleanValue(one(raw, o)[0]) ? isNull : { kind: 'not', filter: isNull };
+    default:
+      throw new Error(`${field}[${key}] takes the operators ${JSON_OPS.join(', ')}, not "${o}"`);
   }
 }
 

@@ -38,16 +38,38 @@ const time = <F extends string>(field: F, nullable = false): NativeField<F> => (
 const enumerated = <F extends string>(field: F, values: readonly string[], nullable = false): NativeField<F> => ({ field, kind: 'enum', values, nullable });
 
 const CUSTOMER_FIELDS: readonly NativeField<CustomerField>[] = [
-  text('id', false), { field: 'number', kind: 'integer' }, { field: 'uuid', kind: 'uuid' }, text('external_id'),
-  enumerated('type', CUSTOMER_TYPES), text('name'), text('first_name'), text('last_name'), text('email'), text('phone_number'),
-  text('country'), text('status'), enumerated('kyb_status', KYB_STATUSES), enumerated('kyc_status', KYC_STATUSES),
-  enumerated('application_status', APPLICATION_STATUSES, true), text('parent_id'), text('operator_id'),
-  { field: 'is_sub_client', kind: 'boolean' }, time('created_at'), time('updated_at'), time('deleted_at', true),
+  text('id', false),
+  { field: 'number', kind: 'integer' },
+  { field: 'uuid', kind: 'uuid' },
+  text('external_id'),
+  enumerated('type', CUSTOMER_TYPES),
+  text('name'),
+  text('first_name'),
+  text('last_name'),
+  text('email'),
+  text('phone_number'),
+  text('country'),
+  text('status'),
+  enumerated('kyb_status', KYB_STATUSES),
+  enumerated('kyc_status', KYC_STATUSES),
+  enumerated('application_status', APPLICATION_STATUSES, true),
+  text('parent_id'),
+  text('operator_id'),
+  { field: 'is_sub_client', kind: 'boolean' },
+  time('created_at'),
+  time('updated_at'),
+  time('deleted_at', true),
 ];
 
 const USER_FIELDS: readonly NativeField<UserField>[] = [
-  text('id', false), text('email', false), text('first_name', false), text('last_name', false), enumerated('role', USER_ROLES),
-  time('created_at'), time('updated_at'), time('deleted_at', true),
+  text('id', false),
+  text('email', false),
+  text('first_name', false),
+  text('last_name', false),
+  enumerated('role', USER_ROLES),
+  time('created_at'),
+  time('updated_at'),
+  time('deleted_at', true),
 ];
 
 export const NATIVE_FIELDS: { [R in Resource]: readonly NativeField<FieldsOf[R]>[] } = { customers: CUSTOMER_FIELDS, users: USER_FIELDS };

@@ -16,7 +16,10 @@ export type Term =
 
 /** A mistake in a group's text, at a 1-based character position. */
 export class GrammarError extends Error {
-  constructor(readonly position: number, message: string) {
+  constructor(
+    readonly position: number,
+    message: string,
+  ) {
     super(`at character ${position}: ${message}`);
   }
 }

@@ -9,7 +9,11 @@ import { parseGroup } from './filter-grammar.ts';
 
 const customers = (q: Record<string, string>) => operatorFilters('customers', q);
 const refused = (q: Record<string, string>, field: string, message: RegExp, resource: 'customers' | 'users' = 'customers') =>
-  assert.throws(() => operatorFilters(resource, q), (e: unknown) => e instanceof RosterError && e.status === 400 && e.fields[0]?.field === field && message.test(e.message), JSON.stringify(q));
+  assert.throws(
+    () => operatorFilters(resource, q),
+    (e: unknown) => e instanceof RosterError && e.status === 400 && e.fields[0]?.field === field && message.test(e.message),
+    JSON.stringify(q),
+  );
 
 test('each operator is one node, neq and nin the negation of eq and in', () => {
   assert.deepEqual(customers({ 'number[lt]': '10' }), [{ kind: 'range', field: 'number', lt: 10 }]);
@@ -36,19 +40,45 @@ test('metadata and attributes keys: containment of the string, and of the number
 });
 
 test('groups: or, and, not, nested, lists and quoted values', () => {
-  assert.deepEqual(customers({ or: '(country.eq.DK,type.eq.business)' }), [{ kind: 'or', filters: [{ kind: 'eq', field: 'country', value: 'DK' }, { kind: 'eq', field: 'type', value: 'business' }] }]);
-  assert.deepEqual(customers({ 'not.and': '(country.in.(DK,SE),not.number.gte.5)' }), [{
-    kind: 'not',
-    filter: { kind: 'and', filters: [{ kind: 'in', field: 'country', values: ['DK', 'SE'] }, { kind: 'not', filter: { kind: 'range', field: 'number', gte: 5 } }] },
-  }]);
-  assert.deepEqual(customers({ or: '(name.eq."Acme, \\"Inc.\\"",and(metadata[tier].eq.gold,email.prefix.ops@x.io))' }), [{
-    kind: 'or',
-    filters: [
-      { kind: 'eq', field: 'name', value: 'Acme, "Inc."' },
-      { kind: 'and', filters: [{ kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } }, { kind: 'prefix', field: 'email', value: 'ops@x.io' }] },
-    ],
-  }]);
-  assert.deepEqual(parseGroup('(created_at.lt.2025-01-01T00:00:00.000Z)'), [{ kind: 'condition', at: 2, field: 'created_at', key: undefined, op: 'lt', values: ['2025-01-01T00:00:00.000Z'], list: false }]);
+  assert.deepEqual(customers({ or: '(country.eq.DK,type.eq.business)' }), [
+    {
+      kind: 'or',
+      filters: [
+        { kind: 'eq', field: 'country', value: 'DK' },
+        { kind: 'eq', field: 'type', value: 'business' },
+      ],
+    },
+  ]);
+  assert.deepEqual(customers({ 'not.and': '(country.in.(DK,SE),not.number.gte.5)' }), [
+    {
+      kind: 'not',
+      filter: {
+        kind: 'and',
+        filters: [
+          { kind: 'in', field: 'country', values: ['DK', 'SE'] },
+          { kind: 'not', filter: { kind: 'range', field: 'number', gte: 5 } },
+        ],
+      },
+    },
+  ]);
+  assert.deepEqual(customers({ or: '(name.eq."Acme, \\"Inc.\\"",and(metadata[tier].eq.gold,email.prefix.ops@x.io))' }), [
+    {
+      kind: 'or',
+      filters: [
+        { kind: 'eq', field: 'name', value: 'Acme, "Inc."' },
+        {
+          kind: 'and',
+          filters: [
+            { kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } },
+            { kind: 'prefix', field: 'email', value: 'ops@x.io' },
+          ],
+        },
+      ],
+    },
+  ]);
+  assert.deepEqual(parseGroup('(created_at.lt.2025-01-01T00:00:00.000Z)'), [
+    { kind: 'condition', at: 2, field: 'created_at', key: undefined, op: 'lt', values: ['2025-01-01T00:00:00.000Z'], list: false },
+  ]);
 });
 
 test('mistakes are 400s that name the parameter, and for a group where it goes wrong', () => {

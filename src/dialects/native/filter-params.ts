@@ -11,19 +11,29 @@ import { GrammarError, parseGroup, type Term } from './filter-grammar.ts';
 // it and the fuzz test sends it; metadata and attributes keys are open, so they are a pattern.
 
 const OP_TEXT: Record<Op, string> = {
-  eq: 'equals', neq: 'does not equal (records without a value match)', in: 'is one of (comma-separated)',
-  nin: 'is none of (comma-separated; records without a value match)', gt: 'is greater than', gte: 'is at least',
-  lt: 'is less than', lte: 'is at most', prefix: 'starts with (case-sensitive except email)',
-  contains: 'holds the value anywhere, case-insensitively (each record is tested; no index)', null: 'true: has no value; false: has one',
+  eq: 'equals',
+  neq: 'does not equal (records without a value match)',
+  in: 'is one of (comma-separated)',
+  nin: 'is none of (comma-separated; records without a value match)',
+  gt: 'is greater than',
+  gte: 'is at least',
+  lt: 'is less than',
+  lte: 'is at most',
+  prefix: 'starts with (case-sensitive except email)',
+  contains: 'holds the value anywhere, case-insensitively (each record is tested; no index)',
+  null: 'true: has no value; false: has one',
 };
 
 export const GROUPS = ['or', 'and', 'not.or', 'not.and'] as const;
 const GROUP_TEXT: Record<(typeof GROUPS)[number], string> = {
-  or: 'Records matching any of the conditions', and: 'Records matching all of the conditions',
-  'not.or': 'Records matching none of the conditions', 'not.and': 'Records not matching all of the conditions',
+  or: 'Records matching any of the conditions',
+  and: 'Records matching all of the conditions',
+  'not.or': 'Records matching none of the conditions',
+  'not.and': 'Records not matching all of the conditions',
 };
-const GRAMMAR = 'A parenthesized, comma-separated list of `field.operator.value` conditions, e.g. `(country.eq.DK,and(type.eq.business,created_at.gte.2025-01-01T00:00:00Z))`. '
-  + 'Lists for in/nin: `country.in.(DK,SE)`; `not.` before any condition or group negates it; `metadata[key].eq.value`; a value with `,` or `)` is quoted: `name.eq."Acme, Inc."` (`\\"` and `\\\\` escape). See the README, "Filter groups".';
+const GRAMMAR =
+  'A parenthesized, comma-separated list of `field.operator.value` conditions, e.g. `(country.eq.DK,and(type.eq.business,created_at.gte.2025-01-01T00:00:00Z))`. ' +
+  'Lists for in/nin: `country.in.(DK,SE)`; `not.` before any condition or group negates it; `metadata[key].eq.value`; a value with `,` or `)` is quoted: `name.eq."Acme, Inc."` (`\\"` and `\\\\` escape). See the README, "Filter groups".';
 
 const JSON_KEY = /^(metadata|attributes)\[([^\]]*)\](?:\[([^\]]*)\])?$/;
 /** The pattern of metadata and attributes parameters; the key and operator are checked when read. */
@@ -44,20 +54,32 @@ export function filterProperties(resource: Resource): Record<string, TOptional<T
 
 /** Schema options for metadata[key] and attributes[key] parameters (customers). */
 export const jsonFilterPattern = {
-  patternProperties: { [JSON_PARAM]: Type.String({ maxLength: 20_000, description: `metadata[key] or attributes[key], optionally with an operator (${JSON_OPS.join(', ')}): \`metadata[tier]=gold\`, \`attributes[plan][in]=a,b\`.` }) },
+  patternProperties: {
+    [JSON_PARAM]: Type.String({
+      maxLength: 20_000,
+      description: `metadata[key] or attributes[key], optionally with an operator (${JSON_OPS.join(', ')}): \`metadata[tier]=gold\`, \`attributes[plan][in]=a,b\`.`,
+    }),
+  },
 };
 
 /** The list routes' OpenAPI description: what the parameters alone cannot say. */
-export const listDescription = (resource: Resource): string => [
-  'Filters: the plain parameters, `field[operator]=value` on every filterable field (each listed below), and the groups `or`, `and`, `not.or`, `not.and`. '
-    + 'A condition on a field a record has no value for is false, and its negation true: `country[neq]=DK` keeps customers with no country.',
-  resource === 'customers'
-    ? `Metadata and attributes: \`metadata[key]=value\` or \`metadata[key][operator]=value\` (and \`attributes[…]\`), operators ${JSON_OPS.join(', ')}; a value matches the JSON string equal to it and the number or boolean it spells; \`[null]=true\` matches an absent key or JSON null.`
-    : '',
-  'Grammar and rules: src/dialects/native/README.md in the Roster repository.',
-].filter(Boolean).join('\n\n');
+export const listDescription = (resource: Resource): string =>
+  [
+    'Filters: the plain parameters, `field[operator]=value` on every filterable field (each listed below), and the groups `or`, `and`, `not.or`, `not.and`. ' +
+      'A condition on a field a record has no value for is false, and its negation true: `country[neq]=DK` keeps customers with no country.',
+    resource === 'customers'
+      ? `Metadata and attributes: \`metadata[key]=value\` or \`metadata[key][operator]=value\` (and \`attributes[…]\`), operators ${JSON_OPS.join(', ')}; a value matches the JSON string equal to it and the number or boolean it spells; \`[null]=true\` matches an absent key or JSON null.`
+      : '',
+    'Grammar and rules: src/dialects/native/README.md in the Roster repository.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 
-const split = (s: string) => s.split(',').map((v) => v.trim()).filter(Boolean);
+const split = (s: string) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** The filters of every operator parameter and group in a query, in the order given. */
 export function operatorFilters<R extends Resource>(resource: R, query: Readonly<Record<string, unknown>>): Filter<R>[] {

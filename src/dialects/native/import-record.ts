@@ -6,7 +6,21 @@ import { checkCustomerInput, identity, isObject, LineError, type ImportRow } fro
 // a record it creates; what Roster derives (kyc_status, the hierarchy's names, timestamps of
 // the write) is derived again.
 
-const DERIVED = ['display_name', 'kyc_status', 'application_status', 'ancestors', 'operator_id', 'parent_name', 'parent_number', 'operator_name', 'operator_number', 'updated_at', 'deleted_at', 'created_by', 'deleted_by'];
+const DERIVED = [
+  'display_name',
+  'kyc_status',
+  'application_status',
+  'ancestors',
+  'operator_id',
+  'parent_name',
+  'parent_number',
+  'operator_name',
+  'operator_number',
+  'updated_at',
+  'deleted_at',
+  'created_by',
+  'deleted_by',
+];
 
 export function nativeRecord(raw: unknown): ImportRow {
   if (!isObject(raw)) throw new LineError('a line must be a JSON object');

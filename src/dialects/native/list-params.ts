@@ -1,5 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { and, eq, inList, listQuery, type CustomerField, type FieldTest, type ListQuery, type ListQueryOf, type Resource, type SearchField, type SortKey, type SortTerm } from '../../core/list-query.ts';
+import {
+  and,
+  eq,
+  inList,
+  listQuery,
+  type CustomerField,
+  type FieldTest,
+  type ListQuery,
+  type ListQueryOf,
+  type Resource,
+  type SearchField,
+  type SortKey,
+  type SortTerm,
+} from '../../core/list-query.ts';
 import { decodeCursor } from '../../core/cursor.ts';
 import { invalid } from '../../core/errors.ts';
 import { APPLICATION_STATUSES, CUSTOMER_TYPES, KYB_STATUSES, KYC_STATUSES, USER_ROLES } from '../../core/model.ts';
@@ -29,50 +42,68 @@ export const pageParams = {
   updated_at_lt: time('Updated before.'),
 };
 
-export const CustomerListQuery = Type.Object({
-  ...pageParams,
-  ...customerFields,
-  ...customerExpand,
-  sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, number, name, type, kyb_status, kyc_status, application_status, owner_name, operator_name, created_at, updated_at. Default: created_at.' })),
-  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over name, first and last name, email, phone number, external id and id.' })),
-  id: csv('Record ids.'),
-  number: csv('Record numbers.'),
-  external_id: csv('External ids.'),
-  type: csv(`Types (${CUSTOMER_TYPES.join(', ')}).`),
-  email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact email, case-insensitive.' })),
-  phone_number: Type.Optional(Type.String({ maxLength: 32 })),
-  country: csv('ISO country codes.'),
-  status: csv('Free-form statuses.'),
-  kyb_status: csv('KYB statuses.'),
-  kyc_status: csv('Effective KYC statuses.'),
-  application_status: csv('Application statuses; customers without an application never match.'),
-  has_application: Type.Optional(Type.Boolean()),
-  parent_id: Type.Optional(Type.String({ maxLength: 255, description: 'Direct children of this customer.' })),
-  ancestor_id: Type.Optional(Type.String({ maxLength: 255, description: 'Every customer below this one, at any depth.' })),
-  operator_id: Type.Optional(Type.String({ maxLength: 255, description: 'Customers whose nearest operator is this customer.' })),
-  has_children: Type.Optional(Type.Boolean({ description: 'true: customers that own at least one live customer; false: customers that own none.' })),
-  is_sub_client: Type.Optional(Type.Boolean()),
-  product: Type.Optional(Type.String({ maxLength: 40, description: 'Customers holding a product account of this product.' })),
-  product_kyc_status: csv('With product: the product account has one of these statuses.'),
-  tag_id: Type.Optional(Type.String({ format: 'uuid' })),
-  token_value: Type.Optional(Type.String({ maxLength: 500 })),
-  attributes_keys: csv('Customers that have every one of these attribute keys.'),
-  ...filterProperties('customers'),
-}, { additionalProperties: false, ...jsonFilterPattern });
+export const CustomerListQuery = Type.Object(
+  {
+    ...pageParams,
+    ...customerFields,
+    ...customerExpand,
+    sort: Type.Optional(
+      Type.String({
+        maxLength: 500,
+        description:
+          'Comma-separated keys; prefix with - for descending. Keys: id, number, name, type, kyb_status, kyc_status, application_status, owner_name, operator_name, created_at, updated_at. Default: created_at.',
+      }),
+    ),
+    search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over name, first and last name, email, phone number, external id and id.' })),
+    id: csv('Record ids.'),
+    number: csv('Record numbers.'),
+    external_id: csv('External ids.'),
+    type: csv(`Types (${CUSTOMER_TYPES.join(', ')}).`),
+    email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact email, case-insensitive.' })),
+    phone_number: Type.Optional(Type.String({ maxLength: 32 })),
+    country: csv('ISO country codes.'),
+    status: csv('Free-form statuses.'),
+    kyb_status: csv('KYB statuses.'),
+    kyc_status: csv('Effective KYC statuses.'),
+    application_status: csv('Application statuses; customers without an application never match.'),
+    has_application: Type.Optional(Type.Boolean()),
+    parent_id: Type.Optional(Type.String({ maxLength: 255, description: 'Direct children of this customer.' })),
+    ancestor_id: Type.Optional(Type.String({ maxLength: 255, description: 'Every customer below this one, at any depth.' })),
+    operator_id: Type.Optional(Type.String({ maxLength: 255, description: 'Customers whose nearest operator is this customer.' })),
+    has_children: Type.Optional(Type.Boolean({ description: 'true: customers that own at least one live customer; false: customers that own none.' })),
+    is_sub_client: Type.Optional(Type.Boolean()),
+    product: Type.Optional(Type.String({ maxLength: 40, description: 'Customers holding a product account of this product.' })),
+    product_kyc_status: csv('With product: the product account has one of these statuses.'),
+    tag_id: Type.Optional(Type.String({ format: 'uuid' })),
+    token_value: Type.Optional(Type.String({ maxLength: 500 })),
+    attributes_keys: csv('Customers that have every one of these attribute keys.'),
+    ...filterProperties('customers'),
+  },
+  { additionalProperties: false, ...jsonFilterPattern },
+);
 
-export const UserListQuery = Type.Object({
-  ...pageParams,
-  ...userFields,
-  sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, name, email, role, created_at, updated_at. Default: created_at.' })),
-  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over first and last name, email and id.' })),
-  role: csv('Roles.'),
-  email: Type.Optional(Type.String({ maxLength: 320 })),
-  ...filterProperties('users'),
-}, { additionalProperties: false });
+export const UserListQuery = Type.Object(
+  {
+    ...pageParams,
+    ...userFields,
+    sort: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated keys; prefix with - for descending. Keys: id, name, email, role, created_at, updated_at. Default: created_at.' })),
+    search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Case-insensitive substring over first and last name, email and id.' })),
+    role: csv('Roles.'),
+    email: Type.Optional(Type.String({ maxLength: 320 })),
+    ...filterProperties('users'),
+  },
+  { additionalProperties: false },
+);
 
 type PageParams = Static<ReturnType<typeof Type.Object<typeof pageParams>>>;
 
-const split = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((v) => v.trim()).filter(Boolean));
+const split = (s: string | undefined) =>
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
 
 /** A comma-separated filter over an enumerated field: an unknown value is an error, not an empty page. */
 function enumerated(field: string, s: string | undefined, allowed: readonly string[]): string[] | undefined {
@@ -82,9 +113,17 @@ function enumerated(field: string, s: string | undefined, allowed: readonly stri
 }
 
 const CUSTOMER_SORT: Record<string, SortKey> = {
-  id: 'id', number: 'number', name: 'name', type: 'type', kyb_status: 'kyb_status', kyc_status: 'kyc_status',
-  application_status: 'application_status', owner_name: 'parent_name', operator_name: 'operator_name',
-  created_at: 'created_at', updated_at: 'updated_at',
+  id: 'id',
+  number: 'number',
+  name: 'name',
+  type: 'type',
+  kyb_status: 'kyb_status',
+  kyc_status: 'kyc_status',
+  application_status: 'application_status',
+  owner_name: 'parent_name',
+  operator_name: 'operator_name',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
 };
 const USER_SORT: Record<string, SortKey> = { id: 'id', name: 'name', email: 'email', role: 'role', created_at: 'created_at', updated_at: 'updated_at' };
 

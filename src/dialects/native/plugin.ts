@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { ERROR_CATALOG, RosterError } from '../../core/errors.ts';
 import { encodeCursor } from '../../core/cursor.ts';
 import type { ListQuery } from '../../core/list-query.ts';
-import type { Customer, User, } from '../../core/model.ts';
+import type { Customer, User } from '../../core/model.ts';
 import { authenticate, needFor, type Need } from '../../http/auth.ts';
 import type { Dialect, DialectOptions, ErrorContext } from '../index.ts';
 import { fieldErrors } from '../../http/validation.ts';
@@ -36,7 +36,6 @@ declare module 'fastify' {
     principal: Principal;
   }
 }
-
 
 const problems = Object.fromEntries([400, 401, 403, 404, 409, 422, 429].map((s) => [s, Type.Ref('Problem')]));
 
@@ -119,38 +118,61 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   const idempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
   // Customers
-  f.get('/customers', { schema: { tags: ['customers'], summary: 'List customers', description: listDescription('customers'), querystring: CustomerListQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
-    const q = customerListQuery(req.query);
-    return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
-  });
-
-  f.get('/customers/search', { schema: { tags: ['customers'], summary: 'Search customers', description: searchDescription('customers'), querystring: CustomerSearchQuery, response: { 200: S.CustomerList, ...problems } } }, async (req, reply) => {
-    const q = customerSearchQuery(req.query);
-    return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
-  });
-
-  f.post('/customers', {
-    schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: idempotencyHeader, response: { 201: Type.Ref('Customer'), ...problems } },
-  }, (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body, actor(req))));
-
-  f.get('/customers/:id', {
-    schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, querystring: CustomerGetQuery, response: { 200: Type.Ref('Customer'), ...problems } },
-  }, async (req, reply) => sendJsonText(reply, await oneRecord(req.principal.accountId, customerGetQuery(req.params.id, req.query), 'Customer')));
-
-  f.patch('/customers/:id', { schema: { tags: ['customers'], summary: 'Update a customer (partial)', params: S.IdParam, body: S.CustomerUpdate, response: { 200: Type.Ref('Customer'), ...problems } } }, async (req) =>
-    updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body, actor(req)));
-
-  f.delete('/customers/:id', {
-    schema: {
-      tags: ['customers'],
-      summary: 'Delete a customer (soft)',
-      description: 'A customer that owns other live customers is not deleted (409, code `conflict`, field error `has_children`) unless `detach_children=true`, which makes each of them the top of its own tree in the same step.',
-      params: S.IdParam,
-      querystring: S.DeleteCustomerQuery,
-      response: { 200: Type.Ref('Customer'), ...problems },
+  f.get(
+    '/customers',
+    { schema: { tags: ['customers'], summary: 'List customers', description: listDescription('customers'), querystring: CustomerListQuery, response: { 200: S.CustomerList, ...problems } } },
+    async (req, reply) => {
+      const q = customerListQuery(req.query);
+      return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
     },
-  }, async (req) =>
-    deleteCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, { ...actor(req), children: req.query.detach_children ? 'detach' : 'refuse' }));
+  );
+
+  f.get(
+    '/customers/search',
+    { schema: { tags: ['customers'], summary: 'Search customers', description: searchDescription('customers'), querystring: CustomerSearchQuery, response: { 200: S.CustomerList, ...problems } } },
+    async (req, reply) => {
+      const q = customerSearchQuery(req.query);
+      return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
+    },
+  );
+
+  f.post(
+    '/customers',
+    {
+      schema: { tags: ['customers'], summary: 'Create a customer', body: S.CustomerCreate, headers: idempotencyHeader, response: { 201: Type.Ref('Customer'), ...problems } },
+    },
+    (req, reply) => create(req, reply, (tx, accountId) => createCustomerIn(tx, accountId, req.body, actor(req))),
+  );
+
+  f.get(
+    '/customers/:id',
+    {
+      schema: { tags: ['customers'], summary: 'Get a customer', params: S.IdParam, querystring: CustomerGetQuery, response: { 200: Type.Ref('Customer'), ...problems } },
+    },
+    async (req, reply) => sendJsonText(reply, await oneRecord(req.principal.accountId, customerGetQuery(req.params.id, req.query), 'Customer')),
+  );
+
+  f.patch(
+    '/customers/:id',
+    { schema: { tags: ['customers'], summary: 'Update a customer (partial)', params: S.IdParam, body: S.CustomerUpdate, response: { 200: Type.Ref('Customer'), ...problems } } },
+    async (req) => updateCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, req.body, actor(req)),
+  );
+
+  f.delete(
+    '/customers/:id',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Delete a customer (soft)',
+        description:
+          'A customer that owns other live customers is not deleted (409, code `conflict`, field error `has_children`) unless `detach_children=true`, which makes each of them the top of its own tree in the same step.',
+        params: S.IdParam,
+        querystring: S.DeleteCustomerQuery,
+        response: { 200: Type.Ref('Customer'), ...problems },
+      },
+    },
+    async (req) => deleteCustomer(db, req.principal.accountId, { by: 'id', value: req.params.id }, { ...actor(req), children: req.query.detach_children ? 'detach' : 'refuse' }),
+  );
 
   keysRoutes(app, db, keys);
   customerExtrasRoutes(app, db);
@@ -161,26 +183,45 @@ async function nativePlugin(app: FastifyInstance, opts: DialectOptions) {
   webhookRoutes(app, db, nudge);
 
   // Users
-  f.get('/users', { schema: { tags: ['users'], summary: 'List team users', description: listDescription('users'), querystring: UserListQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
-    const q = userListQuery(req.query);
-    return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
-  });
+  f.get(
+    '/users',
+    { schema: { tags: ['users'], summary: 'List team users', description: listDescription('users'), querystring: UserListQuery, response: { 200: S.UserList, ...problems } } },
+    async (req, reply) => {
+      const q = userListQuery(req.query);
+      return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
+    },
+  );
 
-  f.get('/users/search', { schema: { tags: ['users'], summary: 'Search team users', description: searchDescription('users'), querystring: UserSearchQuery, response: { 200: S.UserList, ...problems } } }, async (req, reply) => {
-    const q = userSearchQuery(req.query);
-    return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
-  });
+  f.get(
+    '/users/search',
+    { schema: { tags: ['users'], summary: 'Search team users', description: searchDescription('users'), querystring: UserSearchQuery, response: { 200: S.UserList, ...problems } } },
+    async (req, reply) => {
+      const q = userSearchQuery(req.query);
+      return sendJsonText(reply, listBody(q, await runList(db, req.principal.accountId, q)));
+    },
+  );
 
-  f.post('/users', {
-    schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: idempotencyHeader, response: { 201: Type.Ref('User'), ...problems } },
-  }, (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body)));
+  f.post(
+    '/users',
+    {
+      schema: { tags: ['users'], summary: 'Create a team user', body: S.UserCreate, headers: idempotencyHeader, response: { 201: Type.Ref('User'), ...problems } },
+    },
+    (req, reply) => create(req, reply, (tx, accountId) => createUserIn(tx, accountId, req.body)),
+  );
 
-  f.get('/users/:id', {
-    schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, querystring: UserGetQuery, response: { 200: Type.Ref('User'), ...problems } },
-  }, async (req, reply) => sendJsonText(reply, await oneRecord(req.principal.accountId, userGetQuery(req.params.id, req.query), 'User')));
+  f.get(
+    '/users/:id',
+    {
+      schema: { tags: ['users'], summary: 'Get a team user', params: S.IdParam, querystring: UserGetQuery, response: { 200: Type.Ref('User'), ...problems } },
+    },
+    async (req, reply) => sendJsonText(reply, await oneRecord(req.principal.accountId, userGetQuery(req.params.id, req.query), 'User')),
+  );
 
-  f.patch('/users/:id', { schema: { tags: ['users'], summary: 'Update a team user (partial)', params: S.IdParam, body: S.UserUpdate, response: { 200: Type.Ref('User'), ...problems } } }, async (req) =>
-    updateUser(db, req.principal.accountId, req.params.id, req.body));
+  f.patch(
+    '/users/:id',
+    { schema: { tags: ['users'], summary: 'Update a team user (partial)', params: S.IdParam, body: S.UserUpdate, response: { 200: Type.Ref('User'), ...problems } } },
+    async (req) => updateUser(db, req.principal.accountId, req.params.id, req.body),
+  );
 
   f.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete a team user (soft)', params: S.IdParam, response: { 204: Type.Null(), ...problems } } }, async (req, reply) => {
     await deleteUser(db, req.principal.accountId, req.params.id);

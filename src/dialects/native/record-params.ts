@@ -14,33 +14,43 @@ const CUSTOMER_FIELDS = Object.keys(Customer.properties).filter((name) => !(RELA
 const USER_FIELDS = Object.keys(User.properties);
 
 const fieldsParam = (names: string[]) =>
-  Type.Optional(Type.String({
-    minLength: 1,
-    maxLength: 2000,
-    description: `Comma-separated fields to return; every other field is left out of each record and is not built by the database. Any of ${names.join(', ')}. An unknown field is a 400.`,
-  }));
+  Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: `Comma-separated fields to return; every other field is left out of each record and is not built by the database. Any of ${names.join(', ')}. An unknown field is a 400.`,
+    }),
+  );
 
 export const customerFields = { fields: fieldsParam(CUSTOMER_FIELDS) };
 export const userFields = { fields: fieldsParam(USER_FIELDS) };
 export const customerExpand = {
-  expand: Type.Optional(Type.String({
-    minLength: 1,
-    maxLength: 100,
-    description: 'Comma-separated related customers to embed in each record under their own key: `parent` (the owner, `parent_id`) and `operator` (the nearest operator above, `operator_id`). Each is the related customer\'s full record, as its own GET returns it, or `null` where there is none. Independent of `fields`. An unknown name is a 400.',
-  })),
+  expand: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        "Comma-separated related customers to embed in each record under their own key: `parent` (the owner, `parent_id`) and `operator` (the nearest operator above, `operator_id`). Each is the related customer's full record, as its own GET returns it, or `null` where there is none. Independent of `fields`. An unknown name is a 400.",
+    }),
+  ),
 };
 
 export const countParam = {
   count: StringEnum(['none', 'exact', 'estimated', 'false', 'true'] as const, {
     default: 'none',
-    description: '`exact` (or `true`): include `total_count`, the exact number of matching records. `estimated`: include `total_count` and `total_count_estimated`: '
-      + 'the query planner\'s estimate (`total_count_estimated: true`), or the exact count (`false`) where that costs no more: where the counters Roster keeps answer the query '
-      + '(no filter, or equalities on at most two of type, country, status, kyb_status, kyc_status, application_status, is_sub_client), where an exact count is cached since the account\'s last write, and for every search. '
-      + '`none` (or `false`): no count. See the native README, "Counting".',
+    description:
+      '`exact` (or `true`): include `total_count`, the exact number of matching records. `estimated`: include `total_count` and `total_count_estimated`: ' +
+      "the query planner's estimate (`total_count_estimated: true`), or the exact count (`false`) where that costs no more: where the counters Roster keeps answer the query " +
+      "(no filter, or equalities on at most two of type, country, status, kyb_status, kyc_status, application_status, is_sub_client), where an exact count is cached since the account's last write, and for every search. " +
+      '`none` (or `false`): no count. See the native README, "Counting".',
   }),
 };
 
-const split = (s: string) => s.split(',').map((v) => v.trim()).filter(Boolean);
+const split = (s: string) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** The named fields, in the record's own order, each once; undefined when none are asked for. */
 function namedFields(param: string, value: string | undefined, allowed: readonly string[]): string[] | undefined {

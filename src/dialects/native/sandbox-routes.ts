@@ -11,8 +11,14 @@ import { SCENARIOS } from '../../sandbox/scenarios.ts';
 
 const problems = Object.fromEntries([400, 401, 403].map((s) => [s, Type.Ref('Problem')]));
 const Settings = Type.Object({
-  auto_approval_seconds: Type.Number({ minimum: 0, maximum: 86_400, description: 'Seconds after creation a test-mode customer created through Dakota is approved on its own; 0 turns it off. Default 5.' }),
-  scenarios: Type.Array(Type.Object({ name: Type.String(), applies_to: Type.String(), description: Type.String() }), { description: 'What X-Sandbox-Scenario accepts (as GET /dakota/sandbox/scenarios)' }),
+  auto_approval_seconds: Type.Number({
+    minimum: 0,
+    maximum: 86_400,
+    description: 'Seconds after creation a test-mode customer created through Dakota is approved on its own; 0 turns it off. Default 5.',
+  }),
+  scenarios: Type.Array(Type.Object({ name: Type.String(), applies_to: Type.String(), description: Type.String() }), {
+    description: 'What X-Sandbox-Scenario accepts (as GET /dakota/sandbox/scenarios)',
+  }),
 });
 const SettingsUpdate = Type.Object({ auto_approval_seconds: Type.Number({ minimum: 0, maximum: 86_400 }) }, { additionalProperties: false });
 const admin = { need: 'admin' };
@@ -30,11 +36,15 @@ export function sandboxRoutes(app: FastifyInstance, db: Db) {
     return view(await inAccount(db, req.principal.accountId, (tx) => autoApprovalMs(tx, req.principal.accountId)));
   });
 
-  f.put('/sandbox', { config: admin, schema: { tags: ['sandbox'], summary: "Change the test-mode account's sandbox settings", body: SettingsUpdate, response: { 200: Settings, ...problems } } }, async (req) => {
-    const accountId = req.principal.accountId;
-    testMode(accountId);
-    const ms = Math.round(req.body.auto_approval_seconds * 1000);
-    await inAccount(db, accountId, (tx) => setAutoApprovalMs(tx, accountId, ms));
-    return view(ms);
-  });
+  f.put(
+    '/sandbox',
+    { config: admin, schema: { tags: ['sandbox'], summary: "Change the test-mode account's sandbox settings", body: SettingsUpdate, response: { 200: Settings, ...problems } } },
+    async (req) => {
+      const accountId = req.principal.accountId;
+      testMode(accountId);
+      const ms = Math.round(req.body.auto_approval_seconds * 1000);
+      await inAccount(db, accountId, (tx) => setAutoApprovalMs(tx, accountId, ms));
+      return view(ms);
+    },
+  );
 }

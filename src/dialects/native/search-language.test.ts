@@ -8,15 +8,23 @@ import { MAX_QUERY_LENGTH, MAX_SEARCH_DEPTH, MAX_SEARCH_TERMS, parseSearch, type
 
 const strip = (n: SearchNode): unknown => {
   switch (n.kind) {
-    case 'term': return [n.field + (n.key !== undefined ? `[${n.key}]` : ''), n.op, n.value, ...(n.quoted ? ['quoted'] : [])];
-    case 'text': return ['text', n.value];
-    case 'not': return ['not', strip(n.node)];
-    default: return [n.kind, ...n.nodes.map(strip)];
+    case 'term':
+      return [n.field + (n.key !== undefined ? `[${n.key}]` : ''), n.op, n.value, ...(n.quoted ? ['quoted'] : [])];
+    case 'text':
+      return ['text', n.value];
+    case 'not':
+      return ['not', strip(n.node)];
+    default:
+      return [n.kind, ...n.nodes.map(strip)];
   }
 };
 const tree = (q: string) => strip(parseSearch(q));
 const mistake = (q: string, at: number, message: RegExp) =>
-  assert.throws(() => parseSearch(q), (e: unknown) => e instanceof GrammarError && e.position === at && message.test(e.message), `${q} → at ${at} ${message}`);
+  assert.throws(
+    () => parseSearch(q),
+    (e: unknown) => e instanceof GrammarError && e.position === at && message.test(e.message),
+    `${q} → at ${at} ${message}`,
+  );
 
 test('field terms with every operator, quoted and bare values, metadata keys', () => {
   assert.deepEqual(tree("email:'a@b.c'"), ['email', ':', 'a@b.c', 'quoted']);
@@ -78,7 +86,13 @@ test('limits: length, depth and terms', () => {
   mistake(`${'('.repeat(MAX_SEARCH_DEPTH)}a:1${')'.repeat(MAX_SEARCH_DEPTH)}`, MAX_SEARCH_DEPTH + 1, /nested deeper than 8/);
   mistake(`${'-'.repeat(MAX_SEARCH_DEPTH)}a:1`, MAX_SEARCH_DEPTH + 1, /nested deeper than 8/);
   assert.doesNotThrow(() => parseSearch(Array(MAX_SEARCH_TERMS).fill('a:1').join(' ')));
-  mistake(Array(MAX_SEARCH_TERMS + 1).fill('a:1').join(' '), MAX_SEARCH_TERMS * 4 + 1, /more than 50 terms/);
+  mistake(
+    Array(MAX_SEARCH_TERMS + 1)
+      .fill('a:1')
+      .join(' '),
+    MAX_SEARCH_TERMS * 4 + 1,
+    /more than 50 terms/,
+  );
   // Deep input is refused before it can exhaust the stack.
   mistake('('.repeat(MAX_QUERY_LENGTH), MAX_SEARCH_DEPTH + 1, /nested deeper/);
 });

@@ -13,10 +13,13 @@ const { limit, starting_after, ending_before, cursor, count, include_deleted } =
 const query = Type.String({
   minLength: 1,
   maxLength: MAX_QUERY_LENGTH,
-  description: 'The search, e.g. `email:\'ops@acme.io\' OR (country:DK -kyb_status:frozen)`. Grammar: see the route description.',
+  description: "The search, e.g. `email:'ops@acme.io' OR (country:DK -kyb_status:frozen)`. Grammar: see the route description.",
 });
 
-export const CustomerSearchQuery = Type.Object({ query, limit, starting_after, ending_before, cursor, count, include_deleted, sort: CustomerListQuery.properties.sort }, { additionalProperties: false });
+export const CustomerSearchQuery = Type.Object(
+  { query, limit, starting_after, ending_before, cursor, count, include_deleted, sort: CustomerListQuery.properties.sort },
+  { additionalProperties: false },
+);
 export const UserSearchQuery = Type.Object({ query, limit, starting_after, ending_before, cursor, count, include_deleted, sort: UserListQuery.properties.sort }, { additionalProperties: false });
 
 /** The list a search asks for: its page and sort read as the list route reads them, its filter and full-text term from `query`. */
@@ -30,12 +33,13 @@ export const customerSearchQuery = ({ query: text, ...page }: Static<typeof Cust
 export const userSearchQuery = ({ query: text, ...page }: Static<typeof UserSearchQuery>) => withQuery(userListQuery(page), text);
 
 /** The search routes' OpenAPI description: the grammar, which a parameter's schema cannot say. */
-export const searchDescription = (resource: Resource): string => [
-  `Finds ${resource} with a query in Roster's search language, read-after-write (the same tables as the list, no index lag). The response is a list page, as on GET /v1/${resource}, with the same limit, cursors, sort and count.`,
-  'Terms: `field:value` (equals; `field:null` has no value), `field~value` (holds the text, case-insensitively), `field>value`, `>=`, `<`, `<=` (numbers and instants; a date alone is midnight UTC), '
-    + (resource === 'customers' ? '`metadata[\'key\']:value` and `attributes[\'key\']:value` (a JSON string, or the number or boolean it spells). ' : '')
-    + 'Each field takes the operators its `field[operator]` parameter on the list takes.',
-  'Values are bare (`country:DK`) or quoted with \' or " (`name:\'Acme, Inc.\'`; `\\\'`, `\\"`, `\\\\` escape). Terms side by side are joined by AND; `AND` and `OR` (capitals; AND binds tighter), parentheses, and `-` before a term or `(` negates it. '
-    + 'One word or phrase without a field (`smith`, `\'john smith\'`) is the `search` of the list, the indexed substring search over the same fields, and may appear once, outside OR and `-`.',
-  `Limits: ${MAX_QUERY_LENGTH} characters, 50 terms, parentheses and negations nested 8 deep. A mistake is a 400 \`invalid_request\` naming \`query\` and the character where it is: "query: at character 7: expected a value after \\":\\", found the end".`,
-].join('\n\n');
+export const searchDescription = (resource: Resource): string =>
+  [
+    `Finds ${resource} with a query in Roster's search language, read-after-write (the same tables as the list, no index lag). The response is a list page, as on GET /v1/${resource}, with the same limit, cursors, sort and count.`,
+    'Terms: `field:value` (equals; `field:null` has no value), `field~value` (holds the text, case-insensitively), `field>value`, `>=`, `<`, `<=` (numbers and instants; a date alone is midnight UTC), ' +
+      (resource === 'customers' ? "`metadata['key']:value` and `attributes['key']:value` (a JSON string, or the number or boolean it spells). " : '') +
+      'Each field takes the operators its `field[operator]` parameter on the list takes.',
+    "Values are bare (`country:DK`) or quoted with ' or \" (`name:'Acme, Inc.'`; `\\'`, `\\\"`, `\\\\` escape). Terms side by side are joined by AND; `AND` and `OR` (capitals; AND binds tighter), parentheses, and `-` before a term or `(` negates it. " +
+      "One word or phrase without a field (`smith`, `'john smith'`) is the `search` of the list, the indexed substring search over the same fields, and may appear once, outside OR and `-`.",
+    `Limits: ${MAX_QUERY_LENGTH} characters, 50 terms, parentheses and negations nested 8 deep. A mistake is a 400 \`invalid_request\` naming \`query\` and the character where it is: "query: at character 7: expected a value after \\":\\", found the end".`,
+  ].join('\n\n');

@@ -10,7 +10,11 @@ import { searchMeaning } from './search-query.ts';
 const meaning = (q: string, resource: 'customers' | 'users' = 'customers') => searchMeaning(resource, q);
 const filter = (q: string, resource: 'customers' | 'users' = 'customers') => meaning(q, resource).filter;
 const refused = (q: string, message: RegExp, resource: 'customers' | 'users' = 'customers') =>
-  assert.throws(() => searchMeaning(resource, q), (e: unknown) => e instanceof RosterError && e.status === 400 && e.fields[0]?.field === 'query' && message.test(e.message), q);
+  assert.throws(
+    () => searchMeaning(resource, q),
+    (e: unknown) => e instanceof RosterError && e.status === 400 && e.fields[0]?.field === 'query' && message.test(e.message),
+    q,
+  );
 
 const eq = (field: string, value: unknown) => ({ kind: 'eq', field, value });
 const not = (f: unknown) => ({ kind: 'not', filter: f });

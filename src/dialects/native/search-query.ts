@@ -30,13 +30,17 @@ export function searchMeaning<R extends Resource>(resource: R, query: string): S
     let text: string | undefined;
     const walk = (n: SearchNode, whole: boolean): Filter<R> => {
       switch (n.kind) {
-        case 'and': return and(...n.nodes.map((x) => walk(x, whole)));
-        case 'or': return { kind: 'or', filters: n.nodes.map((x) => walk(x, false)) };
-        case 'not': return { kind: 'not', filter: walk(n.node, false) };
-        case 'term': return termFilter(resource, n);
+        case 'and':
+          return and(...n.nodes.map((x) => walk(x, whole)));
+        case 'or':
+          return { kind: 'or', filters: n.nodes.map((x) => walk(x, false)) };
+        case 'not':
+          return { kind: 'not', filter: walk(n.node, false) };
+        case 'term':
+          return termFilter(resource, n);
         case 'text':
           if (!whole) throw new GrammarError(n.at, 'a word without a field searches the whole list, so it cannot stand inside OR or after "-"; name a field: name~\'…\'');
-          if (text !== undefined) throw new GrammarError(n.at, 'only one word or phrase without a field; quote a phrase: \'john smith\', or name fields: name~john name~smith');
+          if (text !== undefined) throw new GrammarError(n.at, "only one word or phrase without a field; quote a phrase: 'john smith', or name fields: name~john name~smith");
           if (n.value === '' || n.value.length > MAX_TEXT_LENGTH) throw new GrammarError(n.at, `a word or phrase without a field has 1 to ${MAX_TEXT_LENGTH} characters`);
           text = n.value;
           return TRUE;
@@ -59,7 +63,10 @@ function termFilter<R extends Resource>(resource: R, t: Extract<SearchNode, { ki
   const allowed = isJson ? JSON_OPS : f && t.key === undefined ? opsOf(f) : undefined;
   const name = `${t.field}${t.key !== undefined ? `[${t.key}]` : ''}`;
   if (allowed && !allowed.includes(op)) {
-    const offered = allowed.map((o) => SYMBOL[o]).filter(Boolean).join(' ');
+    const offered = allowed
+      .map((o) => SYMBOL[o])
+      .filter(Boolean)
+      .join(' ');
     throw new GrammarError(t.at, `${name} takes ${offered}, not ${nullTest ? ':null' : t.op}`);
   }
   // A calendar date on an instant field means its midnight UTC: created_at>=2025-01-01.

@@ -32,15 +32,22 @@ export const ListQueryDoc = Type.Object({
 export const IdParamDoc = Type.Object({ id });
 
 const settings = Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]));
-export const CustomerWriteDoc = component('CustomerWrite', Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 80 }),
-  externalId: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
-  country: Type.String({ pattern: '^[A-Z]{2}$' }),
-  type: Type.Unsafe<string>({ type: 'string', enum: ['Private', 'Business', 'CPOSubsidiary'] }),
-  ownerId: id,
-  contactDetails: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255 })), email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })), phone: Type.Optional(Type.String({ maxLength: 32 })) }),
-  billingDetails: settings,
-  payoutInformation: settings,
-  financialSetup: settings,
-  billingSettings: settings,
-}));
+export const CustomerWriteDoc = component(
+  'CustomerWrite',
+  Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    externalId: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    type: Type.Unsafe<string>({ type: 'string', enum: ['Private', 'Business', 'CPOSubsidiary'] }),
+    ownerId: id,
+    contactDetails: Type.Object({
+      name: Type.Optional(Type.String({ maxLength: 255 })),
+      email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+      phone: Type.Optional(Type.String({ maxLength: 32 })),
+    }),
+    billingDetails: settings,
+    payoutInformation: settings,
+    financialSetup: settings,
+    billingSettings: settings,
+  }),
+);

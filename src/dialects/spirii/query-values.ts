@@ -6,8 +6,7 @@ import { MAX_YEAR, MIN_YEAR, utc } from '../../core/instant.ts';
 
 export type RawQuery = Record<string, string | string[] | undefined>;
 
-export const bad = (param: string, message: string, code = 'invalid_parameter') =>
-  new RosterError('invalid_request', `${param}: ${message}`, [{ field: param, message, code }]);
+export const bad = (param: string, message: string, code = 'invalid_parameter') => new RosterError('invalid_request', `${param}: ${message}`, [{ field: param, message, code }]);
 
 /** One value; a scalar parameter given twice is an error rather than a silent pick. */
 export function single(q: RawQuery, name: string): string | undefined {
@@ -23,7 +22,10 @@ export function single(q: RawQuery, name: string): string | undefined {
 /** An array parameter: `name=a&name=b`, `name[]=a&name[]=b` and `name=a,b` are all accepted. */
 export function many(q: RawQuery, name: string): string[] | undefined {
   const raw = [q[name], q[`${name}[]`]].flatMap((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
-  const values = raw.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const values = raw
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   return values.length === 0 ? undefined : values;
 }
 
@@ -61,7 +63,12 @@ export function isoTime(param: string, raw: string): ParsedTime {
   const m = d ?? DATE_TIME.exec(raw);
   if (!m) throw fail();
   const [year, month, day, hour = '0', minute = '0', second = '0'] = m.slice(1, 7).map((x) => x ?? undefined) as string[];
-  const y = Number(year), mo = Number(month), da = Number(day), h = Number(hour), mi = Number(minute), s = Number(second);
+  const y = Number(year),
+    mo = Number(month),
+    da = Number(day),
+    h = Number(hour),
+    mi = Number(minute),
+    s = Number(second);
   const probe = utc(y, mo, da);
   if (y < MIN_YEAR || y > MAX_YEAR || probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== da || h > 23 || mi > 59 || s > 59) throw fail();
   if (d) return { at: probe, dayOnly: true };
@@ -71,7 +78,8 @@ export function isoTime(param: string, raw: string): ParsedTime {
   if (tz && tz.toUpperCase() !== 'Z') {
     const sign = tz[0] === '-' ? -1 : 1;
     const digits = tz.slice(1).replace(':', '');
-    const oh = Number(digits.slice(0, 2)), om = Number(digits.slice(2));
+    const oh = Number(digits.slice(0, 2)),
+      om = Number(digits.slice(2));
     if (oh > 23 || om > 59) throw fail();
     offsetMin = sign * (oh * 60 + om);
   }

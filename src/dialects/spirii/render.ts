@@ -20,7 +20,24 @@ export function locationsOf(c: Pick<Customer, 'extensions'>): number[] {
 }
 
 /** The canonical fields renderCustomer reads: lists ask Postgres for these alone. */
-export const CUSTOMER_FIELDS = ['number', 'display_name', 'first_name', 'last_name', 'external_id', 'type', 'country', 'email', 'phone_number', 'extensions', 'operator_number', 'operator_name', 'parent_number', 'parent_name', 'created_at', 'updated_at'] as const;
+export const CUSTOMER_FIELDS = [
+  'number',
+  'display_name',
+  'first_name',
+  'last_name',
+  'external_id',
+  'type',
+  'country',
+  'email',
+  'phone_number',
+  'extensions',
+  'operator_number',
+  'operator_name',
+  'parent_number',
+  'parent_name',
+  'created_at',
+  'updated_at',
+] as const;
 
 export function renderCustomer(c: Customer) {
   const s = settingsOf(c);

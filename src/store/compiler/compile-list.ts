@@ -40,9 +40,7 @@ export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statemen
   // Every match of the account: what a page is read from, and what a count counts.
   const from = trigram ? everyMatch(ctx, scope, trigram) : `FROM ${ctx.def.table} c WHERE ${where.join(' AND ')}`;
   const page = planPage(ctx);
-  const rows = trigram
-    ? searchRows(ctx, page, scope, trigram, { ...SEARCH_TUNING, ...opts.search })
-    : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
+  const rows = trigram ? searchRows(ctx, page, scope, trigram, { ...SEARCH_TUNING, ...opts.search }) : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
   const text = pageStatement(ctx, page, { ...rows, ...pageTotal(ctx, from, opts.count !== false) });
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
 }

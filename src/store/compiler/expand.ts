@@ -23,11 +23,14 @@ function relationColumns(ctx: ListContext): [string, string][] {
 }
 
 /** The page rows' extra columns: each expanded relation's id (empty without expansions). */
-export const expansionRefs = (ctx: ListContext): string => relationColumns(ctx).map(([relation, column]) => `, c.${column} AS ${ref(relation)}`).join('');
+export const expansionRefs = (ctx: ListContext): string =>
+  relationColumns(ctx)
+    .map(([relation, column]) => `, c.${column} AS ${ref(relation)}`)
+    .join('');
 
 /** The record's extra items: each related record as JSON, or null where there is none. */
 export function expansionItems(ctx: ListContext): string[] {
-  return relationColumns(ctx).map(([relation]) =>
-    `(SELECT row_to_json(e) FROM (SELECT ${selectItems(ctx.def, undefined)} FROM ${ctx.def.table} c WHERE c.account_id = ${ctx.account} AND c.id = ${ref(relation)}) e) AS ${relation}`,
+  return relationColumns(ctx).map(
+    ([relation]) => `(SELECT row_to_json(e) FROM (SELECT ${selectItems(ctx.def, undefined)} FROM ${ctx.def.table} c WHERE c.account_id = ${ctx.account} AND c.id = ${ref(relation)}) e) AS ${relation}`,
   );
 }

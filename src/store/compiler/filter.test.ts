@@ -29,7 +29,10 @@ test('a filter holds only tests its resource has', () => {
 test('a customer test on users, built without types, is refused by the compiler', () => {
   const untyped = JSON.parse(JSON.stringify(listQuery({ resource: 'customers', filter: { kind: 'hasTag', tagId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' } })));
   const q: ListQuery = { ...untyped, resource: 'users' };
-  assert.throws(() => compileList(scopeQuery(q, ACCOUNT)), (e: unknown) => e instanceof RosterError && e.code === 'invalid_request' && /users cannot be filtered by hasTag/.test(e.message));
+  assert.throws(
+    () => compileList(scopeQuery(q, ACCOUNT)),
+    (e: unknown) => e instanceof RosterError && e.code === 'invalid_request' && /users cannot be filtered by hasTag/.test(e.message),
+  );
   assert.throws(() => compileList(scopeQuery({ ...q, filter: { kind: 'eq', field: 'kyc_status', value: 'approved' } } as ListQuery, ACCOUNT)), /users cannot be filtered by kyc_status/);
   assert.match(compileList(scopeQuery(untyped, ACCOUNT)).text, /FROM customer_tags ct/);
 });

@@ -12,7 +12,12 @@ export function compileFilter(ctx: ListContext, node: Filter): string {
   const { p } = ctx;
   switch (node.kind) {
     case 'and':
-      return node.filters.length === 0 ? 'TRUE' : node.filters.map((f) => compileFilter(ctx, f)).filter((s) => s !== 'TRUE').join(' AND ') || 'TRUE';
+      return node.filters.length === 0
+        ? 'TRUE'
+        : node.filters
+            .map((f) => compileFilter(ctx, f))
+            .filter((s) => s !== 'TRUE')
+            .join(' AND ') || 'TRUE';
     case 'or':
       return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => compileFilter(ctx, f)).join(' OR ')})`;
     case 'not': {
@@ -33,9 +38,7 @@ export function compileFilter(ctx: ListContext, node: Filter): string {
     }
     case 'range': {
       const f = field(ctx, node.field);
-      const parts = (['gt', 'gte', 'lt', 'lte'] as const)
-        .filter((k) => node[k] !== undefined)
-        .map((k) => `${f.sql} ${OPS[k]} ${p.value(f, node[k]!)}`);
+      const parts = (['gt', 'gte', 'lt', 'lte'] as const).filter((k) => node[k] !== undefined).map((k) => `${f.sql} ${OPS[k]} ${p.value(f, node[k]!)}`);
       return parts.join(' AND ') || 'TRUE';
     }
     case 'null':

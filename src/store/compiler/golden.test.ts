@@ -21,7 +21,10 @@ const SHAPES: Record<string, ListQuery> = {
   'customers-after-id-desc': listQuery({ resource: 'customers', sort: [{ key: 'created_at', dir: 'desc' }], page: { kind: 'keyset', limit: 7, after: { id: ID } } }),
   'customers-before-cursor-mixed-sort': listQuery({
     resource: 'customers',
-    sort: [{ key: 'kyb_status', dir: 'asc' }, { key: 'created_at', dir: 'desc' }],
+    sort: [
+      { key: 'kyb_status', dir: 'asc' },
+      { key: 'created_at', dir: 'desc' },
+    ],
     page: { kind: 'keyset', limit: 20, before: { values: ['active', '2024-01-01T00:00:00.000Z', ID], id: ID } },
   }),
   'customers-offset-hierarchy': listQuery({
@@ -46,7 +49,11 @@ const SHAPES: Record<string, ListQuery> = {
   }),
   'customers-changed-since': listQuery({
     resource: 'customers',
-    filter: and({ kind: 'range', field: 'updated_at', gte: '2025-01-01T00:00:00Z' }, { kind: 'hasTag', tagId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' }, { kind: 'hasToken', value: 'tok', type: 'sha1:email' }),
+    filter: and(
+      { kind: 'range', field: 'updated_at', gte: '2025-01-01T00:00:00Z' },
+      { kind: 'hasTag', tagId: '3c90c3cc-0d44-4b50-8888-8dd25736052a' },
+      { kind: 'hasToken', value: 'tok', type: 'sha1:email' },
+    ),
     sort: [{ key: 'updated_at', dir: 'asc' }],
     deleted: 'include',
     page: { kind: 'keyset', limit: 10 },
@@ -87,8 +94,23 @@ const SHAPES: Record<string, ListQuery> = {
       { kind: 'not', filter: inList('country', ['DK', 'SE']) },
       { kind: 'not', filter: eq('kyb_status', 'frozen') },
       { kind: 'range', field: 'number', gt: 10, lte: 500 },
-      { kind: 'or', filters: [{ kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } }, { kind: 'null', field: 'external_id', isNull: true }] },
-      { kind: 'not', filter: { kind: 'or', filters: [{ kind: 'not', filter: { kind: 'jsonHasKeys', field: 'attributes', keys: ['plan'] } }, { kind: 'jsonContains', field: 'attributes', value: { plan: null } }] } },
+      {
+        kind: 'or',
+        filters: [
+          { kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } },
+          { kind: 'null', field: 'external_id', isNull: true },
+        ],
+      },
+      {
+        kind: 'not',
+        filter: {
+          kind: 'or',
+          filters: [
+            { kind: 'not', filter: { kind: 'jsonHasKeys', field: 'attributes', keys: ['plan'] } },
+            { kind: 'jsonContains', field: 'attributes', value: { plan: null } },
+          ],
+        },
+      },
     ),
     sort: [{ key: 'created_at', dir: 'desc' }],
     count: true,
@@ -114,7 +136,11 @@ const COUNTS: Record<string, ListQuery> = {
 
 /** Estimates: the planner's row count for the matches, never run. */
 const ESTIMATES: Record<string, ListQuery> = {
-  'estimate-filtered': listQuery({ resource: 'customers', filter: and({ kind: 'range', field: 'created_at', gte: '2025-01-01T00:00:00Z' }, { kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } }), count: 'estimated' }),
+  'estimate-filtered': listQuery({
+    resource: 'customers',
+    filter: and({ kind: 'range', field: 'created_at', gte: '2025-01-01T00:00:00Z' }, { kind: 'jsonContains', field: 'metadata', value: { tier: 'gold' } }),
+    count: 'estimated',
+  }),
 };
 
 const golden = (name: string, stmt: Statement) => {
@@ -131,7 +157,11 @@ for (const [name, q] of Object.entries(ESTIMATES)) test(`golden SQL: ${name}`, (
 
 test('every golden file is a shape of this test', () => {
   const shapes = new Set([...Object.keys(SHAPES), ...Object.keys(COUNTS), ...Object.keys(ESTIMATES)].map((n) => `${n}.sql`));
-  assert.deepEqual(readdirSync(DIR).filter((f) => !shapes.has(f)), [], 'a golden file no shape makes: remove it');
+  assert.deepEqual(
+    readdirSync(DIR).filter((f) => !shapes.has(f)),
+    [],
+    'a golden file no shape makes: remove it',
+  );
 });
 
 test('short searches are never prepared; trigram searches and the rest are', () => {
@@ -163,7 +193,7 @@ test('every statement is scoped to the account and hides deleted records unless 
   assert.equal(stmt.params[0], ACCOUNT);
   assert.match(stmt.text, /c\.account_id = \$1::text/);
   assert.match(stmt.text, /c\.deleted_at IS NULL/);
-  assert.doesNotMatch(compileList(scopeQuery(SHAPES["customers-changed-since"], ACCOUNT)).text, /c\.deleted_at IS NULL/);
+  assert.doesNotMatch(compileList(scopeQuery(SHAPES['customers-changed-since'], ACCOUNT)).text, /c\.deleted_at IS NULL/);
 });
 
 test('search terms are matched literally: LIKE wildcards are escaped', () => {

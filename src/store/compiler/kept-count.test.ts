@@ -31,7 +31,10 @@ test('two of them, on two counted fields, are kept as a pair, in the order of th
     { field: 'country', values: ['DK', 'SE'] },
     { field: 'type', values: ['business'] },
   ]);
-  assert.deepEqual(kept({ filter: and(eq('kyc_status', 'approved'), eq('kyb_status', 'active')), deleted: 'only' })?.by.map((b) => b.field), ['kyb_status', 'kyc_status']);
+  assert.deepEqual(
+    kept({ filter: and(eq('kyc_status', 'approved'), eq('kyb_status', 'active')), deleted: 'only' })?.by.map((b) => b.field),
+    ['kyb_status', 'kyc_status'],
+  );
   // Users count one field only: no pairs to keep.
   const users = scopeQuery(listQuery({ resource: 'users', count: true, filter: and(eq('role', 'admin'), eq('role', 'viewer')) }), 'T00000042');
   assert.equal(keptCount(users, RESOURCES.users), undefined);

@@ -28,6 +28,9 @@ export class Params {
    */
   array(f: Typed, values: readonly Scalar[]): string {
     if (f.type === 'boolean') return `${this.add(values.map(String), 'text[]')}::boolean[]`;
-    return this.add(values.map((v) => (f.ci && typeof v === 'string' ? v.toLowerCase() : v)), `${f.type}[]`);
+    return this.add(
+      values.map((v) => (f.ci && typeof v === 'string' ? v.toLowerCase() : v)),
+      `${f.type}[]`,
+    );
   }
 }

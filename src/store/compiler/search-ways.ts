@@ -53,8 +53,7 @@ export const SEARCH_STEP = {
 export const searchSteps = (search: 'walk' | 'other') => ({ shortWalk: `${search}_short`, longWalk: `${search}_long`, way: `${search}_way` }) as const;
 
 /** The pattern to ask the trigram index with, in a statement without the `sample` step. */
-export const sampledProbe = (ctx: ListContext, t: TrigramSearch, tuning: SearchTuning): string =>
-  tuning.sample ? `roster_search_probe('${ctx.def.table}', ${t.probe})` : t.probe;
+export const sampledProbe = (ctx: ListContext, t: TrigramSearch, tuning: SearchTuning): string => (tuning.sample ? `roster_search_probe('${ctx.def.table}', ${t.probe})` : t.probe);
 
 /** The probe a statement with the `sample` step asks the index with. */
 const SAMPLED = `(SELECT probe FROM ${SEARCH_STEP.sample})`;
@@ -137,8 +136,7 @@ function adaptive(w: Ways, search: 'walk' | 'other', cond: string, order: string
   const chosen = (n: number) => `(SELECT n FROM ${step.way}) = ${n}`;
   const offset = skip ? ` OFFSET ${skip}` : '';
   const walked = (cte: string, n: number) => `(SELECT w.id FROM ${cte} w WHERE ${chosen(n)} AND w._hit ORDER BY w._n LIMIT ${need}${offset})`;
-  const sorted = (source: string, n: number) =>
-    `(SELECT c.id ${candidates(w.ctx, w.scope, w.t, source)} AND ${chosen(n)}${cond}\n    ORDER BY ${order} LIMIT ${need}${offset})`;
+  const sorted = (source: string, n: number) => `(SELECT c.id ${candidates(w.ctx, w.scope, w.t, source)} AND ${chosen(n)}${cond}\n    ORDER BY ${order} LIMIT ${need}${offset})`;
   return [
     walked(step.shortWalk, WAY.shortWalk),
     sorted(`SELECT id FROM ${SEARCH_STEP.candidates}`, WAY.candidates),

@@ -25,6 +25,9 @@ const { term } = fc.letrec<{ term: string; group: string }>((tie) => ({
 
 /** A group parameter, or a metadata/attributes one, with a value near the grammar. */
 export const filterParam: fc.Arbitrary<[string, string]> = fc.oneof(
-  fc.tuple(fc.constantFrom('or', 'and', 'not.or', 'not.and'), fc.array(term, { minLength: 1, maxLength: 4 }).map((ts) => `(${ts.join(',')})`)),
+  fc.tuple(
+    fc.constantFrom('or', 'and', 'not.or', 'not.and'),
+    fc.array(term, { minLength: 1, maxLength: 4 }).map((ts) => `(${ts.join(',')})`),
+  ),
   fc.tuple(fc.constantFrom('metadata[tier]', 'attributes[plan][in]', 'metadata[tier][null]', 'metadata[x][gt]', 'metadata[][eq]', 'attributes[a]b]'), value),
 );

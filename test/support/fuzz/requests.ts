@@ -83,11 +83,13 @@ export function encode(s: string): string {
   try {
     return encodeURIComponent(s);
   } catch {
-    return [...s].map((ch) => {
-      const c = ch.charCodeAt(0);
-      if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) return `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 0x3f)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}`.toUpperCase();
-      return encodeURIComponent(ch);
-    }).join('');
+    return [...s]
+      .map((ch) => {
+        const c = ch.charCodeAt(0);
+        if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) return `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 0x3f)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}`.toUpperCase();
+        return encodeURIComponent(ch);
+      })
+      .join('');
   }
 }
 
@@ -110,8 +112,9 @@ function query(r: RouteSpec, fx: Fixtures): fc.Arbitrary<string> {
   const search = SEARCH_ROUTES.includes(r.url);
   // The search routes' query comes from the search language's own pieces, not from its schema.
   const props = Object.entries(r.query?.properties ?? {}).filter(([k]) => !(search && k === 'query'));
-  const entries = fc.subarray(props, { maxLength: Math.min(4, props.length) }).chain((chosen) =>
-    chosen.length === 0 ? fc.constant([] as [string, string[]][]) : fc.tuple(...chosen.map(([k, s]) => queryValue(s, fx.pools).map((v) => [k, v] as [string, string[]]))));
+  const entries = fc
+    .subarray(props, { maxLength: Math.min(4, props.length) })
+    .chain((chosen) => (chosen.length === 0 ? fc.constant([] as [string, string[]][]) : fc.tuple(...chosen.map(([k, s]) => queryValue(s, fx.pools).map((v) => [k, v] as [string, string[]])))));
   const extra = fc.option(fc.tuple(fc.constantFrom('unknown', 'limit', 'cursor', 'search', 'a[b]', ''), hostileString), { freq: 8 });
   // The native lists' filter groups and metadata keys, which their schemas cannot generate.
   const groups = r.url === '/v1/customers' || r.url === '/v1/users' ? fc.option(filterParam, { freq: 2 }) : fc.constant(null);
@@ -137,30 +140,32 @@ function body(r: RouteSpec, fx: Fixtures): fc.Arbitrary<unknown> {
 
 function routeRequest(r: RouteSpec, fx: Fixtures): fc.Arbitrary<FuzzRequest> {
   const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(r.method);
-  return fc.record({
-    auth: fc.constantFrom(...Array(16).fill('valid'), 'none', 'garbage', 'hostile'),
-    bad: hostileString,
-    params: fc.tuple(...r.params.map((p) => pathParam(r, p, fx))),
-    query: query(r, fx),
-    body: hasBody ? body(r, fx) : fc.constant(undefined),
-    special: fc.oneof({ arbitrary: fc.constant(undefined), weight: 40 }, { arbitrary: fc.constantFrom(...SPECIALS), weight: 2 }),
-    idempotency: fc.oneof(fc.uuid(), hostileString.map(headerSafe)),
-  }).map(({ auth, bad, params, query, body, special, idempotency }) => {
-    let i = 0;
-    let path = r.url.replace(/:(\w+)|\*/g, () => params[i++]) + query;
-    const headers: Record<string, string> = { ...authHeaders(r, fx, auth, bad) };
-    if (hasBody && idempotency) headers[r.surface === 'dakota' ? 'x-idempotency-key' : 'idempotency-key'] = idempotency;
-    let payload: Buffer | undefined = body === undefined ? undefined : Buffer.from(JSON.stringify(body) ?? 'null');
-    if (special === 'long-url') path += (query ? '&' : '?') + 'pad=' + 'x'.repeat(17_000);
-    if (hasBody) {
-      if (special === 'big-body') payload = Buffer.from(JSON.stringify({ name: 'x'.repeat(1_100_000) }));
-      if (special === 'bad-json') payload = Buffer.from('{"name": ');
-      if (special === 'deep-json') payload = Buffer.from('['.repeat(50_000) + ']'.repeat(50_000));
-      if (special === 'empty-body') payload = Buffer.alloc(0);
-      if (payload) headers['content-type'] = special === 'content-type' ? 'text/plain' : 'application/json';
-    }
-    return { method: r.method, path, headers, body: payload, route: `${r.method} ${r.url}`, surface: r.surface };
-  });
+  return fc
+    .record({
+      auth: fc.constantFrom(...Array(16).fill('valid'), 'none', 'garbage', 'hostile'),
+      bad: hostileString,
+      params: fc.tuple(...r.params.map((p) => pathParam(r, p, fx))),
+      query: query(r, fx),
+      body: hasBody ? body(r, fx) : fc.constant(undefined),
+      special: fc.oneof({ arbitrary: fc.constant(undefined), weight: 40 }, { arbitrary: fc.constantFrom(...SPECIALS), weight: 2 }),
+      idempotency: fc.oneof(fc.uuid(), hostileString.map(headerSafe)),
+    })
+    .map(({ auth, bad, params, query, body, special, idempotency }) => {
+      let i = 0;
+      let path = r.url.replace(/:(\w+)|\*/g, () => params[i++]) + query;
+      const headers: Record<string, string> = { ...authHeaders(r, fx, auth, bad) };
+      if (hasBody && idempotency) headers[r.surface === 'dakota' ? 'x-idempotency-key' : 'idempotency-key'] = idempotency;
+      let payload: Buffer | undefined = body === undefined ? undefined : Buffer.from(JSON.stringify(body) ?? 'null');
+      if (special === 'long-url') path += (query ? '&' : '?') + 'pad=' + 'x'.repeat(17_000);
+      if (hasBody) {
+        if (special === 'big-body') payload = Buffer.from(JSON.stringify({ name: 'x'.repeat(1_100_000) }));
+        if (special === 'bad-json') payload = Buffer.from('{"name": ');
+        if (special === 'deep-json') payload = Buffer.from('['.repeat(50_000) + ']'.repeat(50_000));
+        if (special === 'empty-body') payload = Buffer.alloc(0);
+        if (payload) headers['content-type'] = special === 'content-type' ? 'text/plain' : 'application/json';
+      }
+      return { method: r.method, path, headers, body: payload, route: `${r.method} ${r.url}`, surface: r.surface };
+    });
 }
 
 /** Every route equally likely. */

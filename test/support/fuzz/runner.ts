@@ -72,7 +72,8 @@ export async function runFuzz(opts: { base: string; db: Db; routes: RouteSpec[];
   const arb = requestArbitrary(opts.routes, opts.fixtures);
   const tally: Tally = { total: 0, byStatus: {}, bySurface: {}, fiveXX: 0, hangs: 0, shapeFaults: 0, rejectedWrites: 0, writesByRejected: 0, failures: [] };
   const fail = (r: FuzzRequest, status: number, reason: string, text = '') => {
-    if (tally.failures.length < 50) tally.failures.push({ route: r.route, method: r.method, path: r.path.length > 400 ? r.path.slice(0, 200) + "…" + r.path.slice(-200) : r.path, status, reason, body: text.slice(0, 300) });
+    if (tally.failures.length < 50)
+      tally.failures.push({ route: r.route, method: r.method, path: r.path.length > 400 ? r.path.slice(0, 200) + '…' + r.path.slice(-200) : r.path, status, reason, body: text.slice(0, 300) });
   };
   const BATCH = 500;
   try {
@@ -132,9 +133,23 @@ export async function runFuzz(opts: { base: string; db: Db; routes: RouteSpec[];
 
 /** One line per surface and status class, then the failures. */
 export function formatTally(label: string, t: Tally, ms: number): string {
-  const lines = [`${label}: ${t.total} requests in ${(ms / 1000).toFixed(1)} s — 5xx ${t.fiveXX}, hangs ${t.hangs}, shape faults ${t.shapeFaults}, writes by refused requests ${t.writesByRejected} (of ${t.rejectedWrites} refused writes)`];
-  for (const [s, classes] of Object.entries(t.bySurface).sort()) lines.push(`  ${s.padEnd(10)} ${Object.entries(classes).sort().map(([c, n]) => `${c} ${n}`).join('  ')}`);
-  lines.push(`  statuses: ${Object.entries(t.byStatus).sort().map(([s, n]) => `${s}×${n}`).join(' ')}`);
-  for (const f of t.failures.slice(0, 20)) lines.push(`  FAIL ${f.status} ${f.method} ${f.path.length > 200 ? f.path.slice(0, 80) + "…" + f.path.slice(-120) : f.path} — ${f.reason} ${f.body.slice(0, 200)}`);
+  const lines = [
+    `${label}: ${t.total} requests in ${(ms / 1000).toFixed(1)} s — 5xx ${t.fiveXX}, hangs ${t.hangs}, shape faults ${t.shapeFaults}, writes by refused requests ${t.writesByRejected} (of ${t.rejectedWrites} refused writes)`,
+  ];
+  for (const [s, classes] of Object.entries(t.bySurface).sort())
+    lines.push(
+      `  ${s.padEnd(10)} ${Object.entries(classes)
+        .sort()
+        .map(([c, n]) => `${c} ${n}`)
+        .join('  ')}`,
+    );
+  lines.push(
+    `  statuses: ${Object.entries(t.byStatus)
+      .sort()
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ')}`,
+  );
+  for (const f of t.failures.slice(0, 20))
+    lines.push(`  FAIL ${f.status} ${f.method} ${f.path.length > 200 ? f.path.slice(0, 80) + '…' + f.path.slice(-120) : f.path} — ${f.reason} ${f.body.slice(0, 200)}`);
   return lines.join('\n');
 }

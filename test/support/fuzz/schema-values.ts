@@ -35,10 +35,14 @@ const isoDate = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('
 
 function stringValue(s: JsonSchema, pools: Pools): fc.Arbitrary<string> {
   switch (s.format) {
-    case 'date-time': return isoDate.map((d) => d.toISOString());
-    case 'date': return isoDate.map((d) => d.toISOString().slice(0, 10));
-    case 'uuid': return pools.uuids.length ? fc.oneof(fc.constantFrom(...pools.uuids), fc.uuid()) : fc.uuid();
-    case 'email': return fc.emailAddress().filter((e) => e.length <= (s.maxLength ?? 320));
+    case 'date-time':
+      return isoDate.map((d) => d.toISOString());
+    case 'date':
+      return isoDate.map((d) => d.toISOString().slice(0, 10));
+    case 'uuid':
+      return pools.uuids.length ? fc.oneof(fc.constantFrom(...pools.uuids), fc.uuid()) : fc.uuid();
+    case 'email':
+      return fc.emailAddress().filter((e) => e.length <= (s.maxLength ?? 320));
   }
   if (s.pattern === '^[0-9A-Za-z]{27}$') {
     const random = fc.array(fc.constantFrom(...ALNUM), { minLength: 27, maxLength: 27 }).map((a) => a.join(''));
@@ -60,12 +64,18 @@ export function valid(s: JsonSchema, pools: Pools, depth = 0): fc.Arbitrary<unkn
   if (union) return fc.oneof(...union.map((u) => valid(u, pools, depth)));
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   switch (type) {
-    case 'string': return stringValue(s, pools);
-    case 'integer': return fc.integer({ min: s.minimum ?? -5, max: s.maximum ?? 1000 });
-    case 'number': return fc.double({ min: s.minimum ?? -90, max: s.maximum ?? 90, noNaN: true });
-    case 'boolean': return fc.boolean();
-    case 'null': return fc.constant(null);
-    case 'array': return fc.array(s.items ? valid(s.items, pools, depth + 1) : fc.string(), { maxLength: Math.min(s.maxItems ?? 3, 3) });
+    case 'string':
+      return stringValue(s, pools);
+    case 'integer':
+      return fc.integer({ min: s.minimum ?? -5, max: s.maximum ?? 1000 });
+    case 'number':
+      return fc.double({ min: s.minimum ?? -90, max: s.maximum ?? 90, noNaN: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.array(s.items ? valid(s.items, pools, depth + 1) : fc.string(), { maxLength: Math.min(s.maxItems ?? 3, 3) });
     case 'object': {
       const props = s.properties ?? {};
       if (Object.keys(props).length === 0 || depth > 4) return fc.dictionary(fc.constantFrom('a', 'b', 'tier', 'vip'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
@@ -95,7 +105,7 @@ export function mutated(s: JsonSchema, pools: Pools): fc.Arbitrary<unknown> {
 
 /** A query parameter's text: from the schema, else hostile. Arrays become repeated parameters. */
 export function queryValue(s: JsonSchema, pools: Pools): fc.Arbitrary<string[]> {
-  const text = (x: unknown): string[] => (Array.isArray(x) ? x.flatMap(text) : [typeof x === 'string' ? x : JSON.stringify(x) ?? '']);
+  const text = (x: unknown): string[] => (Array.isArray(x) ? x.flatMap(text) : [typeof x === 'string' ? x : (JSON.stringify(x) ?? '')]);
   return fc.oneof(
     { arbitrary: valid(s, pools).map(text), weight: 3 },
     { arbitrary: hostileString.map((v) => [v]), weight: 2 },

@@ -9,19 +9,33 @@ import { hostileString } from './hostile-values.ts';
 /** Each piece mostly from the grammar, now and then from just outside it. */
 const near = (good: string[], bad: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 5 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
 
-const TARGETS = near(['country', 'type', 'number', 'created_at', 'updated_at', 'email', 'name', 'external_id', 'kyb_status', 'is_sub_client', 'role', 'deleted_at', "metadata['tier']", 'metadata[tier]', 'attributes["plan"]'],
-  ["metadata['']", 'metadata[a', 'nope', 'Name', '_x', 'country[x]']);
+const TARGETS = near(
+  [
+    'country',
+    'type',
+    'number',
+    'created_at',
+    'updated_at',
+    'email',
+    'name',
+    'external_id',
+    'kyb_status',
+    'is_sub_client',
+    'role',
+    'deleted_at',
+    "metadata['tier']",
+    'metadata[tier]',
+    'attributes["plan"]',
+  ],
+  ["metadata['']", 'metadata[a', 'nope', 'Name', '_x', 'country[x]'],
+);
 const OPS = near([':', ':', '~', '>', '>=', '<', '<='], ['=', '', '::', ':~']);
-const VALUES = near(['DK', 'business', '5', '-1', '2025-01-01', '2025-01-01T00:00:00Z', 'true', 'null', "'null'", 'gold', "'a b'", '"x\\"y"', "o'neil", '%', '_'],
-  ["'\\q'", "'open", '(', ')', '']);
+const VALUES = near(['DK', 'business', '5', '-1', '2025-01-01', '2025-01-01T00:00:00Z', 'true', 'null', "'null'", 'gold', "'a b'", '"x\\"y"', "o'neil", '%', '_'], ["'\\q'", "'open", '(', ')', '']);
 const WORDS = near(['smith', 'jo', 'ANDERSEN', "'john smith'", 'ops@acme.io'], ['AND', 'OR', '"x', '-', '--x', 'a:b', "''"]);
 
 const quoted = (s: string) => `'${s.replace(/[\\']/g, '\\$&')}'`;
 const value = fc.oneof({ arbitrary: VALUES, weight: 5 }, { arbitrary: hostileString.map(quoted), weight: 1 }, { arbitrary: hostileString, weight: 1 });
-const term = fc.oneof(
-  { arbitrary: fc.tuple(TARGETS, OPS, value).map(([t, o, v]) => `${t}${o}${v}`), weight: 5 },
-  { arbitrary: WORDS, weight: 1 },
-);
+const term = fc.oneof({ arbitrary: fc.tuple(TARGETS, OPS, value).map(([t, o, v]) => `${t}${o}${v}`), weight: 5 }, { arbitrary: WORDS, weight: 1 });
 const join = near([' ', ' AND ', ' OR ', '  ', '\t'], ['AND', ' OR OR ', '']);
 
 const { expr } = fc.letrec<{ expr: string; unary: string }>((tie) => ({
