@@ -20,7 +20,8 @@ import { listQuery, type ListQuery } from '../src/core/list-query.ts';
 import { customerListQuery } from '../src/dialects/native/list-params.ts';
 import { customerListQuery as spiriiListQuery } from '../src/dialects/spirii/list-params.ts';
 import { CUSTOMER_FIELDS as SPIRII_FIELDS } from '../src/dialects/spirii/render.ts';
-import { nativeMix } from './native-mix.ts';
+import { nativeMix, QUERY_POWER } from './native-mix.ts';
+import { customerSearchQuery } from '../src/dialects/native/search-params.ts';
 import { ROSTER_BENCH_ENV } from './roster-env.ts';
 import { startPeers, comparisons, type Comparison, type Peer } from './peers/index.ts';
 
@@ -30,6 +31,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
+    // Leaves out the peers (bench/peers) and the comparison with them: Roster's rows and floors only.
+    'skip-peers': { type: 'boolean', default: false },
   },
 });
 const N = Number(args.customers);
@@ -74,7 +77,9 @@ async function main() {
     { DATABASE_URL, PORT: String(sameSqlPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params) },
     'bare handler ready',
   );
-  const peers = await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], startChild);
+  const peers = args['skip-peers']
+    ? []
+    : await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], startChild);
   const base = `http://127.0.0.1:${port}`;
   const tokenRes = await fetch(`${base}/dintero/v1/accounts/${account.account_id}/auth/token`, {
     method: 'POST',
@@ -199,12 +204,17 @@ async function main() {
   const floor = async (name: string, q: ListQuery, opts: { count: boolean } = { count: false }) => {
     const stmt = compileList(scopeQuery(q, account.account_id), opts);
     let text = stmt.text;
-    for (const [i, p] of stmt.params.entries()) text = text.replaceAll(`$${i + 1}::`, `'${String(p).replace(/'/g, "''")}'::`);
+    // An array parameter as an array literal, each element double-quoted.
+    const literal = (p: unknown) => (Array.isArray(p) ? `{${p.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}` : String(p));
+    for (const [i, p] of stmt.params.entries()) text = text.replaceAll(`$${i + 1}::`, `'${literal(p).replace(/'/g, "''")}'::`);
+    if (/\$\d/.test(text)) throw new Error(`${name}: a parameter without a cast is left in the statement`);
     const file = join(mkdtempSync(join(tmpdir(), 'roster-bench-')), 'q.sql');
     writeFileSync(file, text.replace(/\n/g, ' ') + ';\n');
     const bench = (clients: number) => {
+      // The account setting roster_search_ids reads, as Roster's transaction sets it.
       const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', '-f', file, DATABASE_URL], {
         encoding: 'utf8',
+        env: { ...process.env, PGOPTIONS: `-c roster.account_id=${account.account_id}` },
       });
       return { latency: /latency average = ([\d.]+) ms/.exec(out)?.[1], tps: Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1])) };
     };
@@ -219,6 +229,11 @@ async function main() {
   // The very query Spirii's list sends for the offset row of the mix, fields included.
   const spiriiOffset = spiriiListQuery({ limit: '20', offset: String(Math.min(100_000, N - 100)) } as never);
   await floor('Spirii offset 100000 (number desc)', { ...spiriiOffset, fields: SPIRII_FIELDS });
+  // The query-power rows of the mix: the ListQuery the route builds from the same parameters.
+  for (const row of QUERY_POWER) {
+    const p = { ...row.params, limit: 20 } as never;
+    await floor(row.name.replace(/^native: /, ''), row.route === 'search' ? customerSearchQuery(p) : customerListQuery(p));
+  }
   await floor('exact count, unfiltered, uncached', listQuery({ resource: 'customers', count: true, page: { kind: 'keyset', limit: 1 } }), { count: true });
 
   const cpu = cpus()[0]?.model ?? 'unknown';
@@ -226,7 +241,7 @@ async function main() {
 ## Run of ${new Date().toISOString().slice(0, 10)}: ${N.toLocaleString('en')} customers
 
 Machine: ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${(await pgVersion()).trim()}.
-Command: \`npm run bench -- --customers ${N} --duration ${DURATION} --connections ${CONNECTIONS}\`.
+Command: \`npm run bench -- --customers ${N} --duration ${DURATION} --connections ${CONNECTIONS}${args['skip-peers'] ? ' --skip-peers' : ''}\`.
 Load from autocannon in the benchmark process (${CONNECTIONS} connections, ${DURATION} s after a 2 s warm-up); Roster is one
 separate process in server mode; everything shares the same ${cpus().length} cores.
 
@@ -244,10 +259,7 @@ Latency at one client (one request at a time; a count after a write: 40 rounds o
 | --- | --- | --- | --- |
 ${latencyRows.join('\n')}
 
-Roster against peers (req/s; the ratio is Roster's throughput over the peer's):
-
-${against}
-
+${peers.length ? `Roster against peers (req/s; the ratio is Roster's throughput over the peer's):\n\n${against}\n` : 'Peers left out (--skip-peers).\n'}
 Database floor (pgbench -M prepared, the statement Roster sends):
 
 | statement | tps, 1 client | mean ms, 1 client | tps, ${CONNECTIONS} clients | mean ms, ${CONNECTIONS} clients |
