@@ -180,7 +180,7 @@ async function main() {
   for (const [name, script] of Object.entries(scripts)) {
     for (const clients of [1, CONNECTIONS]) {
       const f = await sampled(`floor ${name}, ${clients} client${clients > 1 ? 's' : ''}`, pgbench(script, clients, { seconds: DURATION }));
-      console.log(`floor ${name}, ${clients} clients: ${f.tps} tps, mean ${f.mean} ms, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.failed} failed`);
+      console.log(`floor ${name}, ${clients} client${clients > 1 ? 's' : ''}: ${f.tps} tps, mean ${f.mean} ms, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.failed} failed`);
       floors.push({ name, clients, ...f });
     }
   }
@@ -249,7 +249,10 @@ interface Statement {
 async function captureWrites(base: string, headers: Record<string, string>, patchId: string) {
   const [{ data_directory }] = await admin.unsafe<{ data_directory: string }[]>(`SELECT current_setting('data_directory') AS data_directory`);
   const logFile = join(data_directory, '..', 'log');
-  const before = (await admin.unsafe<{ size: string }[]>(`SELECT (pg_stat_file($1)).size AS size`, [logFile]))[0].size;
+  // The server's log is where scripts/pg-cluster.js has pg_ctl write it; a server of one's own
+  // (DATABASE_URL) would need its own log settings.
+  const [{ size: before }] = await admin.unsafe<{ size: string | null }[]>(`SELECT (pg_stat_file($1, true)).size AS size`, [logFile]);
+  if (before === null) throw new Error(`no server log at ${logFile}: the floor needs the log of the throwaway cluster (run without DATABASE_URL)`);
   await admin.unsafe(`ALTER SYSTEM SET log_statement = 'all'`);
   await admin.unsafe(`SELECT pg_reload_conf()`);
   await new Promise((r) => setTimeout(r, 500));
