@@ -12,8 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const dist = join(root, 'dist');
 
-// Files the server finds next to its modules by import.meta.url (migrations, the schema
-// manifest, Dakota's OpenAPI document, and whatever else is added beside them): everything in
+// Files the server finds next to its modules by import.meta.url (migrations, SQL definitions,
+// the schema manifest, and whatever else is added beside them): everything in
 // src that is not TypeScript, documentation, test fixtures (golden SQL) or the console's
 // browser sources.
 const isRuntimeAsset = (path) => {
