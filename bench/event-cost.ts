@@ -3,8 +3,7 @@
 // the event triggers on and off (switched off only in this throwaway database, for the
 // measurement) so drift on the shared machine falls on both sides, and prints the medians.
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
-import { startCluster } from '../scripts/pg-cluster.js';
+import { benchDatabase } from './bench-db.ts';
 import { openStore } from '../src/store/open.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed, seedPlan } from '../src/seed/load.ts';
@@ -17,13 +16,8 @@ const ROUNDS = Number(args.rounds);
 const BATCH = Number(args.batch);
 const WRITES = Number(args.writes);
 
-const cluster = process.env.DATABASE_URL ? undefined : await startCluster(['shared_buffers=1GB', 'max_wal_size=8GB']);
-const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
-const dbName = `roster_events_${Date.now()}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const bench = await benchDatabase('roster_events', ['shared_buffers=1GB', 'max_wal_size=8GB']);
+const url = new URL(bench.url);
 
 const EVENT_TRIGGERS = ['customers', 'product_accounts', 'users'].flatMap((t) => ['inserted', 'updated', 'deleted'].map((op) => [t, `${t}_events_${op}`]));
 const switchEvents = async (db: Db, on: boolean) => {
@@ -92,7 +86,5 @@ async function main() {
 try {
   await main();
 } finally {
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
-  cluster?.stop();
+  await bench.close();
 }

@@ -9,8 +9,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
-import { startCluster } from '../scripts/pg-cluster.js';
+import { benchDatabase } from './bench-db.ts';
 import { openStore } from '../src/store/open.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
@@ -22,13 +21,8 @@ const { values: args } = parseArgs({ options: { rows: { type: 'string', default:
 const ROWS = Number(args.rows);
 const MB = (n: number) => (n / 2 ** 20).toFixed(0);
 
-const cluster = process.env.DATABASE_URL ? undefined : await startCluster(['shared_buffers=512MB']);
-const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
-const dbName = `roster_export_bench_${Date.now()}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const bench = await benchDatabase('roster_export_bench', ['shared_buffers=512MB']);
+const url = new URL(bench.url);
 const work = mkdtempSync(join(tmpdir(), 'roster-export-bench-'));
 
 async function run(db: Awaited<ReturnType<typeof openStore>>, accountId: string, shape: RecordShape, format: ExportFormat) {
@@ -82,8 +76,6 @@ try {
   await db.close();
   console.log(lines.join('\n'));
 } finally {
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
-  cluster?.stop();
+  await bench.close();
   rmSync(work, { recursive: true, force: true });
 }

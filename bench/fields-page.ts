@@ -1,13 +1,7 @@
-// `npm run bench:fields`: what a native page costs by what it returns, and how far count
-// estimates are from exact counts. Seeds one account in a real PostgreSQL (a throwaway cluster
-// unless DATABASE_URL is set), analyzes it as autovacuum would, starts `roster serve` over it,
-// drives each page with autocannon from this process, and prints Markdown rows for BENCHMARKS.md.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
-import { startCluster } from '../scripts/pg-cluster.js';
+import { benchDatabase } from './bench-db.ts';
 import { openStore } from '../src/store/open.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
@@ -24,14 +18,8 @@ const N = Number(args.customers);
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 
-const cluster = process.env.DATABASE_URL ? undefined : await startCluster(['shared_buffers=1GB', 'work_mem=32MB']);
-const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
-const dbName = `roster_bench_fields_${Date.now()}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const children: ChildProcess[] = [];
+const bench = await benchDatabase('roster_bench_fields', ['shared_buffers=1GB', 'work_mem=32MB']);
+const url = new URL(bench.url);
 
 /** Pages, each against the one before it where the rows pair up: what `fields` and `expand` cost. */
 const PAGES: [string, string][] = [
@@ -73,7 +61,7 @@ async function main() {
   await db.close();
 
   const port = 18900 + Math.floor(Math.random() * 300);
-  await startChild([join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL: url.toString(), ...ROSTER_BENCH_ENV }, 'API reference');
+  await bench.startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL: url.toString(), ...ROSTER_BENCH_ENV }, 'API reference');
   const base = `http://127.0.0.1:${port}/v1/customers?`;
   const headers = { authorization: `Bearer ${account.api_key}` };
 
@@ -122,29 +110,8 @@ async function main() {
   }
 }
 
-function startChild(argv: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, argv, { env: { ...process.env, ...env } });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d;
-      if (out.includes(ready)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`roster exited ${code}:\n${out}`)));
-  });
-}
-
 try {
   await main();
 } finally {
-  for (const c of children) {
-    c.removeAllListeners('exit');
-    c.kill('SIGTERM');
-  }
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
-  cluster?.stop();
+  await bench.close();
 }

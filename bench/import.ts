@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { startCluster } from '../scripts/pg-cluster.js';
+import { benchDatabase } from './bench-db.ts';
 import { openStore } from '../src/store/open.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
@@ -31,13 +31,9 @@ const { values: args } = parseArgs({
 const EXISTING = Number(args.existing);
 const ROWS = Number(args.rows);
 
-const cluster = process.env.DATABASE_URL ? undefined : await startCluster(['shared_buffers=1GB', 'maintenance_work_mem=1GB', 'max_wal_size=8GB', 'work_mem=32MB']);
-const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
-const dbName = `roster_import_bench_${Date.now()}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const bench = await benchDatabase('roster_import_bench', ['shared_buffers=1GB', 'maintenance_work_mem=1GB', 'max_wal_size=8GB', 'work_mem=32MB']);
+const { cluster } = bench;
+const url = new URL(bench.url);
 const work = mkdtempSync(join(tmpdir(), 'roster-import-bench-'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 for (const sig of ['SIGINT', 'SIGTERM'] as const)
@@ -186,8 +182,6 @@ function prefixLines(accountId: string) {
 try {
   await main();
 } finally {
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
-  cluster?.stop();
+  await bench.close();
   rmSync(work, { recursive: true, force: true });
 }

@@ -3,14 +3,14 @@
 // autocannon from this (separate) process, measures the database floor with pgbench, puts the
 // same questions to the peers users would pick instead (bench/peers), and writes the figures to
 // BENCHMARKS.md.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
-import { startCluster, pgBin } from '../scripts/pg-cluster.js';
+import { pgBin } from '../scripts/pg-cluster.js';
+import { benchDatabase } from './bench-db.ts';
 import { openStore } from '../src/store/open.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
@@ -39,15 +39,10 @@ const N = Number(args.customers);
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 
-const cluster = process.env.DATABASE_URL ? undefined : await startCluster(['shared_buffers=1GB', 'maintenance_work_mem=1GB', 'max_wal_size=8GB', 'work_mem=32MB']);
-const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
-const dbName = `roster_bench_${Date.now()}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const bench = await benchDatabase('roster_bench', ['shared_buffers=1GB', 'maintenance_work_mem=1GB', 'max_wal_size=8GB', 'work_mem=32MB']);
+const { admin, name: dbName } = bench;
+const url = new URL(bench.url);
 const DATABASE_URL = url.toString();
-const children: ChildProcess[] = [];
 
 async function main() {
   // Seed.
@@ -64,14 +59,14 @@ async function main() {
 
   // Servers.
   const port = 18600 + Math.floor(Math.random() * 300);
-  const roster = await startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ...ROSTER_BENCH_ENV }, 'API reference');
+  const roster = await bench.startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ...ROSTER_BENCH_ENV }, 'API reference');
   const barePort = port + 1;
   const bare = join(import.meta.dirname, 'bare-handler.ts');
-  await startChild('bare', ['--import', 'tsx', bare], { DATABASE_URL, PORT: String(barePort), BENCH_ACCOUNT: account.account_id }, 'bare handler ready');
+  await bench.startChild('bare', ['--import', 'tsx', bare], { DATABASE_URL, PORT: String(barePort), BENCH_ACCOUNT: account.account_id }, 'bare handler ready');
   // The same page statement Roster sends for `GET /v1/customers?limit=20` (cached count aside).
   const firstPage = compileList(scopeQuery(customerListQuery({ limit: 20 } as never), account.account_id));
   const sameSqlPort = port + 4;
-  await startChild(
+  await bench.startChild(
     'bare-same',
     ['--import', 'tsx', bare],
     { DATABASE_URL, PORT: String(sameSqlPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params) },
@@ -79,7 +74,7 @@ async function main() {
   );
   const peers = args['skip-peers']
     ? []
-    : await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], startChild);
+    : await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], bench.startChild);
   const base = `http://127.0.0.1:${port}`;
   const tokenRes = await fetch(`${base}/dintero/v1/accounts/${account.account_id}/auth/token`, {
     method: 'POST',
@@ -317,29 +312,8 @@ function rssOf(pid: number): number {
   }
 }
 
-function startChild(name: string, argv: string[], env: Record<string, string>, ready: string, exec = process.execPath): Promise<ChildProcess> {
-  const child = spawn(exec, argv, { env: { ...process.env, ...env } });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d;
-      if (out.includes(ready)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${name} exited ${code}:\n${out}`)));
-  });
-}
-
 try {
   await main();
 } finally {
-  for (const c of children) {
-    c.removeAllListeners('exit');
-    c.kill('SIGTERM');
-  }
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
-  cluster?.stop();
+  await bench.close();
 }

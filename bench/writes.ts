@@ -6,14 +6,15 @@
 // the statements a create and a patch send are captured from the server's log
 // (`log_statement = all` for one request of each), and replayed with their unique values drawn
 // by pgbench. Appends the figures to BENCHMARKS.md.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { startCluster, pgBin } from '../scripts/pg-cluster.js';
+import { pgBin } from '../scripts/pg-cluster.js';
+import { benchDatabase } from './bench-db.ts';
 import { openStore } from '../src/store/open.ts';
 import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
@@ -33,15 +34,10 @@ const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const PATCH_SET = Number(args['patch-set']);
 
-const cluster = process.env.DATABASE_URL ? undefined : await startCluster(['shared_buffers=1GB', 'maintenance_work_mem=1GB', 'max_wal_size=8GB', 'work_mem=32MB']);
-const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
-const dbName = `roster_writes_${Date.now()}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const bench = await benchDatabase('roster_writes', ['shared_buffers=1GB', 'maintenance_work_mem=1GB', 'max_wal_size=8GB', 'work_mem=32MB']);
+const { admin, name: dbName } = bench;
+const url = new URL(bench.url);
 const DATABASE_URL = url.toString();
-const children: ChildProcess[] = [];
 const execFileAsync = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'roster-bench-writes-'));
 
@@ -73,7 +69,7 @@ async function main() {
   await db.close();
 
   const port = 18900 + Math.floor(Math.random() * 300);
-  await startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ...ROSTER_BENCH_ENV }, 'API reference');
+  await bench.startChild('roster', [join(import.meta.dirname, '..', 'bin', 'roster.js'), 'serve', '--port', String(port)], { DATABASE_URL, ...ROSTER_BENCH_ENV }, 'API reference');
   const base = `http://127.0.0.1:${port}`;
   const key = { 'x-api-key': account.api_key };
   const json = { ...key, 'content-type': 'application/json' };
@@ -415,30 +411,9 @@ function readFileSafe(path: string) {
   }
 }
 
-function startChild(name: string, argv: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, argv, { env: { ...process.env, ...env } });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d;
-      if (out.includes(ready)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${name} exited ${code}:\n${out}`)));
-  });
-}
-
 try {
   await main();
 } finally {
-  for (const c of children) {
-    c.removeAllListeners('exit');
-    c.kill('SIGTERM');
-  }
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
-  cluster?.stop();
+  await bench.close();
   rmSync(work, { recursive: true, force: true });
 }

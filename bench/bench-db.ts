@@ -1,0 +1,50 @@
+// What every benchmark starts from: a fresh database (in a throwaway cluster with the given
+// settings, unless DATABASE_URL names a server), the child processes it runs against it, and
+// one `close` that stops them and removes it all, whatever the run ended with.
+import { spawn, type ChildProcess } from 'node:child_process';
+import postgres from 'postgres';
+import { startCluster } from '../scripts/pg-cluster.js';
+
+export type BenchDb = Awaited<ReturnType<typeof benchDatabase>>;
+
+export async function benchDatabase(prefix: string, settings: string[]) {
+  const cluster = process.env.DATABASE_URL ? undefined : await startCluster(settings);
+  const adminUrl = process.env.DATABASE_URL ?? cluster!.url;
+  const name = `${prefix}_${Date.now()}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const children: ChildProcess[] = [];
+  return {
+    cluster,
+    admin,
+    name,
+    /** The benchmark database's URL. */
+    url: url.toString(),
+    /** Starts a process (node unless `exec` says otherwise) and resolves once its output says `ready`. */
+    startChild(label: string, argv: string[], env: Record<string, string>, ready: string, exec = process.execPath): Promise<ChildProcess> {
+      const child = spawn(exec, argv, { env: { ...process.env, ...env } });
+      children.push(child);
+      let out = '';
+      return new Promise((resolve, reject) => {
+        const onData = (d: Buffer) => {
+          out += d;
+          if (out.includes(ready)) resolve(child);
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.on('exit', (code) => reject(new Error(`${label} exited ${code}:\n${out}`)));
+      });
+    },
+    async close() {
+      for (const c of children) {
+        c.removeAllListeners('exit');
+        c.kill('SIGTERM');
+      }
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await admin.end();
+      cluster?.stop();
+    },
+  };
+}
