@@ -1,7 +1,7 @@
 import { ksuid, uuid } from '../core/ids.ts';
 import { RosterError } from '../core/errors.ts';
 import type { Customer, CustomerInput } from '../core/model.ts';
-import { copyLine, PgArray } from '../seed/copy-text.ts';
+import { copyLine, PgArray, PRODUCT_COLUMNS } from '../seed/copy-text.ts';
 import { constraintOf, type Tx } from '../store/db.ts';
 import { updateCustomerIn } from '../store/customers-repo.ts';
 import { listIn } from '../store/list.ts';
@@ -65,7 +65,6 @@ const CUSTOMER_COLUMNS = [
   'updated_at',
   'created_by',
 ];
-const PRODUCT_COLUMNS = ['account_id', 'customer_id', 'product', 'kyc_status', 'kyc_approved_at', 'current_market_value', 'created_at', 'updated_at'];
 const TAG_COLUMNS = ['account_id', 'customer_id', 'tag_id'];
 
 const UNIQUE_REASONS: Record<string, string> = {
