@@ -10,9 +10,15 @@ import { errorShapeFault, type Surface } from './support/error-shapes.ts';
 // does exactly this, so a base URL of http://host:8080/dakota cannot work for it.
 
 /** What an SDK for each vendor sends, relative to the vendor's base URL. */
-async function vendorClient(surface: Surface, baseURL: string, creds: { key: string; aid: string; clientId: string; secret: string }) {
+async function vendorClient(surface: Surface, baseURL: string, creds: { key: string; aid: string; clientId: string; secret: string }, main: string) {
   const at = (path: string) => new URL(path, baseURL).toString();
   const json = async (res: Response) => ({ status: res.status, body: await res.json() });
+  /** The origin answers a list with the very records the main listener gives under the dialect's prefix. */
+  const sameAsMain = async (path: string, headers: Record<string, string>, body: unknown) => {
+    const there = await json(await fetch(`${main}${path}`, { headers }));
+    assert.equal(there.status, 200, JSON.stringify(there.body));
+    assert.deepEqual(body, there.body, `${surface} ${path}: the origin and the main listener disagree`);
+  };
   switch (surface) {
     case 'dakota': {
       const made = await json(
@@ -34,9 +40,11 @@ async function vendorClient(surface: Surface, baseURL: string, creds: { key: str
       return;
     }
     case 'spirii': {
-      const list = await json(await fetch(at('/v2/customers?limit=2'), { headers: { authorization: `Bearer ${creds.key}` } }));
+      const headers = { authorization: `Bearer ${creds.key}` };
+      const list = await json(await fetch(at('/v2/customers?limit=2'), { headers }));
       assert.equal(list.status, 200, JSON.stringify(list.body));
-      assert.equal(typeof list.body.count, 'number');
+      assert.equal(list.body.data.length, 2, 'the account has customers to list');
+      await sameAsMain('/v2/customers?limit=2', headers, list.body);
       return;
     }
     case 'dintero': {
@@ -49,27 +57,37 @@ async function vendorClient(surface: Surface, baseURL: string, creds: { key: str
         }),
       );
       assert.equal(tok.status, 200, JSON.stringify(tok.body));
-      const list = await json(await fetch(at(`/v1/accounts/${creds.aid}/customers/users?limit=2`), { headers: { authorization: `Bearer ${tok.body.access_token}` } }));
+      const headers = { authorization: `Bearer ${tok.body.access_token}` };
+      const list = await json(await fetch(at(`/v1/accounts/${creds.aid}/customers/users?limit=2`), { headers }));
       assert.equal(list.status, 200, JSON.stringify(list.body));
-      assert.ok(Array.isArray(list.body));
+      assert.equal(list.body.length, 2, 'the account has customers to list');
+      await sameAsMain(`/v1/accounts/${creds.aid}/customers/users?limit=2`, headers, list.body);
       return;
     }
     case 'investifi': {
-      const list = await json(await fetch(at('/v1/users/'), { headers: { 'x-api-key': creds.key } }));
+      const headers = { 'x-api-key': creds.key };
+      const list = await json(await fetch(at('/v1/users/'), { headers }));
       assert.equal(list.status, 200, JSON.stringify(list.body));
       assert.deepEqual(Object.keys(list.body), ['items', 'total_records', 'last_record_number', 'per_page']);
+      assert.ok(list.body.items.length > 0, 'the account has users to list');
+      await sameAsMain('/v1/users/', headers, list.body);
       return;
     }
     case 'native': {
-      const list = await json(await fetch(at('/v1/customers?limit=2'), { headers: { authorization: `Bearer ${creds.key}` } }));
+      const headers = { authorization: `Bearer ${creds.key}` };
+      const list = await json(await fetch(at('/v1/customers?limit=2'), { headers }));
       assert.equal(list.status, 200, JSON.stringify(list.body));
       assert.equal(list.body.object, 'list');
+      assert.equal(list.body.data.length, 2, 'the account has customers to list');
+      await sameAsMain('/v1/customers?limit=2', headers, list.body);
       return;
     }
   }
 }
 
 const SURFACES: Surface[] = ['native', 'dakota', 'spirii', 'dintero', 'investifi'];
+/** Where each dialect's paths start on the main listener. */
+const PREFIX: Record<Surface, string> = { native: '', dakota: '/dakota', spirii: '/spirii', dintero: '/dintero', investifi: '/investifi' };
 
 for (const kind of STORES) {
   describe(`each dialect at the root of its own origin (${kind})`, () => {
@@ -81,6 +99,21 @@ for (const kind of STORES) {
       const listens = await Promise.all(SURFACES.map(async (surface) => ({ surface, host: '127.0.0.1', port: await freePort() })));
       close = await serveOrigins(s.app, listens);
       for (const l of listens) bases.set(l.surface as Surface, `http://127.0.0.1:${l.port}`);
+      // Records for every dialect's list: InvestiFi lists the customers holding product accounts.
+      for (const n of [1, 2, 3]) {
+        const made = await fetch(`${s.base}/v1/customers`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${s.account.api_key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'individual',
+            first_name: 'Origin',
+            last_name: `Holder ${n}`,
+            external_id: `origin-${n}`,
+            product_accounts: [{ product: 'crypto', kyc_status: 'approved', kyc_approved_at: '2025-01-02T03:04:05Z', current_market_value: '1.00' }],
+          }),
+        });
+        assert.equal(made.status, 201, await made.text());
+      }
     });
     after(async () => {
       await close?.();
@@ -89,7 +122,12 @@ for (const kind of STORES) {
 
     for (const surface of SURFACES) {
       test(`${surface}: a client that builds its URLs from the origin alone`, async () => {
-        await vendorClient(surface, `${bases.get(surface)}/ignored/path/`, { key: s.account.api_key, aid: s.account.account_id, clientId: s.account.client_id, secret: s.account.client_secret });
+        await vendorClient(
+          surface,
+          `${bases.get(surface)}/ignored/path/`,
+          { key: s.account.api_key, aid: s.account.account_id, clientId: s.account.client_id, secret: s.account.client_secret },
+          `${s.base}${PREFIX[surface]}`,
+        );
       });
     }
 
