@@ -13,50 +13,10 @@ import { markRendered } from './timing.ts';
 // One customer: every canonical field, its products, tags, tokens, hierarchy and verification
 // state, edit and soft delete, and the record as each dialect's clients see it.
 
-/** Every canonical field, in the model's order, for the "all fields" table. */
-const FIELDS: (keyof Customer)[] = [
-  'id',
-  'number',
-  'uuid',
-  'external_id',
-  'type',
-  'name',
-  'first_name',
-  'last_name',
-  'email',
-  'phone_number',
-  'country',
-  'gender',
-  'date_of_birth',
-  'addresses',
-  'company',
-  'status',
-  'metadata',
-  'attributes',
-  'marketing_consent',
-  'enrolled_by',
-  'term',
-  'favorite_store',
-  'contact_for',
-  'kyb_status',
-  'kyc_status',
-  'application_status',
-  'provider_statuses',
-  'parent_id',
-  'parent_number',
-  'parent_name',
-  'operator_id',
-  'operator_number',
-  'operator_name',
-  'ancestors',
-  'is_sub_client',
-  'extensions',
-  'created_at',
-  'updated_at',
-  'deleted_at',
-  'created_by',
-  'deleted_by',
-];
+/** Fields with panels of their own above; the "all fields" table lists the rest of the record. */
+const IN_PANELS = new Set(['product_accounts', 'tags', 'kyc_links', 'application']);
+/** Every other field of the record, in the order the API sends them (the model's order). */
+const fieldsOf = (c: Customer) => (Object.keys(c) as (keyof Customer)[]).filter((f) => !IN_PANELS.has(f));
 
 function Value({ v }: { v: unknown }) {
   if (v === null || v === undefined) return <span class="muted">null</span>;
@@ -180,7 +140,7 @@ export function CustomerPage({ id, me }: { id: string; me: Me }) {
         </summary>
         <table class="fields">
           <tbody>
-            {FIELDS.map((f) => (
+            {fieldsOf(c).map((f) => (
               <tr>
                 <th scope="row">{f}</th>
                 <td>
