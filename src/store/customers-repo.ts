@@ -293,26 +293,33 @@ async function assertParent(tx: Queryable, accountId: string, parentId: string, 
 // stay the same are not touched, so they keep their created_at and write no event (sql/triggers/roster_product_account_events.sql).
 async function writeChildren(tx: Queryable, accountId: string, id: string, input: CustomerInput, now: Date) {
   if (input.product_accounts !== undefined) {
-    const products = input.product_accounts.map((p) => p.product);
-    await tx.query(`DELETE FROM product_accounts WHERE account_id = $1 AND customer_id = $2 AND NOT (product = ANY($3::text[]))`, [accountId, id, products]);
-    for (const p of input.product_accounts) {
+    // One statement for all of them (a product listed twice is written as its last listing, as
+    // one upsert after another would leave it), so the event trigger runs once, not per product.
+    const products = [...new Map(input.product_accounts.map((p) => [p.product, p])).values()].sort((a, b) => (a.product < b.product ? -1 : 1));
+    await tx.query(`DELETE FROM product_accounts WHERE account_id = $1 AND customer_id = $2 AND NOT (product = ANY($3::text[]))`, [accountId, id, products.map((p) => p.product)]);
+    if (products.length > 0) {
       await tx.query(
         `INSERT INTO product_accounts AS p (account_id, customer_id, product, kyc_status, kyc_approved_at, current_market_value, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5::timestamptz, $6::numeric, $7, $7)
+         SELECT $1, $2, x.product, x.kyc_status, x.kyc_approved_at, x.current_market_value, $7, $7
+           FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::numeric[]) AS x (product, kyc_status, kyc_approved_at, current_market_value)
          ON CONFLICT (account_id, customer_id, product) DO UPDATE
             SET kyc_status = excluded.kyc_status, kyc_approved_at = excluded.kyc_approved_at,
                 current_market_value = excluded.current_market_value, updated_at = excluded.updated_at
           WHERE (p.kyc_status, p.kyc_approved_at, p.current_market_value) IS DISTINCT FROM (excluded.kyc_status, excluded.kyc_approved_at, excluded.current_market_value)`,
-        [accountId, id, p.product, p.kyc_status, p.kyc_approved_at ?? null, p.current_market_value, now],
+        [accountId, id, products.map((p) => p.product), products.map((p) => p.kyc_status), products.map((p) => p.kyc_approved_at ?? null), products.map((p) => p.current_market_value), now],
       );
     }
   }
   if (input.tags !== undefined) {
-    await tx.query(`DELETE FROM customer_tags WHERE account_id = $1 AND customer_id = $2 AND NOT (tag_id::text = ANY($3::text[]))`, [accountId, id, input.tags.map((t) => t.toLowerCase())]);
-    for (const tag of input.tags) {
-      const found = await tx.query(`SELECT 1 FROM tags WHERE account_id = $1 AND id = $2::uuid AND deleted_at IS NULL`, [accountId, tag]);
-      if (found.length === 0) throw invalid('tags', `no tag ${tag}`);
-      await tx.query(`INSERT INTO customer_tags (account_id, customer_id, tag_id) VALUES ($1, $2, $3::uuid) ON CONFLICT DO NOTHING`, [accountId, id, tag]);
+    const tags = [...new Set(input.tags.map((t) => t.toLowerCase()))];
+    await tx.query(`DELETE FROM customer_tags WHERE account_id = $1 AND customer_id = $2 AND NOT (tag_id::text = ANY($3::text[]))`, [accountId, id, tags]);
+    if (tags.length > 0) {
+      const found = new Set(
+        (await tx.query<{ id: string }>(`SELECT id::text AS id FROM tags WHERE account_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`, [accountId, tags])).map((r) => r.id),
+      );
+      const missing = input.tags.find((t) => !found.has(t.toLowerCase()));
+      if (missing !== undefined) throw invalid('tags', `no tag ${missing}`);
+      await tx.query(`INSERT INTO customer_tags (account_id, customer_id, tag_id) SELECT $1, $2, t FROM unnest($3::uuid[]) AS t ORDER BY t ON CONFLICT DO NOTHING`, [accountId, id, tags]);
     }
   }
 }
