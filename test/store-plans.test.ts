@@ -5,7 +5,7 @@ import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
 import { inAccount } from '../src/store/db.ts';
 import { compileCount, compileList, type SearchTuning, type Statement } from '../src/store/compiler/compile-list.ts';
-import { SEARCH_STEP, searchSteps } from '../src/store/compiler/search-ways.ts';
+import { SEARCH_STEP, searchSteps } from '../src/store/compiler/lookup-ways.ts';
 import { nodes, planTree, sortsBeforeLimit, type PlanNode } from './support/plans.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type SortTerm } from '../src/core/list-query.ts';
@@ -271,7 +271,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     }
   });
 
-  // Which ways a trigram search took (see `adaptive` in search-ways.ts), read from EXPLAIN
+  // Which ways a trigram search took (see `adaptive` in lookup-ways.ts), read from EXPLAIN
   // ANALYZE: each step (CTE) of the statement, by the names the compiler gives them, and whether it ran.
   const CAND = SEARCH_STEP.candidates;
   const PAGE = searchSteps('walk');
@@ -364,4 +364,45 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       }
     });
   }
+  // A JSON value few records hold: the GIN index finds them through roster_json_ids, past the
+  // account policy, instead of every record of the account being tested as the sort index is
+  // walked (what a row test under row-level security costs). The page is those records, and the
+  // records read from the table are the short walk's bound and the candidates, not the account.
+  // Last of the file: it writes to the account, which leaves pages that index-only scans (the
+  // deep offset test) must visit in the heap.
+  test('metadata[plan]=platinum, held by 7 records: the page reads the candidates, not the account', async () => {
+    const [{ live }] = await s.db.query<{ live: number }>(`SELECT count(*)::int AS live FROM customers WHERE account_id = $1 AND deleted_at IS NULL`, [account]);
+    const held = await s.db.query<{ id: string }>(
+      `UPDATE customers SET metadata = metadata || '{"plan": "platinum"}' WHERE account_id = $1 AND id IN (SELECT id FROM customers WHERE account_id = $1 AND deleted_at IS NULL ORDER BY md5(id) LIMIT 7) RETURNING id`,
+      [account],
+    );
+    try {
+      for (const sort of [[{ key: 'created_at', dir: 'desc' }], [{ key: 'name', dir: 'asc' }], [{ key: 'number', dir: 'desc' }]] as const) {
+        const q = listQuery({
+          resource: 'customers',
+          filter: { kind: 'jsonContains', field: 'metadata', value: { plan: 'platinum' } },
+          sort: [...sort],
+          page: { kind: 'keyset', limit: 20 },
+          count: true,
+        });
+        const stmt = compileList(scopeQuery(q, account));
+        const [page] = await inAccount(s.db, account, (tx) => tx.query<{ records: string; total: string }>(stmt.text, stmt.params));
+        assert.deepEqual((JSON.parse(page.records) as { id: string }[]).map((r) => r.id).sort(), held.map((r) => r.id).sort());
+        assert.equal(Number(page.total), 7);
+        const [row] = await inAccount(s.db, account, (tx) => tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${stmt.text}`, stmt.params));
+        const doc = typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN'];
+        const plan = (doc as { Plan: PlanNode }[])[0].Plan;
+        const text = JSON.stringify(plan, null, 1);
+        const read = nodes(plan)
+          .filter((n) => n['Relation Name'] === 'customers')
+          .reduce((sum, n) => sum + (Number(n['Actual Rows']) + Number(n['Rows Removed by Filter'] ?? 0)) * Number(n['Actual Loops'] ?? 1), 0);
+        assert.ok(read < 2_000 && read < live / 20, `read ${read} of ${live}\n${text}`);
+      }
+      // The lookup itself, as the function runs it: the GIN index of the column.
+      const inside = await s.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT id FROM customers WHERE account_id = $1 AND metadata @> $2::jsonb LIMIT 3001`, [account, '{"plan": "platinum"}']);
+      assert.match(inside.map((r) => r['QUERY PLAN']).join('\n'), /customers_metadata_idx/);
+    } finally {
+      await s.db.query(`UPDATE customers SET metadata = metadata - 'plan' WHERE account_id = $1 AND metadata ? 'plan'`, [account]);
+    }
+  });
 });

@@ -26,7 +26,7 @@ const SORTS: SortTerm[][] = [
   ],
   [{ key: 'number', dir: 'desc' }],
 ];
-/** Each forces one way on an account this small (see `adaptive` in search-ways.ts). */
+/** Each forces one way on an account this small (see `adaptive` in lookup-ways.ts). */
 const TUNINGS: [string, Partial<SearchTuning> | undefined][] = [
   ['as shipped', undefined],
   ['without the trigram sample', { sample: false }],

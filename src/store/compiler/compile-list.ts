@@ -3,19 +3,20 @@ import { keptCount } from './kept-count.ts';
 import { conjoin, listContext, type ListContext } from './context.ts';
 import { compileFilter } from './filter.ts';
 import { planPage, plainRows } from './page.ts';
-import { allCandidates, isShortSearch, shortSearch, trigramSearch } from './search.ts';
-import { everyMatch, sampledProbe, searchRows, SEARCH_TUNING, type SearchTuning } from './search-ways.ts';
+import { isShortSearch, isTrigramSearch, shortSearch, trigramSearch } from './search.ts';
+import { jsonLookup, splitJsonLookup } from './json-lookup.ts';
+import { everyMatch, searchRows, SEARCH_TUNING, type Lookup, type SearchTuning } from './lookup-ways.ts';
 import { keptTotal, pageTotal, version } from './count.ts';
 import { pageStatement } from './record-shape.ts';
 
 // A list query to one parameterized statement that returns the page as JSON, whether records
 // lie on either side, and the count when asked: one round trip per page. The parts are compiled
-// by concern, in the order their parameters appear: filter (filter.ts), search (search.ts,
-// search-ways.ts), page (page.ts), count (count.ts), and the record shape around them
-// (record-shape.ts).
+// by concern, in the order their parameters appear: filter (filter.ts), an index lookup
+// (search.ts or json-lookup.ts, read by lookup-ways.ts), page (page.ts), count (count.ts), and
+// the record shape around them (record-shape.ts).
 
 export type { ListRow } from './record-shape.ts';
-export type { SearchTuning } from './search-ways.ts';
+export type { SearchTuning } from './lookup-ways.ts';
 export { countIsKept } from './count.ts';
 
 /** One parameterized statement, and whether it may be prepared (see `preparable`). */
@@ -28,21 +29,30 @@ export interface Statement {
 export interface CompileOptions {
   /** Count in this statement; off when a cached count may still be current. */
   count?: boolean;
-  /** How a trigram search picks its way (see search-ways.ts); tests force each way with these. */
+  /** How a lookup picks its way (see lookup-ways.ts); tests force each way with these. */
   search?: Partial<SearchTuning>;
 }
 
 export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
   const ctx = listContext(q);
-  const scope = conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, q.filter)]);
-  const trigram = trigramSearch(ctx);
-  const where = trigram ? scope : conjoin([...scope, shortSearch(ctx)]);
+  const { scope, lookup } = lookupAndScope(ctx);
+  const where = lookup ? scope : conjoin([...scope, shortSearch(ctx)]);
   // Every match of the account: what a page is read from, and what a count counts.
-  const from = trigram ? everyMatch(ctx, scope, trigram) : `FROM ${ctx.def.table} c WHERE ${where.join(' AND ')}`;
+  const from = lookup ? everyMatch(ctx, scope, lookup) : `FROM ${ctx.def.table} c WHERE ${where.join(' AND ')}`;
   const page = planPage(ctx);
-  const rows = trigram ? searchRows(ctx, page, scope, trigram, { ...SEARCH_TUNING, ...opts.search }) : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
+  const rows = lookup ? searchRows(ctx, page, scope, lookup, { ...SEARCH_TUNING, ...opts.search }) : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
   const text = pageStatement(ctx, page, { ...rows, ...pageTotal(ctx, from, opts.count !== false) });
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
+}
+
+/**
+ * The account's condition and the filter's (`scope`), and the condition whose candidates an
+ * index finds, if any: a trigram search, else a JSON containment taken out of the filter.
+ */
+function lookupAndScope(ctx: ListContext): { scope: string[]; lookup?: Lookup } {
+  const split = isTrigramSearch(ctx) ? { rest: ctx.q.filter } : splitJsonLookup(ctx.q.filter);
+  const scope = conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, split.rest)]);
+  return { scope, lookup: trigramSearch(ctx) ?? (split.json && jsonLookup(ctx, split.json)) };
 }
 
 /** The exact count alone, with the write version it was taken at. */
@@ -50,35 +60,31 @@ export function compileCount(q: ScopedQuery): Statement {
   const ctx = listContext(q);
   const kept = keptCount(q, ctx.def);
   if (kept) return { text: `SELECT ${keptTotal(ctx, kept)} AS total, ${version(ctx)} AS version`, params: ctx.p.values, prepare: true };
-  const text = `SELECT count(*) AS total, ${version(ctx)} AS version FROM ${ctx.def.table} c WHERE ${matchesOf(ctx)}`;
+  const { scope, lookup } = lookupAndScope(ctx);
+  const matches = lookup ? [...scope, `c.id IN (${lookup.idsAlone(SEARCH_TUNING)})`, lookup.match] : [...scope, shortSearch(ctx)];
+  const text = `SELECT count(*) AS total, ${version(ctx)} AS version FROM ${ctx.def.table} c WHERE ${conjoin(matches).join(' AND ')}`;
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
 }
 
 /**
  * The planner's estimate of how many records match, from its statistics: the statement is
  * planned, never run, so it costs the same whatever the count. Not prepared: EXPLAIN plans
- * with the actual parameters only when its statement is planned afresh.
+ * with the actual parameters only when its statement is planned afresh. A JSON containment is
+ * left a row test here, where the planner's statistics can estimate it (a lookup function's
+ * rows it cannot).
  */
 export function compileEstimate(q: ScopedQuery): Statement {
   const ctx = listContext(q);
-  return { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${ctx.def.table} c WHERE ${matchesOf(ctx)}`, params: ctx.p.values, prepare: false };
-}
-
-/** The WHERE of every match of the query in its account, a search as one condition. */
-const matchesOf = (ctx: ListContext): string => conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, ctx.q.filter), searchCondition(ctx)]).join(' AND ');
-
-/** A search as one condition, its candidates asked for with the sample's pattern. */
-function searchCondition(ctx: ListContext): string {
-  const t = trigramSearch(ctx);
-  if (!t) return shortSearch(ctx);
-  return `c.id IN (${allCandidates(ctx, sampledProbe(ctx, t, SEARCH_TUNING))}) AND ${t.match}`;
+  const search = trigramSearch(ctx);
+  const matches = [`c.account_id = ${ctx.account}`, compileFilter(ctx, q.filter), search ? `c.id IN (${search.idsAlone(SEARCH_TUNING)}) AND ${search.match}` : shortSearch(ctx)];
+  return { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${ctx.def.table} c WHERE ${conjoin(matches).join(' AND ')}`, params: ctx.p.values, prepare: false };
 }
 
 /**
- * Whether the statement may be prepared, and so planned once for any parameters. A trigram
- * search may: its candidates come from roster_search_ids, which plans its own lookup with the
- * actual pattern on every call, so a generic plan of the outer statement cannot lose the
- * index (see the plan tests). A short search may not: how many records its ranges match
+ * Whether the statement may be prepared, and so planned once for any parameters. A lookup
+ * may: its candidates come from roster_search_ids or roster_json_ids, which plan their own
+ * index scan with the actual value on every call, so a generic plan of the outer statement
+ * cannot lose the index (see the plan tests). A short search may not: how many records its ranges match
  * decides whether to walk the sort index or collect the matches, and only a custom plan
  * sees the term.
  */

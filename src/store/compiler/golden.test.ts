@@ -115,6 +115,20 @@ const SHAPES: Record<string, ListQuery> = {
     sort: [{ key: 'created_at', dir: 'desc' }],
     count: true,
   }),
+  // A JSON key filter at the top level: its candidates come from the GIN index through
+  // roster_json_ids, read the ways a search's are; `metadata[level]=3` is either spelling.
+  'customers-json-lookup': listQuery({
+    resource: 'customers',
+    filter: and(eq('country', 'DK'), {
+      kind: 'or',
+      filters: [
+        { kind: 'jsonContains', field: 'metadata', value: { level: '3' } },
+        { kind: 'jsonContains', field: 'metadata', value: { level: 3 } },
+      ],
+    }),
+    sort: [{ key: 'created_at', dir: 'desc' }],
+    count: true,
+  }),
   'users-operators': listQuery({
     resource: 'users',
     filter: and({ kind: 'not', filter: eq('role', 'admin') }, { kind: 'prefix', field: 'first_name', value: 'An' }, { kind: 'range', field: 'created_at', lt: '2025-01-01T00:00:00Z' }),
@@ -131,6 +145,7 @@ const SHAPES: Record<string, ListQuery> = {
 /** Count statements alone (what a list runs when its cached count is stale). */
 const COUNTS: Record<string, ListQuery> = {
   'count-kept-pair': listQuery({ resource: 'customers', filter: and(inList('country', ['DK', 'SE']), eq('kyb_status', 'active')), count: true, deleted: 'include' }),
+  'count-json-lookup': listQuery({ resource: 'customers', filter: and(eq('type', 'business'), { kind: 'jsonContains', field: 'attributes', value: { tier: 'gold' } }), count: true }),
   'count-search-filtered': listQuery({ resource: 'customers', filter: eq('type', 'business'), search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, count: true }),
 };
 

@@ -1,9 +1,10 @@
 import type { Search } from '../../core/list-query.ts';
 import { RosterError } from '../../core/errors.ts';
 import { fieldIfAny, type ListContext } from './context.ts';
+import { SAMPLED, type Lookup, type SearchTuning } from './lookup-ways.ts';
 
 // What a search term matches, and how its candidates are found. A term of three characters or
-// more goes through the trigram index (search-ways.ts decides how a page of it is read); a
+// more goes through the trigram index (lookup-ways.ts decides how a page of it is read); a
 // shorter one through b-tree ranges.
 
 /** Trigrams need three characters; shorter terms are served by b-tree ranges instead. */
@@ -20,12 +21,11 @@ export function isShortSearch(ctx: ListContext): boolean {
   return !!s && [...s.term].length < SHORT_TERM;
 }
 
-export interface TrigramSearch {
-  /** The exact test of one row. */
-  match: string;
-  /** The LIKE pattern candidates are looked up by: every match matches it. */
-  probe: string;
-}
+/** Whether the query searches for a term the trigram index finds. */
+export const isTrigramSearch = (ctx: ListContext): boolean => !!searchOf(ctx) && !isShortSearch(ctx);
+
+/** Rows the trigram sample may expect to hold a term's rarest trigrams for the term to count as rare. */
+const RARE = 200;
 
 /**
  * A term of three characters or more: the exact match of a row, and the pattern that finds
@@ -33,7 +33,7 @@ export interface TrigramSearch {
  * usable under row-level security). The match tests the combined search column, which the
  * candidates were found by, then each field, which keeps the exact semantics.
  */
-export function trigramSearch(ctx: ListContext): TrigramSearch | undefined {
+export function trigramSearch(ctx: ListContext): Lookup | undefined {
   const s = searchOf(ctx);
   if (!s || isShortSearch(ctx)) return undefined;
   const term = s.term.toLowerCase();
@@ -45,8 +45,15 @@ export function trigramSearch(ctx: ListContext): TrigramSearch | undefined {
     return `${sql} LIKE ${fieldPattern}`;
   });
   const wide = probePattern(term);
+  // The LIKE pattern candidates are looked up by: every match matches it.
   const probe = wide === `%${likeEscape(term)}%` ? anywhere : ctx.p.add(wide, 'text');
-  return { match: `${ctx.def.search.text} LIKE ${anywhere} AND (${checks.join(' OR ')})`, probe };
+  const table = ctx.def.table;
+  return {
+    match: `${ctx.def.search.text} LIKE ${anywhere} AND (${checks.join(' OR ')})`,
+    sample: (tuning: SearchTuning) => (tuning.sample ? `* FROM roster_search_sample('${table}', ${probe}, ${Math.min(RARE, tuning.cap)})` : `${probe} AS probe, false AS rare, NULL::real AS most`),
+    ids: (lim?: number) => `SELECT roster_search_ids('${table}', ${SAMPLED}${lim === undefined ? '' : `, ${lim}`}) AS id`,
+    idsAlone: (tuning: SearchTuning) => `SELECT roster_search_ids('${table}', ${tuning.sample ? `roster_search_probe('${table}', ${probe})` : probe})`,
+  };
 }
 
 /**
@@ -91,9 +98,6 @@ function caseSpellings(term: string): string[] {
   }
   return out;
 }
-
-/** Every candidate id of a trigram search, looked up by `probe` (a pattern, as SQL). */
-export const allCandidates = (ctx: ListContext, probe: string): string => `SELECT roster_search_ids('${ctx.def.table}', ${probe})`;
 
 /**
  * The pattern the trigram index is asked with. pg_trgm splits a pattern into words at every

@@ -1,12 +1,30 @@
 import type { SortTerm } from '../../core/list-query.ts';
 import type { ListContext } from './context.ts';
-import { allCandidates, type TrigramSearch } from './search.ts';
 import { orderBy, otherSide as otherSideOf, sortSql, type PagePlan } from './page.ts';
 
-// The page of a trigram search. How its rows are best found depends on how common the term is,
-// which only the data can tell, so the statement finds out as it runs, cheapest question first,
-// and settles on one of four ways (see `adaptive`). The steps are CTEs named below: the plan
-// tests read which of them ran from EXPLAIN ANALYZE by these names.
+// The page of a condition whose candidates an index finds outside row-level security: a
+// trigram search (search.ts) or a JSON containment (json-lookup.ts). Under the account policy
+// neither operator may be tested inside its index, so the candidates come from a function
+// that asks the index as the table's owner, bounded to the current account. How a page of
+// them is best read depends on how common the value is, which only the data can tell, so the
+// statement finds out as it runs, cheapest question first, and settles on one of four ways
+// (see `adaptive`). The steps are CTEs named below: the plan tests read which of them ran
+// from EXPLAIN ANALYZE by these names.
+
+/** A condition with an index lookup of its candidates. */
+export interface Lookup {
+  /** The exact test of one row. */
+  match: string;
+  /**
+   * The columns of the `sample` step: the value to look up by (`probe`), whether a sample of
+   * the index shows it rare (`rare`), and at most how many rows hold it (`most`, or NULL).
+   */
+  sample(tuning: SearchTuning): string;
+  /** The candidate ids, at most `lim` of them, in a statement with the `sample` step. */
+  ids(lim?: number): string;
+  /** Every candidate id, in a statement without the `sample` step (a count alone). */
+  idsAlone(tuning: SearchTuning): string;
+}
 
 export interface SearchTuning {
   /** Candidates a list is willing to gather and sort; past this many the term is common. */
@@ -35,9 +53,6 @@ export interface SearchTuning {
  */
 export const SEARCH_TUNING: SearchTuning = { cap: 3000, short: 50, walk: 1000, sample: true };
 
-/** Rows the trigram sample may expect to hold a term's rarest trigrams for the term to count as rare. */
-const RARE = 200;
-
 /** The four ways, numbered as the `_way` step answers them. */
 export const WAY = { shortWalk: 1, candidates: 2, longWalk: 3, everyCandidate: 4 } as const;
 
@@ -52,14 +67,11 @@ export const SEARCH_STEP = {
 /** The walks and the choice of a way, per search: the page's own (`walk`) and the probe past the anchor (`other`). */
 export const searchSteps = (search: 'walk' | 'other') => ({ shortWalk: `${search}_short`, longWalk: `${search}_long`, way: `${search}_way` }) as const;
 
-/** The pattern to ask the trigram index with, in a statement without the `sample` step. */
-export const sampledProbe = (ctx: ListContext, t: TrigramSearch, tuning: SearchTuning): string => (tuning.sample ? `roster_search_probe('${ctx.def.table}', ${t.probe})` : t.probe);
-
 /** The probe a statement with the `sample` step asks the index with. */
-const SAMPLED = `(SELECT probe FROM ${SEARCH_STEP.sample})`;
+export const SAMPLED = `(SELECT probe FROM ${SEARCH_STEP.sample})`;
 
 /** The matches among the ids `source` yields, as a FROM clause that more conditions extend. */
-export function candidates(ctx: ListContext, scope: string[], t: TrigramSearch, source: string): string {
+export function candidates(ctx: ListContext, scope: string[], t: Lookup, source: string): string {
   // OFFSET 0 keeps the subquery from being flattened: the candidates are found, then ordered.
   // Left to itself, the planner may instead walk a sort-key index hoping to meet matches
   // early, with no bound on how far it walks.
@@ -67,27 +79,21 @@ export function candidates(ctx: ListContext, scope: string[], t: TrigramSearch, 
 }
 
 /** Every match of the account, in a statement with the `sample` step (what a count counts). */
-export const everyMatch = (ctx: ListContext, scope: string[], t: TrigramSearch): string => candidates(ctx, scope, t, allCandidates(ctx, SAMPLED));
+export const everyMatch = (ctx: ListContext, scope: string[], t: Lookup): string => candidates(ctx, scope, t, t.ids());
 
 /**
- * A trigram search's page: its CTEs (in statement order), the rows of the page (one past the
+ * A lookup's page: its CTEs (in statement order), the rows of the page (one past the
  * limit) and the probe for a match on the other side of the anchor.
  */
-export function searchRows(ctx: ListContext, page: PagePlan, scope: string[], t: TrigramSearch, tuning: SearchTuning): { ctes: string[]; rows: string; otherSide?: string } {
+export function searchRows(ctx: ListContext, page: PagePlan, scope: string[], t: Lookup, tuning: SearchTuning): { ctes: string[]; rows: string; otherSide?: string } {
   const ctes = page.anchorCte ? [page.anchorCte] : [];
   const ways = { ctx, ctes, scope, t, tuning, keys: page.keys };
   // One match on the other side of the anchor, found the way the page's are, read outwards
   // from the anchor: next to a page of a common term, the walk meets one at once.
   const other = page.values.length ? `EXISTS (${adaptive(ways, 'other', ' AND ' + otherSideOf(ctx, page), orderBy(ctx, page.keys, !page.backward), 1)})` : undefined;
-  ctes.unshift(sampleStep(ctx, t, tuning), `${SEARCH_STEP.candidates} AS MATERIALIZED (SELECT roster_search_ids('${ctx.def.table}', ${SAMPLED}, ${tuning.cap + 1}) AS id)`);
+  ctes.unshift(`${SEARCH_STEP.sample} AS MATERIALIZED (SELECT ${t.sample(tuning)})`, `${SEARCH_STEP.candidates} AS MATERIALIZED (${t.ids(tuning.cap + 1)})`);
   const ids = adaptive(ways, 'walk', page.pastAnchor, page.order, page.limit + 1, page.skip);
   return { ctes, rows: `SELECT c.* FROM ${ctx.def.table} c WHERE c.account_id = ${ctx.account} AND c.id IN (${ids})`, otherSide: other };
-}
-
-/** The pattern to ask the index with, whether the term is rare, at most how many rows hold it. */
-function sampleStep(ctx: ListContext, t: TrigramSearch, tuning: SearchTuning): string {
-  const said = tuning.sample ? `* FROM roster_search_sample('${ctx.def.table}', ${t.probe}, ${Math.min(RARE, tuning.cap)})` : `${t.probe} AS probe, false AS rare, NULL::real AS most`;
-  return `${SEARCH_STEP.sample} AS MATERIALIZED (SELECT ${said})`;
 }
 
 interface Ways {
@@ -95,7 +101,7 @@ interface Ways {
   /** The statement's CTEs, which each search appends its steps to. */
   ctes: string[];
   scope: string[];
-  t: TrigramSearch;
+  t: Lookup;
   tuning: SearchTuning;
   keys: SortTerm[];
 }
@@ -137,12 +143,9 @@ function adaptive(w: Ways, search: 'walk' | 'other', cond: string, order: string
   const offset = skip ? ` OFFSET ${skip}` : '';
   const walked = (cte: string, n: number) => `(SELECT w.id FROM ${cte} w WHERE ${chosen(n)} AND w._hit ORDER BY w._n LIMIT ${need}${offset})`;
   const sorted = (source: string, n: number) => `(SELECT c.id ${candidates(w.ctx, w.scope, w.t, source)} AND ${chosen(n)}${cond}\n    ORDER BY ${order} LIMIT ${need}${offset})`;
-  return [
-    walked(step.shortWalk, WAY.shortWalk),
-    sorted(`SELECT id FROM ${SEARCH_STEP.candidates}`, WAY.candidates),
-    walked(step.longWalk, WAY.longWalk),
-    sorted(allCandidates(w.ctx, SAMPLED), WAY.everyCandidate),
-  ].join('\n  UNION ALL ');
+  return [walked(step.shortWalk, WAY.shortWalk), sorted(`SELECT id FROM ${SEARCH_STEP.candidates}`, WAY.candidates), walked(step.longWalk, WAY.longWalk), sorted(w.t.ids(), WAY.everyCandidate)].join(
+    '\n  UNION ALL ',
+  );
 }
 
 /**
