@@ -80,6 +80,34 @@ for (const kind of STORES) {
       });
     }
 
+    // A vendor's list pages saved one to a line, as its list returns them: each page's records
+    // are imported in turn, and a bad record is reported by its line and its place on the page.
+    const PAGES: Record<string, (data: unknown[], at: number) => unknown> = {
+      dakota: (data, at) => ({ data, meta: { total_count: 0, has_more_after: true, has_more_before: at > 0 } }),
+      spirii: (data, at) => ({ data, count: 0, limit: 200, offset: at }),
+      dintero: (data) => data,
+      investifi: (data, at) => ({ items: data, total_records: 0, last_record_number: at + data.length, per_page: 200 }),
+    };
+    for (const [shape, page] of Object.entries(PAGES)) {
+      test(`${shape} list pages, one a line, import as their records`, async () => {
+        const first = await exportText(s.base, s.account.api_key, `format=ndjson&as=${shape}`);
+        const records = parseNdjson(first.text);
+        const bad = { ...records[1], ...(shape === 'investifi' ? { accounts: 'none' } : shape === 'spirii' ? { type: 'Alien' } : { email: 'not an email' }) };
+        const pages: unknown[][] = [];
+        for (let i = 0; i < records.length; i += 200) pages.push(records.slice(i, i + 200));
+        pages[0] = [records[0], bad, ...pages[0].slice(1)];
+        const copy = await fresh();
+        const imp = await importText(s.base, copy.api_key, ndjson(pages.map((d, i) => page(d, i * 200))), `format=ndjson&as=${shape}`, 'application/x-ndjson');
+        assert.deepEqual(
+          { status: imp.status, lines: imp.lines, created: imp.created, failed: imp.failed, line: imp.errors[0]?.line },
+          { status: 'succeeded', lines: records.length + 1, created: records.length, failed: 1, line: 1 },
+        );
+        assert.match(imp.errors[0].reason, /^record 2 of the page: /);
+        const again = await exportText(s.base, copy.api_key, `format=ndjson&as=${shape}`);
+        assert.deepEqual(strip(shape, parseNdjson(again.text)), strip(shape, records));
+      });
+    }
+
     test('bad lines are reported with their line numbers and written nowhere; parents anywhere in the file', async () => {
       const copy = await fresh();
       const P = '2KoGrAnDpArEnT0000000000001';

@@ -7,7 +7,10 @@ import { LineError, type ImportRow } from './import-row.ts';
 
 // The lines of an import file, read as records of a shape: NDJSON (a JSON record a line, blank
 // lines skipped) or CSV (a header row naming the shape's columns, nested values as JSON). Each
-// record comes with its line number, for the report, and its ordinal among the records.
+// record comes with its line number, for the report, and its ordinal among the records. An
+// NDJSON line may also hold a whole page of the shape's list, as that surface's list returns it
+// (see `pageItems`), so the pages a client saved from a vendor pour straight in: each record of
+// the page is read in turn, reported by its line and its place on the page.
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -18,18 +21,37 @@ export interface Line {
   error?: string;
 }
 
-/** The file's records, parsed but not yet checked. */
-export async function* records(file: string, format: ImportFormat, shape: RecordShape): AsyncGenerator<{ line: number; raw?: unknown; error?: string }> {
+/**
+ * The records of a list page in the shape, as that surface's list returns it, or undefined when
+ * the value is one record: Roster's and Dakota's `{data: [...]}` (with `meta` or the list's
+ * other keys), Spirii's `{data: [...], count, limit, offset}`, InvestiFi's `{items: [...]}`, and
+ * Dintero's bare array (any shape takes a bare array). No record of these shapes has a `data` or
+ * `items` array of its own.
+ */
+export function pageItems(shape: RecordShape, raw: unknown): unknown[] | undefined {
+  if (Array.isArray(raw)) return raw;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const list = (raw as Record<string, unknown>)[shape === 'investifi' ? 'items' : 'data'];
+  return Array.isArray(list) ? list : undefined;
+}
+
+/** The file's records, parsed but not yet checked; `item` numbers the records of a page from 1. */
+export async function* records(file: string, format: ImportFormat, shape: RecordShape): AsyncGenerator<{ line: number; item?: number; raw?: unknown; error?: string }> {
   if (format === 'ndjson') {
     let n = 0;
     for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
       n++;
       if (text.trim() === '') continue;
+      let raw: unknown;
       try {
-        yield { line: n, raw: JSON.parse(text) };
+        raw = JSON.parse(text);
       } catch {
         yield { line: n, error: 'not valid JSON' };
+        continue;
       }
+      const items = pageItems(shape, raw);
+      if (!items) yield { line: n, raw };
+      else for (let i = 0; i < items.length; i++) yield { line: n, item: i + 1, raw: items[i] };
     }
     return;
   }
@@ -57,7 +79,7 @@ export async function* readLines(file: string, format: ImportFormat, shape: Reco
       row = read(r.raw);
     } catch (e) {
       if (!(e instanceof LineError)) throw e;
-      yield { line: r.line, ordinal: ordinal++, error: e.message };
+      yield { line: r.line, ordinal: ordinal++, error: r.item === undefined ? e.message : `record ${r.item} of the page: ${e.message}` };
       continue;
     }
     yield { line: r.line, ordinal: ordinal++, row };
