@@ -125,6 +125,15 @@ for (const kind of STORES) {
       const piece = name.length > 1 ? name.slice(1).toUpperCase() : name.toUpperCase();
       await check({ 'name[contains]': piece }, cond('name', 'contains', piece));
       await check({ 'last_name[contains]': users[3].last_name.slice(1, 4) }, cond('last_name', 'contains', users[3].last_name.slice(1, 4)), { users: true });
+      // Three characters or more of a field the search text holds are looked up through the
+      // trigram index (filter-lookup.ts): the same records as the test of every record.
+      const full = pick(customers.filter((c) => !c.deleted_at && c.name && c.name.length > 6)).name!;
+      const middle = full.slice(2, 6).toUpperCase();
+      await check({ 'name[contains]': middle }, cond('name', 'contains', middle));
+      const mail = pick(customers.filter((c) => !c.deleted_at && c.email)).email!;
+      const around = mail.slice(mail.indexOf('@') - 2, mail.indexOf('@') + 4);
+      await check({ 'email[contains]': around, 'type[neq]': 'operator' }, (r: Rec) => cond('email', 'contains', around)(r) && cond('type', 'neq', 'operator')(r), { nonEmpty: false });
+      await check({ 'first_name[contains]': users[2].first_name.slice(0, 3) }, cond('first_name', 'contains', users[2].first_name.slice(0, 3)), { users: true });
       await check({ 'email[prefix]': users[3].email.slice(0, 4) }, cond('email', 'prefix', users[3].email.slice(0, 4)), { users: true });
     });
 

@@ -20,7 +20,7 @@ const OP_TEXT: Record<Op, string> = {
   lt: 'is less than',
   lte: 'is at most',
   prefix: 'starts with (case-sensitive except email)',
-  contains: 'holds the value anywhere, case-insensitively (each record is tested; no index)',
+  contains: 'holds the value anywhere, case-insensitively (through the trigram index on the fields the search text holds, for three letters or digits in a row; else each record is tested)',
   null: 'true: has no value; false: has one',
 };
 

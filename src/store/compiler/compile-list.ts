@@ -4,7 +4,7 @@ import { conjoin, listContext, type ListContext } from './context.ts';
 import { compileFilter } from './filter.ts';
 import { planPage, plainRows } from './page.ts';
 import { isShortSearch, isTrigramSearch, shortSearch, trigramSearch } from './search.ts';
-import { jsonLookup, splitJsonLookup } from './json-lookup.ts';
+import { splitLookup } from './filter-lookup.ts';
 import { everyMatch, searchRows, SEARCH_TUNING, type Lookup, type SearchTuning } from './lookup-ways.ts';
 import { keptTotal, pageTotal, version } from './count.ts';
 import { pageStatement } from './record-shape.ts';
@@ -12,7 +12,7 @@ import { pageStatement } from './record-shape.ts';
 // A list query to one parameterized statement that returns the page as JSON, whether records
 // lie on either side, and the count when asked: one round trip per page. The parts are compiled
 // by concern, in the order their parameters appear: filter (filter.ts), an index lookup
-// (search.ts or json-lookup.ts, read by lookup-ways.ts), page (page.ts), count (count.ts), and
+// (search.ts or filter-lookup.ts, read by lookup-ways.ts), page (page.ts), count (count.ts), and
 // the record shape around them (record-shape.ts).
 
 export type { ListRow } from './record-shape.ts';
@@ -47,12 +47,12 @@ export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statemen
 
 /**
  * The account's condition and the filter's (`scope`), and the condition whose candidates an
- * index finds, if any: a trigram search, else a JSON containment taken out of the filter.
+ * index finds, if any: a trigram search, else a test taken out of the filter (filter-lookup.ts).
  */
 function lookupAndScope(ctx: ListContext): { scope: string[]; lookup?: Lookup } {
-  const split = isTrigramSearch(ctx) ? { rest: ctx.q.filter } : splitJsonLookup(ctx.q.filter);
+  const split = isTrigramSearch(ctx) ? { rest: ctx.q.filter, lookup: undefined } : splitLookup(ctx, ctx.q.filter);
   const scope = conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, split.rest)]);
-  return { scope, lookup: trigramSearch(ctx) ?? (split.json && jsonLookup(ctx, split.json)) };
+  return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.() };
 }
 
 /** The exact count alone, with the write version it was taken at. */
@@ -69,7 +69,7 @@ export function compileCount(q: ScopedQuery): Statement {
 /**
  * The planner's estimate of how many records match, from its statistics: the statement is
  * planned, never run, so it costs the same whatever the count. Not prepared: EXPLAIN plans
- * with the actual parameters only when its statement is planned afresh. A JSON containment is
+ * with the actual parameters only when its statement is planned afresh. A filter's test is
  * left a row test here, where the planner's statistics can estimate it (a lookup function's
  * rows it cannot).
  */

@@ -52,7 +52,8 @@ export function compileFilter(ctx: ListContext, node: Filter): string {
       const f = field(ctx, node.field);
       if (f.type !== 'text') throw new RosterError('invalid_request', `${node.field} cannot be matched by substring`);
       // Both sides through PostgreSQL's lower(), so the case folding is one and the same; strpos
-      // needs no escaping of LIKE's wildcards. No index serves it: each record is tested.
+      // needs no escaping of LIKE's wildcards. As a row test no index serves it; a top-level one
+      // on a field the search text holds is read through the trigram index (filter-lookup.ts).
       return `strpos(lower(${f.sql}), lower(${ctx.p.add(node.value, 'text')})) > 0`;
     }
     default:

@@ -129,6 +129,13 @@ const SHAPES: Record<string, ListQuery> = {
     sort: [{ key: 'created_at', dir: 'desc' }],
     count: true,
   }),
+  // A substring of a field the search text holds: its candidates come from the trigram index.
+  'customers-substring-lookup': listQuery({
+    resource: 'customers',
+    filter: and(eq('type', 'business'), { kind: 'contains', field: 'email', value: 'Smi%th' }),
+    sort: [{ key: 'name', dir: 'asc' }],
+    page: { kind: 'keyset', limit: 10, after: { id: ID } },
+  }),
   'users-operators': listQuery({
     resource: 'users',
     filter: and({ kind: 'not', filter: eq('role', 'admin') }, { kind: 'prefix', field: 'first_name', value: 'An' }, { kind: 'range', field: 'created_at', lt: '2025-01-01T00:00:00Z' }),

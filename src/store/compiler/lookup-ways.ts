@@ -3,7 +3,7 @@ import type { ListContext } from './context.ts';
 import { orderBy, otherSide as otherSideOf, sortSql, type PagePlan } from './page.ts';
 
 // The page of a condition whose candidates an index finds outside row-level security: a
-// trigram search (search.ts) or a JSON containment (json-lookup.ts). Under the account policy
+// trigram search (search.ts) or a JSON containment (filter-lookup.ts). Under the account policy
 // neither operator may be tested inside its index, so the candidates come from a function
 // that asks the index as the table's owner, bounded to the current account. How a page of
 // them is best read depends on how common the value is, which only the data can tell, so the

@@ -37,6 +37,11 @@ export interface ResourceDef<R extends Resource = Resource> {
      * matched in each of its case spellings, at most four for two letters, each a range.
      */
     casedPrefix?: Partial<Record<SearchField, string>>;
+    /**
+     * The fields whose lower-cased text `text` holds whole: a `contains` test of one of them has
+     * every match among the trigram index's candidates for its value.
+     */
+    covers: readonly FieldsOf[R][];
   };
   /** One record's JSON fields and the SQL of each, built in Postgres from the row aliased `c`. */
   record: Readonly<Record<string, string>>;

@@ -186,6 +186,8 @@ export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
         email: 'lower(c.email)',
         phone_number: 'c.phone_number',
       },
+      // search_text (migration 001): name, first and last name, email, phone, external id, id, number.
+      covers: ['name', 'first_name', 'last_name', 'email', 'phone_number', 'external_id', 'id'],
       prefix: { name: 'c.sort_name', email: 'c.email_key' },
       // customers_external_id_key (live records with an external id) serves these ranges.
       casedPrefix: { external_id: 'c.external_id' },
@@ -226,6 +228,8 @@ export const RESOURCES: { [R in Resource]: ResourceDef<R> } = {
         email: 'c.sort_email',
       },
       prefix: { name: 'c.sort_name', email: 'c.sort_email' },
+      // search_text (migration 001): first and last name, email, id.
+      covers: ['first_name', 'last_name', 'email', 'id'],
     },
     record: columns(['id', 'first_name', 'last_name', 'email', 'role', 'swift_enabled', 'created_at', 'updated_at', 'deleted_at']),
     relations: {},

@@ -47,9 +47,28 @@ export function trigramSearch(ctx: ListContext): Lookup | undefined {
   const wide = probePattern(term);
   // The LIKE pattern candidates are looked up by: every match matches it.
   const probe = wide === `%${likeEscape(term)}%` ? anywhere : ctx.p.add(wide, 'text');
+  return trigramLookup(ctx, `${ctx.def.search.text} LIKE ${anywhere} AND (${checks.join(' OR ')})`, probe);
+}
+
+/**
+ * A `contains` test of a field the search column holds (`def.search.covers`), as a lookup
+ * through the trigram index: every record whose field holds the value has it in its search
+ * text, so the index's candidates for the value include every match, and `match` (the test
+ * itself) keeps the exact semantics. Only for a printable ASCII value with a run of three
+ * letters or digits: the test folds case in PostgreSQL, the probe is folded here, and the two
+ * agree on ASCII alone; a value with no such run has no trigram to look up.
+ */
+export const substringLookup = (ctx: ListContext, f: { value: string }, match: string): Lookup => trigramLookup(ctx, match, ctx.p.add(probePattern(f.value.toLowerCase()), 'text'));
+
+/** Whether a `contains` test can be read through the trigram index (see `substringLookup`). */
+export const hasSubstringLookup = (ctx: ListContext, f: { field: string; value: string }): boolean =>
+  (ctx.def.search.covers as readonly string[]).includes(f.field) && /^[\x20-\x7e]*$/.test(f.value) && /[A-Za-z0-9]{3}/.test(f.value);
+
+/** The lookup of rows whose search text matches `probe` (a LIKE pattern, as SQL), tested by `match`. */
+function trigramLookup(ctx: ListContext, match: string, probe: string): Lookup {
   const table = ctx.def.table;
   return {
-    match: `${ctx.def.search.text} LIKE ${anywhere} AND (${checks.join(' OR ')})`,
+    match,
     sample: (tuning: SearchTuning) => (tuning.sample ? `* FROM roster_search_sample('${table}', ${probe}, ${Math.min(RARE, tuning.cap)})` : `${probe} AS probe, false AS rare, NULL::real AS most`),
     ids: (lim?: number) => `SELECT roster_search_ids('${table}', ${SAMPLED}${lim === undefined ? '' : `, ${lim}`}) AS id`,
     idsAlone: (tuning: SearchTuning) => `SELECT roster_search_ids('${table}', ${tuning.sample ? `roster_search_probe('${table}', ${probe})` : probe})`,

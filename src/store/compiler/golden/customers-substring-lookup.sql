@@ -1,0 +1,37 @@
+-- params: ["T00000042","business","Smi%th","%smi_th%","2B5J8KZ9N7M1K3P6Q8R4T7V9abc"]
+-- prepared: true
+WITH sample AS MATERIALIZED (SELECT * FROM roster_search_sample('customers', $4::text, 200)),
+cand AS MATERIALIZED (SELECT roster_search_ids('customers', (SELECT probe FROM sample), 3001) AS id),
+anchor AS (SELECT c.sort_name AS k0, c.id AS k1 FROM customers c WHERE c.account_id = $1::text AND c.id = $5::text),
+other_short AS MATERIALIZED (SELECT c.id, c._hit, c._n FROM (SELECT c.*, row_number() OVER (ORDER BY c.sort_name DESC, c.id DESC) AS _n FROM (SELECT c.sort_name, c.id, strpos(lower(c.email_key), lower($3::text)) > 0 AS _hit FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND (c.sort_name, c.id) <= ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor)) ORDER BY c.sort_name DESC, c.id DESC LIMIT (SELECT 50)) c) c
+  WHERE (c._hit AND c._n < (SELECT 50)) OR c._n = (SELECT 50) ORDER BY c.sort_name DESC, c.id DESC LIMIT 1),
+other_long AS MATERIALIZED (SELECT c.id, c._hit, c._n FROM (SELECT c.*, row_number() OVER (ORDER BY c.sort_name DESC, c.id DESC) AS _n FROM (SELECT c.sort_name, c.id, strpos(lower(c.email_key), lower($3::text)) > 0 AS _hit FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND (c.sort_name, c.id) <= ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor)) ORDER BY c.sort_name DESC, c.id DESC LIMIT (SELECT 1000)) c) c
+  WHERE (c._hit AND c._n < (SELECT 1000)) OR c._n = (SELECT 1000) ORDER BY c.sort_name DESC, c.id DESC LIMIT 1),
+other_way AS MATERIALIZED (SELECT CASE WHEN (SELECT rare FROM sample) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT EXISTS (SELECT 1 FROM other_short w WHERE w._n = (SELECT 50)) THEN 1 WHEN NOT coalesce((SELECT most > 3000 FROM sample), false) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT EXISTS (SELECT 1 FROM other_long w WHERE w._n = (SELECT 1000)) THEN 3 ELSE 4 END AS n),
+walk_short AS MATERIALIZED (SELECT c.id, c._hit, c._n FROM (SELECT c.*, row_number() OVER (ORDER BY c.sort_name ASC, c.id ASC) AS _n FROM (SELECT c.sort_name, c.id, strpos(lower(c.email_key), lower($3::text)) > 0 AS _hit FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND (c.sort_name, c.id) > ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor)) ORDER BY c.sort_name ASC, c.id ASC LIMIT (SELECT 550)) c) c
+  WHERE (c._hit AND c._n < (SELECT 550)) OR c._n = (SELECT 550) ORDER BY c.sort_name ASC, c.id ASC LIMIT 11),
+walk_long AS MATERIALIZED (SELECT c.id, c._hit, c._n FROM (SELECT c.*, row_number() OVER (ORDER BY c.sort_name ASC, c.id ASC) AS _n FROM (SELECT c.sort_name, c.id, strpos(lower(c.email_key), lower($3::text)) > 0 AS _hit FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND (c.sort_name, c.id) > ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor)) ORDER BY c.sort_name ASC, c.id ASC LIMIT (SELECT 11000)) c) c
+  WHERE (c._hit AND c._n < (SELECT 11000)) OR c._n = (SELECT 11000) ORDER BY c.sort_name ASC, c.id ASC LIMIT 11),
+walk_way AS MATERIALIZED (SELECT CASE WHEN (SELECT rare FROM sample) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT EXISTS (SELECT 1 FROM walk_short w WHERE w._n = (SELECT 550)) THEN 1 WHEN NOT coalesce((SELECT most > 3000 FROM sample), false) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT EXISTS (SELECT 1 FROM walk_long w WHERE w._n = (SELECT 11000)) THEN 3 ELSE 4 END AS n)
+SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 10, false) AS more,
+  EXISTS (SELECT 1 FROM anchor) AS anchor_found,
+  EXISTS ((SELECT w.id FROM other_short w WHERE (SELECT n FROM other_way) = 1 AND w._hit ORDER BY w._n LIMIT 1)
+  UNION ALL (SELECT c.id FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND c.id IN (SELECT id FROM cand) AND strpos(lower(c.email_key), lower($3::text)) > 0 OFFSET 0) c WHERE TRUE AND (SELECT n FROM other_way) = 2 AND (c.sort_name, c.id) <= ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor))
+    ORDER BY c.sort_name DESC, c.id DESC LIMIT 1)
+  UNION ALL (SELECT w.id FROM other_long w WHERE (SELECT n FROM other_way) = 3 AND w._hit ORDER BY w._n LIMIT 1)
+  UNION ALL (SELECT c.id FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND c.id IN (SELECT roster_search_ids('customers', (SELECT probe FROM sample)) AS id) AND strpos(lower(c.email_key), lower($3::text)) > 0 OFFSET 0) c WHERE TRUE AND (SELECT n FROM other_way) = 4 AND (c.sort_name, c.id) <= ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor))
+    ORDER BY c.sort_name DESC, c.id DESC LIMIT 1)) AS has_other_side,
+  NULL::bigint AS total,
+  NULL::bigint AS version
+FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.display_name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.gender, c.date_of_birth, c.addresses, c.company, c.status, c.metadata, c.attributes, c.marketing_consent, c.enrolled_by, c.term, c.favorite_store, c.contact_for, c.kyb_status, c.kyc_status, c.kyc_links, c.provider_statuses, c.application, c.application_status, c.parent_id, c.ancestors, c.operator_id, c.parent_name, c.parent_number, c.operator_name, c.operator_number, c.is_sub_client, c.extensions, roster_iso(c.created_at) AS created_at, roster_iso(c.updated_at) AS updated_at, roster_iso(c.deleted_at) AS deleted_at, c.created_by, c.deleted_by, coalesce((SELECT json_agg(json_build_object(
+        'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', roster_iso(p.kyc_approved_at),
+        'current_market_value', p.current_market_value::text) ORDER BY p.product)
+      FROM product_accounts p WHERE p.account_id = c.account_id AND p.customer_id = c.id), '[]'::json) AS product_accounts, coalesce((SELECT json_agg(t.tag_id ORDER BY t.tag_id)
+      FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags) r) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 10) AS records,
+    json_agg(json_build_array(json_build_array(c.sort_name, c.id), c.id) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 10) AS keys, count(*) AS fetched
+  FROM (SELECT c.*, row_number() OVER (ORDER BY c.sort_name ASC, c.id ASC) AS _rn FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.id IN ((SELECT w.id FROM walk_short w WHERE (SELECT n FROM walk_way) = 1 AND w._hit ORDER BY w._n LIMIT 11)
+  UNION ALL (SELECT c.id FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND c.id IN (SELECT id FROM cand) AND strpos(lower(c.email_key), lower($3::text)) > 0 OFFSET 0) c WHERE TRUE AND (SELECT n FROM walk_way) = 2 AND (c.sort_name, c.id) > ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor))
+    ORDER BY c.sort_name ASC, c.id ASC LIMIT 11)
+  UNION ALL (SELECT w.id FROM walk_long w WHERE (SELECT n FROM walk_way) = 3 AND w._hit ORDER BY w._n LIMIT 11)
+  UNION ALL (SELECT c.id FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.type = $2::text AND c.id IN (SELECT roster_search_ids('customers', (SELECT probe FROM sample)) AS id) AND strpos(lower(c.email_key), lower($3::text)) > 0 OFFSET 0) c WHERE TRUE AND (SELECT n FROM walk_way) = 4 AND (c.sort_name, c.id) > ((SELECT k0 FROM anchor), (SELECT k1 FROM anchor))
+    ORDER BY c.sort_name ASC, c.id ASC LIMIT 11))) c) c) p
