@@ -121,6 +121,67 @@ for (const kind of STORES) {
       assert.match(rerun.output(), new RegExp(`: 0 created, ${n - bad} updated, ${bad} failed`));
     });
 
+    // Killed over and over, at the points an import passes through: reading the file before any
+    // batch, inside the first batches, just after a resumed run starts again, and in the last
+    // stage (the records below a parent). After every kill the store is consistent, and the run
+    // that finishes leaves exactly the records of a run never stopped.
+    test('an import killed at many points, each resumed by the same command, ends as a run never stopped', async () => {
+      const n = RECORDS[kind];
+      const path = join(dir, 'many-kills.ndjson');
+      writeFileSync(path, file(n));
+      let db = await open();
+      const [killed, whole] = [await createAccount(db, 'Killed often', 'test'), await createAccount(db, 'Never killed', 'test')];
+      await db.close();
+      // Small batches: the last stage (a tenth of the file) is several batches long.
+      const args = (account: string) => ['import', '--account', account, path, '--batch-size', '100'];
+      /** Records the run has said are in, from its last progress line. */
+      const progress = (out: string) => Number([...out.matchAll(/importing: (\d+)\//g)].at(-1)?.[1] ?? 0);
+      const until = async (run: ReturnType<typeof roster>, done: (out: string) => boolean) => {
+        while (!done(run.output())) {
+          if ((await Promise.race([run.exited, new Promise((r) => setTimeout(r, 5))])) !== undefined) throw new Error(`finished before the kill point:\n${run.output()}`);
+        }
+      };
+      const jitter = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 60)));
+      const points: [string, (run: ReturnType<typeof roster>) => Promise<void>][] = [
+        ['while reading the file, before any batch', (run) => run.waitFor(/^import imp_/m)],
+        [
+          'inside the first batches',
+          async (run) => {
+            await run.waitFor(/importing: [1-9]\d*\//);
+            await jitter();
+          },
+        ],
+        ['just after a resumed run starts again', (run) => run.waitFor(/going on where it stopped/)],
+        ['in the last stage, the records below a parent', (run) => until(run, (out) => progress(out) >= n * 0.9)],
+      ];
+      let before = 0;
+      for (const [where, point] of points) {
+        const run = roster(args(killed.account_id), env);
+        await point(run);
+        await stop(run, 'SIGKILL');
+        db = await open();
+        const now = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE account_id = $1`, [killed.account_id]))[0].n;
+        assert.ok(now >= before && now < n, `killed ${where}: ${now} records, ${before} before`);
+        // The last kill came after every record of the top stage was in (the good ones of 90%).
+        if (point === points.at(-1)![1]) assert.ok(now >= n * 0.9 - n / 500, `killed ${where}: ${now} records`);
+        await assertConsistent(db, killed.account_id);
+        await db.close();
+        before = now;
+      }
+      assert.ok(before > 0, 'some records went in before the last kill');
+
+      const last = roster(args(killed.account_id), env);
+      assert.equal(await last.exited, 2, last.output());
+      const bad = Math.floor(n / 500);
+      assert.match(last.output(), new RegExp(`Imported ${n} records in [0-9.]+ s: ${n - bad} created, 0 updated, ${bad} failed`));
+      const straight = roster(args(whole.account_id), env);
+      assert.equal(await straight.exited, 2, straight.output());
+      db = await open();
+      await assertConsistent(db, killed.account_id);
+      assert.deepEqual(await shapeOf(db, killed.account_id), await shapeOf(db, whole.account_id), 'the same records as a run never stopped');
+      await db.close();
+    });
+
     test("roster export writes the API's export to a file, and --resume finishes one that stopped", async () => {
       let db = await open();
       const account = await createAccount(db, 'Exported', 'test');
