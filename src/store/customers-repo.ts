@@ -5,6 +5,8 @@ import { invalid, notFound, RosterError } from '../core/errors.ts';
 import { ksuid, uuid } from '../core/ids.ts';
 import { constraintOf, inAccount, isUniqueViolation, type Db, type Queryable } from './db.ts';
 import { listIn } from './list.ts';
+import { selectItems } from './compiler/record-items.ts';
+import { RESOURCES } from './compiler/resources.ts';
 
 // Writes to customers. Each runs in one transaction for one account: it either lands whole,
 // with every derived field (number, hierarchy, kyc_status) consistent, or not at all.
@@ -140,6 +142,27 @@ export interface WriteContext {
  * any change before it (migration 106): the first is returned. Takes the account's row (step 3
  * of the lock order), so the times follow the order changes commit in.
  */
+/**
+ * The account's row taken for one change (step 3 of the lock order): the UPDATE that moves its
+ * change clock (migration 106) a millisecond past the last change, to `$2` (a time the caller
+ * fixes) or the clock. Continued with more SET items or the WHERE; `$1` is the account.
+ */
+const TAKE_ACCOUNT_ROW = `UPDATE account_modes SET last_change_at = greatest(date_trunc('milliseconds', coalesce($2::timestamptz, clock_timestamp())), last_change_at + interval '1 millisecond')`;
+
+/**
+ * The record as its GET returns it, built by the statement that wrote it, from the row it
+ * wrote (`RETURNING`), instead of read again by one more round trip. A write holds its
+ * account's row from its writing statement to COMMIT, so every round trip in that stretch is
+ * one every other writer of the account waits for.
+ */
+const RECORD = `(SELECT row_to_json(r) FROM (SELECT ${selectItems(RESOURCES.customers, undefined)}) r)::text AS record`;
+
+/**
+ * Whether the record is whole once its own statement has run, so that statement can return
+ * it: no product accounts or tags written after it, no owner fields derived after it.
+ */
+const wholeAfterStatement = (input: CustomerInput, hierarchy: boolean): boolean => !hierarchy && input.product_accounts === undefined && input.tags === undefined;
+
 export async function changeTimes(tx: Queryable, accountId: string, count = 1, at?: Date): Promise<Date> {
   const [row] = await tx.query<{ first: Date | string }>(
     `UPDATE account_modes SET last_change_at = greatest(date_trunc('milliseconds', coalesce($2::timestamptz, clock_timestamp())), last_change_at + interval '1 millisecond')
@@ -155,16 +178,9 @@ export async function createCustomerIn(tx: Queryable, accountId: string, input: 
   // The parent is checked (and share-locked) before the account row is: every write takes
   // customer rows before account_modes, so concurrent writes cannot deadlock.
   if (input.parent_id) await assertParent(tx, accountId, input.parent_id, undefined);
-  const [{ n, at }] = await tx.query<{ n: string; at: Date | string }>(
-    `UPDATE account_modes SET next_customer_number = next_customer_number + 1,
-            last_change_at = greatest(date_trunc('milliseconds', coalesce($2::timestamptz, clock_timestamp())), last_change_at + interval '1 millisecond')
-      WHERE account_id = $1 RETURNING next_customer_number - 1 AS n, last_change_at AS at`,
-    [accountId, ctx.now ?? null],
-  );
-  const now = new Date(at);
-  const id = ksuid(now);
-  const cols = ['account_id', 'id', 'number', 'uuid', 'created_at', 'updated_at', 'created_by'];
-  const values: unknown[] = [accountId, id, n, uuid(), now, now, ctx.actor ?? null];
+  const id = ksuid(ctx.now ?? new Date());
+  const cols = ['id', 'uuid', 'created_by'];
+  const values: unknown[] = [accountId, ctx.now ?? null, id, uuid(), ctx.actor ?? null];
   for (const col of WRITABLE) {
     const v = (input as Record<string, unknown>)[col];
     if (v === undefined) continue;
@@ -175,11 +191,24 @@ export async function createCustomerIn(tx: Queryable, accountId: string, input: 
     cols.push('type');
     values.push('individual');
   }
+  const direct = wholeAfterStatement(input, !!input.parent_id);
+  // The account's row (its next number and its change clock) is taken by the statement that
+  // writes the record, and held to COMMIT: one statement, not three round trips, stands
+  // between taking it and letting it go (see RECORD).
+  let row: { at: Date | string; record?: string };
   try {
-    await tx.query(`INSERT INTO customers (${cols.join(', ')}) VALUES (${cols.map((c, i) => `$${i + 1}${cast(c)}`).join(', ')})`, values);
+    [row] = await tx.query<{ at: Date | string; record?: string }>(
+      `WITH a AS (${TAKE_ACCOUNT_ROW}, next_customer_number = next_customer_number + 1 WHERE account_id = $1 RETURNING next_customer_number - 1 AS n, last_change_at AS at)
+       INSERT INTO customers AS c (account_id, number, created_at, updated_at, ${cols.join(', ')})
+       SELECT $1, a.n, a.at, a.at, ${cols.map((c, i) => `$${i + 3}${cast(c)}`).join(', ')} FROM a
+       RETURNING c.created_at AS at${direct ? `, ${RECORD}` : ''}`,
+      values,
+    );
   } catch (e) {
     conflictFrom(e);
   }
+  if (direct) return JSON.parse(row!.record!) as Customer;
+  const now = new Date(row!.at);
   await writeChildren(tx, accountId, id, input, now);
   if (input.parent_id) await refreshHierarchy(tx, accountId, id);
   return (await getCustomerIn(tx, accountId, { by: 'id', value: id }))!;
@@ -199,21 +228,29 @@ export async function updateCustomerIn(tx: Queryable, accountId: string, ref: Cu
   const renamed = (['name', 'first_name', 'last_name'] as const).some((f) => patch[f] !== undefined && patch[f] !== current[f]);
   const retyped = patch.type !== undefined && patch.type !== current.type;
   if (moved && patch.parent_id !== null && patch.parent_id !== undefined) await assertParent(tx, accountId, patch.parent_id, current.id);
-  const now = await changeTimes(tx, accountId, 1, ctx.now);
-  const sets = ['updated_at = $3'];
-  const values: unknown[] = [accountId, current.id, now];
+  const sets = ['updated_at = a.at'];
+  const values: unknown[] = [accountId, ctx.now ?? null, current.id];
   for (const col of WRITABLE) {
     const v = (patch as Record<string, unknown>)[col];
     if (v === undefined) continue;
     values.push(JSON_COLUMNS.has(col) && v !== null ? JSON.stringify(v) : v);
     sets.push(`${col} = $${values.length}${cast(col)}`);
   }
+  const direct = wholeAfterStatement(patch, moved || renamed || retyped);
+  // The account's change clock is taken by the statement that writes the record (see RECORD).
+  let row: { at: Date | string; record?: string };
   try {
-    await tx.query(`UPDATE customers SET ${sets.join(', ')} WHERE account_id = $1 AND id = $2`, values);
+    [row] = await tx.query<{ at: Date | string; record?: string }>(
+      `WITH a AS (${TAKE_ACCOUNT_ROW} WHERE account_id = $1 RETURNING last_change_at AS at)
+       UPDATE customers c SET ${sets.join(', ')} FROM a WHERE c.account_id = $1 AND c.id = $3
+       RETURNING c.updated_at AS at${direct ? `, ${RECORD}` : ''}`,
+      values,
+    );
   } catch (e) {
     conflictFrom(e);
   }
-  await writeChildren(tx, accountId, current.id, patch, now);
+  if (direct) return JSON.parse(row!.record!) as Customer;
+  await writeChildren(tx, accountId, current.id, patch, new Date(row!.at));
   if (moved || renamed || retyped) await refreshHierarchy(tx, accountId, current.id);
   return (await getCustomerIn(tx, accountId, { by: 'id', value: current.id }))!;
 }
