@@ -232,8 +232,15 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     }
   });
 
-  test('a count with three filters is still counted from the records', async () => {
-    const q = listQuery({ resource: 'customers', filter: { kind: 'and', filters: [eq('type', 'business'), eq('country', 'DK'), eq('status', 'active')] }, count: true });
+  test('a count with three counted filters reads the combinations, not the records', async () => {
+    const q = listQuery({ resource: 'customers', filter: { kind: 'and', filters: [eq('type', 'business'), inList('country', ['DK', 'SE']), eq('kyb_status', 'active')] }, count: true });
+    const count = await explainStatement(compileCount(scopeQuery(q, account)));
+    assert.match(count, /on customer_counts k/, count);
+    assert.doesNotMatch(count, / on customers\b/, count);
+  });
+
+  test('a count with a counted filter and another is still counted from the records', async () => {
+    const q = listQuery({ resource: 'customers', filter: { kind: 'and', filters: [eq('type', 'business'), { kind: 'range', field: 'created_at', gte: '2024-01-01T00:00:00Z' }] }, count: true });
     const count = await explainStatement(compileCount(scopeQuery(q, account)));
     assert.doesNotMatch(count, /customer_counts/, count);
     assert.match(count, / on customers\b/, count);

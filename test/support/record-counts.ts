@@ -41,6 +41,11 @@ export async function countedCounters(db: Db, table: 'customers' | 'users', acco
   for (const [f, g] of PAIRS[table]) {
     arms.push(`SELECT '${f},${g}', ${f}::text || chr(31) || ${g}::text, deleted_at IS NULL FROM ${table} WHERE account_id = $1 AND ${f} IS NOT NULL AND ${g} IS NOT NULL`);
   }
+  if (PAIRS[table].length) {
+    // The combination of every counted field, names in "C" order, chr(30) for a missing value.
+    const every = [...COUNTED[table]].sort().map((f) => `coalesce(${f}::text, chr(30))`);
+    arms.push(`SELECT '*', concat_ws(chr(31), ${every.join(', ')}), deleted_at IS NULL FROM ${table} WHERE account_id = $1`);
+  }
   const rows = await db.query<CounterRow>(`SELECT dim, value, live, count(*)::int AS n FROM (${arms.join(' UNION ALL ')}) x GROUP BY 1, 2, 3`, [account]);
   return byKey(rows);
 }

@@ -32,6 +32,13 @@ export function keptTotal(ctx: ListContext, k: KeptCount): string {
   // A pair's counter holds both values, joined by chr(31) (see roster_customer_count_keys).
   if (texts.length === 1) conds.push(`k.value = ANY(${texts[0]})`);
   if (texts.length === 2) conds.push(`k.value IN (SELECT a || chr(31) || b FROM unnest(${texts[0]}) a, unnest(${texts[1]}) b)`);
+  if (texts.length > 2) {
+    // Three or more: the combinations of every counted field (dim '*', the fields in "C" order
+    // of their names), one counter per combination the account's records hold, each tested.
+    const every = [...ctx.def.counts.fields].sort();
+    conds[1] = `k.dim = '*'`;
+    k.by.forEach((b, i) => conds.push(`split_part(k.value, chr(31), ${every.indexOf(b.field) + 1}) = ANY(${texts[i]})`));
+  }
   if (k.live.length < 2) conds.push(k.live.length === 0 ? 'FALSE' : k.live[0] ? 'k.live' : 'NOT k.live');
   return `(SELECT coalesce(sum(k.n), 0)::bigint FROM ${k.table} k WHERE ${conds.join(' AND ')})`;
 }

@@ -152,6 +152,11 @@ const SHAPES: Record<string, ListQuery> = {
 /** Count statements alone (what a list runs when its cached count is stale). */
 const COUNTS: Record<string, ListQuery> = {
   'count-kept-pair': listQuery({ resource: 'customers', filter: and(inList('country', ['DK', 'SE']), eq('kyb_status', 'active')), count: true, deleted: 'include' }),
+  'count-kept-combination': listQuery({
+    resource: 'customers',
+    filter: and(inList('country', ['DK', 'SE']), eq('kyb_status', 'active'), eq('is_sub_client', true)),
+    count: true,
+  }),
   'count-json-lookup': listQuery({ resource: 'customers', filter: and(eq('type', 'business'), { kind: 'jsonContains', field: 'attributes', value: { tier: 'gold' } }), count: true }),
   'count-search-filtered': listQuery({ resource: 'customers', filter: eq('type', 'business'), search: { term: 'smith', fields: ['name', 'email'], mode: 'substring' }, count: true }),
 };

@@ -3,9 +3,10 @@ import type { ScopedQuery } from '../../core/scope.ts';
 import type { AnyResourceDef } from './resource-def.ts';
 
 /**
- * A count the counters table answers (the counters of migration 070, and their pairs, 096): an account's live records,
- * deleted records or both, optionally narrowed by an equality (or `in`) filter on one counted
- * field, or on two where the resource keeps pairs.
+ * A count the counters table answers (the counters of migration 070, their pairs, 096, and the
+ * combinations of every counted field, 150): an account's live records, deleted records or
+ * both, optionally narrowed by an equality (or `in`) filter on one counted field, or on any
+ * number of them where the resource keeps pairs and combinations.
  */
 export interface KeptCount {
   table: string;
@@ -17,14 +18,15 @@ export interface KeptCount {
 
 /**
  * The kept count for a query's count, if its filters are only the soft-delete rule and
- * equalities on as many distinct counted fields as the counters combine, and it has no search.
+ * equalities on distinct counted fields (one, where the resource keeps no pairs), and it has no search.
  * Anything else is counted row by row.
  */
 export function keptCount(q: ScopedQuery, def: AnyResourceDef): KeptCount | undefined {
   if (q.search && q.search.term !== '') return undefined;
   let live: readonly boolean[] = [true, false];
   const by: { field: Field; values: readonly Scalar[] }[] = [];
-  const most = def.counts.pairs ? 2 : 1;
+  // Pairs have counters of their own; three or more fields are read from the combinations.
+  const most = def.counts.pairs ? def.counts.fields.length : 1;
   const counted: readonly Field[] = def.counts.fields;
   for (const f of conjuncts(q.filter)) {
     if (f.kind === 'null' && f.field === 'deleted_at') live = live.filter((l) => l === f.isNull);

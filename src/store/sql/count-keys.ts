@@ -31,6 +31,10 @@ function values(resource: Resource): { alias: string; fields: string[] } {
 function withPairs(fn: string, resource: Resource): string {
   const { alias, fields } = values(resource);
   const rows = [...fields].sort();
+  // The combination of every counted field, in the order of their names, a missing value as chr(30).
+  const every = rows.map((r) => `coalesce(${r.slice(r.indexOf(', ') + 2, -1)}, chr(30))`);
+  const combination = [];
+  for (let i = 0; i < every.length; i += 3) combination.push(every.slice(i, i + 3).join(' || chr(31) || '));
   // Two to a line; one left over joins the line before.
   const lines: string[][] = [];
   for (let i = 0; i < rows.length; i += 2) lines.push(rows.slice(i, i + 2));
@@ -39,7 +43,10 @@ function withPairs(fn: string, resource: Resource): string {
 -- (an equality filter never matches NULL), and each pair of those: dim 'kyb_status,type' (the two
 -- names in "C" order, as the compiler sorts them), value 'active' || chr(31) || 'business' (a
 -- separator no counted value holds). Booleans are kept as their text form, which is what the
--- compiler compares against after casting a filter value to boolean.
+-- compiler compares against after casting a filter value to boolean. And one counter for the
+-- combination of all of them (dim '*': every counted field's value in the order of their names,
+-- chr(31) between, chr(30) for none), which answers a count filtered by any three or more of
+-- them: an account has one such counter per combination its records hold, however many records.
 CREATE OR REPLACE FUNCTION ${fn}(${alias} ${resource}) RETURNS TABLE (dim text, value text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   WITH k (dim, value) AS (
@@ -50,6 +57,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT dim, value FROM k
   UNION ALL
   SELECT a.dim || ',' || b.dim, a.value || chr(31) || b.value FROM k a, k b WHERE a.dim COLLATE "C" < b.dim COLLATE "C"
+  UNION ALL
+  SELECT '*', ${combination.join('\n           || chr(31) || ')}
 $$;
 `;
 }

@@ -6,7 +6,10 @@
 -- (an equality filter never matches NULL), and each pair of those: dim 'kyb_status,type' (the two
 -- names in "C" order, as the compiler sorts them), value 'active' || chr(31) || 'business' (a
 -- separator no counted value holds). Booleans are kept as their text form, which is what the
--- compiler compares against after casting a filter value to boolean.
+-- compiler compares against after casting a filter value to boolean. And one counter for the
+-- combination of all of them (dim '*': every counted field's value in the order of their names,
+-- chr(31) between, chr(30) for none), which answers a count filtered by any three or more of
+-- them: an account has one such counter per combination its records hold, however many records.
 CREATE OR REPLACE FUNCTION roster_customer_count_keys(c customers) RETURNS TABLE (dim text, value text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   WITH k (dim, value) AS (
@@ -19,4 +22,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT dim, value FROM k
   UNION ALL
   SELECT a.dim || ',' || b.dim, a.value || chr(31) || b.value FROM k a, k b WHERE a.dim COLLATE "C" < b.dim COLLATE "C"
+  UNION ALL
+  SELECT '*', coalesce(c.application_status, chr(30)) || chr(31) || coalesce(c.country, chr(30)) || chr(31) || coalesce(c.is_sub_client::text, chr(30))
+           || chr(31) || coalesce(c.kyb_status, chr(30)) || chr(31) || coalesce(c.kyc_status, chr(30)) || chr(31) || coalesce(c.status, chr(30))
+           || chr(31) || coalesce(c.type, chr(30))
 $$;
