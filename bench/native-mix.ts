@@ -38,6 +38,7 @@ export function nativeMix(base: string, key: Record<string, string>, opts: { dep
     { name: 'native: search, common name token', url: `${base}/v1/customers?search=smith&limit=20`, headers: key },
     { name: 'native: count, unfiltered', url: `${base}/v1/customers?count=true&limit=1`, headers: key },
     { name: 'native: count, one filter', url: `${base}/v1/customers?count=true&kyb_status=active&limit=1`, headers: key },
+    { name: 'native: count, three filters', url: `${base}/v1/customers?count=true&kyb_status=active&type=business&country=DK&limit=1`, headers: key },
     ...QUERY_POWER.map((row) => ({ name: row.name, url: queryPowerUrl(base, row), headers: key })),
   ];
 }

@@ -283,8 +283,8 @@ async function captureWrites(base: string, headers: Record<string, string>, patc
     return mine.filter((x) => x.i >= start.i && x.i <= end.i).map((x) => x.s);
   };
   return {
-    create: { statements: transaction(/^INSERT INTO customers\b/), record: created },
-    patch: { statements: transaction(/^UPDATE customers SET\b/), record: patched },
+    create: { statements: transaction(/\bINSERT INTO customers\b/), record: created },
+    patch: { statements: transaction(/\bUPDATE customers (c )?SET\b/), record: patched },
   };
 }
 
