@@ -82,12 +82,14 @@ export function registerExport(program: Command, fail: (e: unknown) => never) {
             if (!sideFile) return;
             fsyncSync(fd);
             if (p.cursor) writeFileSync(sideFile, JSON.stringify({ cursor: p.cursor, bytes, where, format, as: shape } satisfies Resume));
-            process.stderr.write(`\rexported ${p.rows} customers (${Math.round(p.rows / ((performance.now() - started) / 1000))}/s)`);
+            // One line rewritten in place on a terminal; a line each in a log.
+            const line = `exported ${p.rows} customers (${Math.round(p.rows / ((performance.now() - started) / 1000))}/s)`;
+            process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
           },
         );
         if (sideFile) {
           rmSync(sideFile, { force: true });
-          process.stderr.write(`\rexported ${r.rows} customers${resume ? ' more' : ''} to ${opts.out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+          process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}exported ${r.rows} customers${resume ? ' more' : ''} to ${opts.out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
         }
       } catch (e) {
         fail(e);
