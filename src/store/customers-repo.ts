@@ -207,6 +207,8 @@ export async function createCustomerIn(tx: Queryable, accountId: string, input: 
   } catch (e) {
     conflictFrom(e);
   }
+  // No row: the account's row is gone (the account was removed while the request ran).
+  if (!row!) throw notFound('Account');
   if (direct) return JSON.parse(row!.record!) as Customer;
   const now = new Date(row!.at);
   await writeChildren(tx, accountId, id, input, now);
@@ -249,6 +251,7 @@ export async function updateCustomerIn(tx: Queryable, accountId: string, ref: Cu
   } catch (e) {
     conflictFrom(e);
   }
+  if (!row!) throw notFound('Customer');
   if (direct) return JSON.parse(row!.record!) as Customer;
   await writeChildren(tx, accountId, current.id, patch, new Date(row!.at));
   if (moved || renamed || retyped) await refreshHierarchy(tx, accountId, current.id);
