@@ -41,7 +41,7 @@ export const countParam = {
     description:
       '`exact` (or `true`): include `total_count`, the exact number of matching records. `estimated`: include `total_count` and `total_count_estimated`: ' +
       "the query planner's estimate (`total_count_estimated: true`), or the exact count (`false`) where that costs no more: where the counters Roster keeps answer the query " +
-      "(no filter, or equalities on at most two of type, country, status, kyb_status, kyc_status, application_status, is_sub_client), where an exact count is cached since the account's last write, and for every search. " +
+      "(no filter, or equalities on any of type, country, status, kyb_status, kyc_status, application_status, is_sub_client), where an exact count is cached since the account's last write, and for every search. " +
       '`none` (or `false`): no count. See the native README, "Counting".',
   }),
 };
