@@ -37,7 +37,7 @@ export function keptTotal(ctx: ListContext, k: KeptCount): string {
     // of their names), one counter per combination the account's records hold, each tested.
     const every = [...ctx.def.counts.fields].sort();
     conds[1] = `k.dim = '*'`;
-    k.by.forEach((b, i) => conds.push(`split_part(k.value, chr(31), ${every.indexOf(b.field) + 1}) = ANY(${texts[i]})`));
+    for (const [i, b] of k.by.entries()) conds.push(`split_part(k.value, chr(31), ${every.indexOf(b.field) + 1}) = ANY(${texts[i]})`);
   }
   if (k.live.length < 2) conds.push(k.live.length === 0 ? 'FALSE' : k.live[0] ? 'k.live' : 'NOT k.live');
   return `(SELECT coalesce(sum(k.n), 0)::bigint FROM ${k.table} k WHERE ${conds.join(' AND ')})`;
