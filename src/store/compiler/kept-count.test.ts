@@ -40,8 +40,16 @@ test('two of them, on two counted fields, are kept as a pair, in the order of th
   assert.equal(keptCount(users, RESOURCES.users), undefined);
 });
 
+test('three or more, each on a counted field, are kept as a combination, in the order of their names', () => {
+  assert.deepEqual(kept({ filter: and(eq('type', 'business'), inList('country', ['DK', 'SE']), eq('status', 'active')) })?.by, [
+    { field: 'country', values: ['DK', 'SE'] },
+    { field: 'status', values: ['active'] },
+    { field: 'type', values: ['business'] },
+  ]);
+});
+
 test('anything more is counted row by row', () => {
-  assert.equal(kept({ filter: and(eq('type', 'business'), eq('country', 'DK'), eq('status', 'active')) }), undefined);
+  assert.equal(kept({ filter: and(eq('type', 'business'), eq('country', 'DK'), { kind: 'range', field: 'created_at', gte: '2025-01-01T00:00:00Z' }) }), undefined);
   assert.equal(kept({ filter: and(eq('type', 'business'), eq('type', 'operator')) }), undefined);
   assert.equal(kept({ filter: eq('email', 'a@b.c') }), undefined);
   assert.equal(kept({ filter: { kind: 'childOf', parent: { by: 'id', value: 'x' } } }), undefined);
