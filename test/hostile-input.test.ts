@@ -69,6 +69,17 @@ for (const kind of STORES) {
       await refused('GET', '/investifi/v1/users/?product=%00', undefined, 400);
     });
 
+    // Names every JavaScript object answers to: a lookup of a name from the request in a plain
+    // object finds them on its prototype unless it asks for the object's own keys.
+    test('names an object prototype holds, as a path or a sort key, are unknown names, not 5xx', async () => {
+      for (const name of ['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        await refused('GET', `/console/assets/${name}`, undefined, 404);
+        await refused('GET', `/v1/customers?sort=${name}`, undefined, 400);
+        await refused('GET', `/dakota/customers?sort_by=${name}`, undefined, 400);
+        await refused('GET', `/spirii/v2/customers?sortBy=${name}`, undefined, 400);
+      }
+    });
+
     test('a NUL byte in a path id', async () => {
       await refused('GET', `${users()}/ab%00c`, undefined, 400);
       await refused('PUT', `${users()}/ab%00c`, { first_name: 'x' }, 400);

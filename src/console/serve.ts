@@ -11,7 +11,11 @@ import { renderConsoleError } from './surface.ts';
 // is the page itself, whose script reads the path, so a shared or reloaded URL opens its view.
 
 const DIST = fileURLToPath(new URL('../../dist/console/', import.meta.url));
-const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'styles.css': 'text/css; charset=utf-8' };
+// A Map, not an object: a name from the URL must not find `valueOf` or `constructor` on a prototype.
+const ASSETS = new Map([
+  ['app.js', 'text/javascript; charset=utf-8'],
+  ['styles.css', 'text/css; charset=utf-8'],
+]);
 
 // The console talks to this origin only and runs no inline script: a key typed into it cannot
 // be sent elsewhere by injected markup.
@@ -43,8 +47,9 @@ export async function consolePlugin(app: FastifyInstance) {
   app.get('/', { schema: { hide: true } }, page);
   app.get('/assets/:name', { schema: { hide: true } }, async (req, reply) => {
     const name = (req.params as { name: string }).name;
-    if (!ASSETS[name]) return sendErrorResponse(reply, renderConsoleError(new RosterError('not_found', `No file ${name} in the console`)));
-    return sendFile(reply, name, ASSETS[name]);
+    const type = ASSETS.get(name);
+    if (!type) return sendErrorResponse(reply, renderConsoleError(new RosterError('not_found', `No file ${name} in the console`)));
+    return sendFile(reply, name, type);
   });
   app.get('/*', { schema: { hide: true } }, page);
 }
