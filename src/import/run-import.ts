@@ -18,6 +18,8 @@ export interface ImportOptions {
   shape: RecordShape;
   /** Records per batch (one transaction each). */
   batchSize?: number;
+  /** Batches written side by side, each on a connection of its own (2 by default; PGlite has one). */
+  connections?: number;
   /** Who the records are created or changed by (an API key id), as for any write. */
   actor?: string;
   /** Told after each batch: how many records of the file are done. */
@@ -53,7 +55,7 @@ export async function runImport(db: Db, o: ImportOptions, existing?: ImportRecor
       key,
       batches: l.batches,
       stages: l.stages,
-      connections: 2,
+      connections: o.connections ?? 2,
       start: (todo) => source.start(todo),
       async begin(tx) {
         // Numbers for every record of the file, above any number the file gives, so a record
