@@ -17,7 +17,7 @@ import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
 import { exportCustomers } from '../src/export/export-customers.ts';
 import { customerListQuery } from '../src/dialects/native/list-params.ts';
-import { runImport } from '../src/import/run-import.ts';
+import { DEFAULT_BATCH, runImport } from '../src/import/run-import.ts';
 import { readLines } from '../src/import/read-lines.ts';
 import { scan } from '../src/import/scan.ts';
 
@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
     existing: { type: 'string', default: '1000000' },
     rows: { type: 'string', default: '200000' },
     // How the import writes: records per batch and batches side by side.
-    'batch-size': { type: 'string', default: '5000' },
+    'batch-size': { type: 'string', default: String(DEFAULT_BATCH) },
     connections: { type: 'string', default: '2' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
   },
