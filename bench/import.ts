@@ -18,6 +18,7 @@ import { seed } from '../src/seed/load.ts';
 import { exportCustomers } from '../src/export/export-customers.ts';
 import { customerListQuery } from '../src/dialects/native/list-params.ts';
 import { DEFAULT_BATCH, runImport } from '../src/import/run-import.ts';
+import { IMPORT_COLUMNS } from '../src/import/write-batch.ts';
 import { readLines } from '../src/import/read-lines.ts';
 import { scan } from '../src/import/scan.ts';
 
@@ -46,8 +47,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
   });
 const rate = (n: number, s: number) => Math.round(n / s);
 
-const CUSTOMER_COLUMNS =
-  'id, number, uuid, external_id, type, name, first_name, last_name, email, phone_number, country, gender, date_of_birth, addresses, company, status, metadata, attributes, marketing_consent, enrolled_by, term, favorite_store, contact_for, kyb_status, kyc_links, provider_statuses, application, parent_id, ancestors, operator_id, parent_name, parent_number, operator_name, operator_number, is_sub_client, extensions, created_at, updated_at, created_by';
+// The columns the import writes (but the account, which each COPY below puts first itself).
+const CUSTOMER_COLUMNS = IMPORT_COLUMNS.slice(1).join(', ');
 const PRODUCT_COLUMNS = 'customer_id, product, kyc_status, kyc_approved_at, current_market_value, created_at, updated_at';
 
 async function main() {

@@ -88,6 +88,9 @@ export type Tree<T> =
 /** A filter over one resource's records; `Filter` alone is one over either. */
 export type Filter<R extends Resource = Resource> = Tree<TestsOf[R]>;
 
+/** The tests a filter ANDs together, nested `and`s flattened. */
+export const conjunctsOf = (f: Filter): Filter[] => (f.kind === 'and' ? f.filters.flatMap(conjunctsOf) : [f]);
+
 export type FilterKind = Filter['kind'];
 
 export type SearchField = 'id' | 'number' | 'external_id' | 'name' | 'first_name' | 'last_name' | 'email' | 'phone_number';

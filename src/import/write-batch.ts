@@ -2,6 +2,7 @@ import { ksuid, uuid } from '../core/ids.ts';
 import { RosterError } from '../core/errors.ts';
 import type { Customer, CustomerInput } from '../core/model.ts';
 import { copyLine, PgArray, PRODUCT_COLUMNS } from '../seed/copy-text.ts';
+import { CUSTOMER_COLUMNS } from '../store/compiler/resources.ts';
 import { constraintOf, type Tx } from '../store/db.ts';
 import { updateCustomerIn } from '../store/customers-repo.ts';
 import { listIn } from '../store/list.ts';
@@ -23,48 +24,13 @@ export interface BatchResult {
   failed: { line: number; reason: string }[];
 }
 
-const CUSTOMER_COLUMNS = [
-  'account_id',
-  'id',
-  'number',
-  'uuid',
-  'external_id',
-  'type',
-  'name',
-  'first_name',
-  'last_name',
-  'email',
-  'phone_number',
-  'country',
-  'gender',
-  'date_of_birth',
-  'addresses',
-  'company',
-  'status',
-  'metadata',
-  'attributes',
-  'marketing_consent',
-  'enrolled_by',
-  'term',
-  'favorite_store',
-  'contact_for',
-  'kyb_status',
-  'kyc_links',
-  'provider_statuses',
-  'application',
-  'parent_id',
-  'ancestors',
-  'operator_id',
-  'parent_name',
-  'parent_number',
-  'operator_name',
-  'operator_number',
-  'is_sub_client',
-  'extensions',
-  'created_at',
-  'updated_at',
-  'created_by',
-];
+/**
+ * The columns an import writes, in the order its rows list them: the account, then a record's
+ * own columns (resources.ts) but those Postgres derives and the deletion marks (an import creates
+ * live records only).
+ */
+const NOT_WRITTEN = new Set(['display_name', 'kyc_status', 'application_status', 'deleted_at', 'deleted_by']);
+export const IMPORT_COLUMNS = ['account_id', ...CUSTOMER_COLUMNS.filter((c) => !NOT_WRITTEN.has(c))];
 const TAG_COLUMNS = ['account_id', 'customer_id', 'tag_id'];
 
 const UNIQUE_REASONS: Record<string, string> = {
@@ -379,7 +345,7 @@ async function writeCreates(tx: Tx, accountId: string, creates: { l: Line; r: Im
 }
 
 async function copyAll(tx: Tx, rows: Create[]) {
-  await tx.copyRows('customers', CUSTOMER_COLUMNS, chunked(rows.map((r) => r.text)));
+  await tx.copyRows('customers', IMPORT_COLUMNS, chunked(rows.map((r) => r.text)));
   const products = rows.map((r) => r.products).filter(Boolean);
   if (products.length) await tx.copyRows('product_accounts', PRODUCT_COLUMNS, chunked(products));
   const tags = rows.map((r) => r.tags).filter(Boolean);

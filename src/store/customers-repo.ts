@@ -138,11 +138,6 @@ export interface WriteContext {
 }
 
 /**
- * Times for `count` changes of an account's customers, one millisecond apart, each later than
- * any change before it (migration 106): the first is returned. Takes the account's row (step 3
- * of the lock order), so the times follow the order changes commit in.
- */
-/**
  * The account's row taken for one change (step 3 of the lock order): the UPDATE that moves its
  * change clock (migration 106) a millisecond past the last change, to `$2` (a time the caller
  * fixes) or the clock. Continued with more SET items or the WHERE; `$1` is the account.
@@ -163,10 +158,15 @@ const RECORD = `(SELECT row_to_json(r) FROM (SELECT ${selectItems(RESOURCES.cust
  */
 const wholeAfterStatement = (input: CustomerInput, hierarchy: boolean): boolean => !hierarchy && input.product_accounts === undefined && input.tags === undefined;
 
+/**
+ * Times for `count` changes of an account's customers, one millisecond apart, each later than
+ * any change before it (migration 106): the first is returned. Takes the account's row (step 3
+ * of the lock order), so the times follow the order changes commit in.
+ */
 export async function changeTimes(tx: Queryable, accountId: string, count = 1, at?: Date): Promise<Date> {
+  // The clock moves past the last change, then on by one millisecond for each change after the first.
   const [row] = await tx.query<{ first: Date | string }>(
-    `UPDATE account_modes SET last_change_at = greatest(date_trunc('milliseconds', coalesce($2::timestamptz, clock_timestamp())), last_change_at + interval '1 millisecond')
-                                               + ($3::int - 1) * interval '1 millisecond'
+    `${TAKE_ACCOUNT_ROW} + ($3::int - 1) * interval '1 millisecond'
       WHERE account_id = $1 RETURNING last_change_at - ($3::int - 1) * interval '1 millisecond' AS first`,
     [accountId, at ?? null, count],
   );

@@ -1,4 +1,4 @@
-import type { Filter } from '../../core/list-query.ts';
+import { conjunctsOf, type Filter } from '../../core/list-query.ts';
 import type { ListContext } from './context.ts';
 import { compileFilter } from './filter.ts';
 import type { Lookup } from './lookup-ways.ts';
@@ -36,8 +36,6 @@ export function splitLookup(ctx: ListContext, filter: Filter): { rest: Filter; l
   }
   return { rest: filter };
 }
-
-const conjunctsOf = (f: Filter): Filter[] => (f.kind === 'and' ? f.filters.flatMap(conjunctsOf) : [f]);
 
 function containments(f: Filter): JsonContains[] | undefined {
   if (f.kind === 'jsonContains') return [f];

@@ -1,4 +1,4 @@
-import type { Field, Filter, Scalar } from '../../core/list-query.ts';
+import { conjunctsOf, type Field, type Scalar } from '../../core/list-query.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
 import type { AnyResourceDef } from './resource-def.ts';
 
@@ -28,7 +28,7 @@ export function keptCount(q: ScopedQuery, def: AnyResourceDef): KeptCount | unde
   // Pairs have counters of their own; three or more fields are read from the combinations.
   const most = def.counts.pairs ? def.counts.fields.length : 1;
   const counted: readonly Field[] = def.counts.fields;
-  for (const f of conjuncts(q.filter)) {
+  for (const f of conjunctsOf(q.filter)) {
     if (f.kind === 'null' && f.field === 'deleted_at') live = live.filter((l) => l === f.isNull);
     else if ((f.kind === 'eq' || f.kind === 'in') && counted.includes(f.field) && by.length < most && !by.some((b) => b.field === f.field)) {
       by.push({ field: f.field, values: f.kind === 'eq' ? [f.value] : f.values });
@@ -37,5 +37,3 @@ export function keptCount(q: ScopedQuery, def: AnyResourceDef): KeptCount | unde
   by.sort((a, b) => (a.field < b.field ? -1 : 1));
   return { table: def.counts.table, live, by };
 }
-
-const conjuncts = (f: Filter): Filter[] => (f.kind === 'and' ? f.filters.flatMap(conjuncts) : [f]);

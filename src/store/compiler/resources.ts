@@ -17,7 +17,8 @@ export const writeVersion = (account: string) => `(SELECT v.write_version FROM a
 const iso = (col: string) => `roster_iso(${col})`;
 const TIMES = new Set(['created_at', 'updated_at', 'deleted_at']);
 const columns = (cols: string[]) => Object.fromEntries(cols.map((col) => [col, TIMES.has(col) ? iso(`c.${col}`) : `c.${col}`]));
-const CUSTOMER_COLUMNS = [
+/** A customer's own columns, in the order records list them. */
+export const CUSTOMER_COLUMNS = [
   'id',
   'number',
   'uuid',
