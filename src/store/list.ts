@@ -62,13 +62,7 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
   const backward = page.kind === 'keyset' && page.before !== undefined && page.after === undefined;
   const otherSide = row.has_other_side === true;
   const keys = row.keys ?? [];
-  const json = row.records;
-  let parsed: T[] | undefined;
-  return {
-    json,
-    get records() {
-      return (parsed ??= JSON.parse(json) as T[]);
-    },
+  return new Page<T>(row.records, {
     totalEstimated: query.count === 'estimated' ? estimate : undefined,
     hasMoreAfter: backward ? otherSide : row.more,
     hasMoreBefore: backward ? row.more : page.kind === 'offset' ? page.offset > 0 : otherSide,
@@ -77,7 +71,44 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
     lastValues: keys.at(-1)?.[0],
     firstId: keys[0]?.[1],
     lastId: keys.at(-1)?.[1],
-  };
+  });
+}
+
+/**
+ * A page whose records are parsed on first use. A class, not an object literal with a getter:
+ * a literal's getter is a closure of its own, and V8 keeps each such accessor in a hidden class
+ * made for that one object, in the old generation. That class held the page's JSON text (tens
+ * of KB) past every young collection until the next full one: each page's text was promoted
+ * and the heap swung by ~100 MB between full collections.
+ */
+class Page<T> implements ListPage<T> {
+  private parsed: T[] | undefined;
+  readonly totalEstimated: boolean | undefined;
+  readonly hasMoreAfter: boolean;
+  readonly hasMoreBefore: boolean;
+  readonly total: number | undefined;
+  readonly firstValues: (string | number | null)[] | undefined;
+  readonly lastValues: (string | number | null)[] | undefined;
+  readonly firstId: string | undefined;
+  readonly lastId: string | undefined;
+
+  constructor(
+    readonly json: string,
+    meta: Omit<ListResult<T>, 'records'>,
+  ) {
+    this.totalEstimated = meta.totalEstimated;
+    this.hasMoreAfter = meta.hasMoreAfter;
+    this.hasMoreBefore = meta.hasMoreBefore;
+    this.total = meta.total;
+    this.firstValues = meta.firstValues;
+    this.lastValues = meta.lastValues;
+    this.firstId = meta.firstId;
+    this.lastId = meta.lastId;
+  }
+
+  get records(): T[] {
+    return (this.parsed ??= JSON.parse(this.json) as T[]);
+  }
 }
 
 /** The planner's estimate of a query's matches: the rows of the top node of its plan. */
