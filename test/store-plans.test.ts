@@ -5,7 +5,7 @@ import { createAccount } from '../src/store/accounts-repo.ts';
 import { seed } from '../src/seed/load.ts';
 import { inAccount } from '../src/store/db.ts';
 import { compileCount, compileList, type SearchTuning, type Statement } from '../src/store/compiler/compile-list.ts';
-import { SEARCH_STEP, searchSteps } from '../src/store/compiler/lookup-ways.ts';
+import { SEARCH_STEP, SEARCH_TUNING, searchSteps } from '../src/store/compiler/lookup-ways.ts';
 import { nodes, planTree, sortsBeforeLimit, type PlanNode } from './support/plans.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type SortTerm } from '../src/core/list-query.ts';
@@ -344,10 +344,15 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     ] as const) {
       test(`a common term walks the ${sort[0].key} index and never gathers its candidates${how}`, async () => {
         const { plan, ctes, ran, gatheredAll } = await analyze(search('example', [...sort]), { generic });
-        assert.ok(ran(PAGE.shortWalk), plan);
-        assert.match(ctes.get(PAGE.shortWalk)!, new RegExp(`Index Scan( Backward)? using ${index}`), plan);
+        // The sample knows the term is common: the longer walk runs alone (the short one would
+        // read the same first rows), and stops once the page is full.
+        assert.ok(ran(PAGE.longWalk), plan);
+        assert.ok(!ran(PAGE.shortWalk), plan);
+        const walk = ctes.get(PAGE.longWalk)!;
+        assert.match(walk, new RegExp(`Index Scan( Backward)? using ${index}`), plan);
+        const read = Number(new RegExp(`Index Scan( Backward)? using ${index} on customers c\\w* \\(actual rows=(\\d+)`).exec(walk)?.[2]);
+        assert.ok(read >= 21 && read <= 21 * SEARCH_TUNING.short, `read ${read} rows\n${plan}`);
         assert.ok(!ran(CAND), plan);
-        assert.ok(!ran(PAGE.longWalk), plan);
         assert.ok(!gatheredAll, plan);
         assert.doesNotMatch(plan, /Seq Scan on customers/, plan);
       });
@@ -377,7 +382,10 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       const page = search(term, [{ key: 'created_at', dir: 'asc' }], { kind: 'keyset', limit: 20, after: { id: (await someId()).id } });
       for (const sample of [true, false]) {
         const { plan, ctes, ran, gatheredAll } = await analyze(page, { generic, tuning: { cap: 50, sample } });
-        assert.ok(ran(PAGE.shortWalk) && ran(PAGE.longWalk), plan);
+        // With the sample the term is known common and the longer walk runs alone; without it
+        // the short walk is tried first and falls short.
+        assert.ok(ran(PAGE.longWalk), plan);
+        assert.equal(ran(PAGE.shortWalk), !sample, plan);
         // The trigram sample knows the term is in more rows than the bound: its candidates are
         // not gathered. Without the sample they are, and found to be too many.
         assert.equal(ran(CAND), !sample, plan);

@@ -115,7 +115,10 @@ interface Ways {
  * 0. a term whose rarest trigrams the trigram sample puts in few rows goes straight to way 2:
  *    its candidates cost a millisecond, a walk through rows that do not match costs several;
  * 1. a short walk of the sort order's index, testing each row: a term matching more than one
- *    row in `tuning.short` fills the page here, without touching the trigram index;
+ *    row in `tuning.short` fills the page here, without touching the trigram index. Skipped
+ *    when the sample shows the term common (way 2 is then skipped too): the longer walk reads
+ *    the same rows first and stops where the short one would have, so the short walk could
+ *    only add a second pass over its rows when it falls short;
  * 2. otherwise the bounded candidate lookup (`cand`): at most `tuning.cap` candidates means
  *    the lookup found them all, and they are sorted. Skipped when the sample puts the term's
  *    rarest trigram in more rows than that: the index would build the whole match bitmap
@@ -136,7 +139,7 @@ function adaptive(w: Ways, search: 'walk' | 'other', cond: string, order: string
   const rare = `(SELECT rare FROM ${SEARCH_STEP.sample})`;
   const common = `coalesce((SELECT most > ${tuning.cap} FROM ${SEARCH_STEP.sample}), false)`;
   w.ctes.push(
-    `${step.way} AS MATERIALIZED (SELECT CASE WHEN ${rare} AND ${few} THEN ${WAY.candidates} WHEN ${short} THEN ${WAY.shortWalk} ` +
+    `${step.way} AS MATERIALIZED (SELECT CASE WHEN ${rare} AND ${few} THEN ${WAY.candidates} WHEN NOT ${common} AND ${short} THEN ${WAY.shortWalk} ` +
       `WHEN NOT ${common} AND ${few} THEN ${WAY.candidates} WHEN ${long} THEN ${WAY.longWalk} ELSE ${WAY.everyCandidate} END AS n)`,
   );
   const chosen = (n: number) => `(SELECT n FROM ${step.way}) = ${n}`;

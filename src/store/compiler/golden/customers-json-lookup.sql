@@ -6,7 +6,7 @@ walk_short AS MATERIALIZED (SELECT c.id, c._hit, c._n FROM (SELECT c.*, row_numb
   WHERE (c._hit AND c._n < (SELECT 1050)) OR c._n = (SELECT 1050) ORDER BY c.created_at DESC, c.id DESC LIMIT 21),
 walk_long AS MATERIALIZED (SELECT c.id, c._hit, c._n FROM (SELECT c.*, row_number() OVER (ORDER BY c.created_at DESC, c.id DESC) AS _n FROM (SELECT c.created_at, c.id, (c.metadata @> (SELECT $3::text[]::jsonb[])[1] OR c.metadata @> (SELECT $3::text[]::jsonb[])[2]) AS _hit FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.country = $2::text ORDER BY c.created_at DESC, c.id DESC LIMIT (SELECT 21000)) c) c
   WHERE (c._hit AND c._n < (SELECT 21000)) OR c._n = (SELECT 21000) ORDER BY c.created_at DESC, c.id DESC LIMIT 21),
-walk_way AS MATERIALIZED (SELECT CASE WHEN (SELECT rare FROM sample) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT EXISTS (SELECT 1 FROM walk_short w WHERE w._n = (SELECT 1050)) THEN 1 WHEN NOT coalesce((SELECT most > 3000 FROM sample), false) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT EXISTS (SELECT 1 FROM walk_long w WHERE w._n = (SELECT 21000)) THEN 3 ELSE 4 END AS n)
+walk_way AS MATERIALIZED (SELECT CASE WHEN (SELECT rare FROM sample) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT coalesce((SELECT most > 3000 FROM sample), false) AND NOT EXISTS (SELECT 1 FROM walk_short w WHERE w._n = (SELECT 1050)) THEN 1 WHEN NOT coalesce((SELECT most > 3000 FROM sample), false) AND (SELECT count(*) FROM cand) <= 3000 THEN 2 WHEN NOT EXISTS (SELECT 1 FROM walk_long w WHERE w._n = (SELECT 21000)) THEN 3 ELSE 4 END AS n)
 SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 20, false) AS more,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
