@@ -159,7 +159,7 @@ export function* generateRaw(load: LoadShape): Generator<RawCustomer> {
 
 function* generateRange(opts: LoadShape & { offset: number; take: number }): Generator<RawCustomer> {
   const startNumber = opts.firstNumber + opts.offset;
-  const u32 = words(streamSeed(opts.seed, startNumber));
+  const u32 = words(streamSeed(opts.seed, startNumber), startNumber);
   const rnd = () => u32() / 4294967296;
   const names = namePools(opts.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
