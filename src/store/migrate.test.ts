@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { STORES, openTestStore, type TestStore } from '../../test/support/stores.ts';
+import { STORES, createTestDatabase, openTestStore, type TestStore } from '../../test/support/stores.ts';
+import { openPostgres } from './postgres-driver.ts';
 import { migrate, MigrationError, parseSteps, pendingMigrations, sqlChecksum } from './migrate.ts';
 import { createAccount } from './accounts-repo.ts';
 import { createCustomer } from './customers-repo.ts';
@@ -71,6 +72,30 @@ for (const kind of STORES) {
     });
   });
 }
+
+test('six migrators started at once on an empty PostgreSQL database all succeed, and apply each migration once', async () => {
+  // Every process that starts migrates; on an empty database each one makes the migrator's own
+  // tables first. Outside the lock those CREATE TABLE IF NOT EXISTS raced, and all but one
+  // process could die on pg_type's unique index (three rounds of six failed six times).
+  for (let round = 0; round < 3; round++) {
+    const database = await createTestDatabase();
+    const dbs = Array.from({ length: 6 }, () => openPostgres(database.url, { max: 2 }));
+    try {
+      const results = await Promise.allSettled(dbs.map((d) => migrate(d)));
+      assert.deepEqual(
+        results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+        [],
+      );
+      const applied = results.flatMap((r) => (r as PromiseFulfilledResult<number[]>).value);
+      assert.equal(applied.length, new Set(applied).size, 'no migration applied twice');
+      const [{ n }] = await dbs[0].query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+      assert.equal(n, applied.length);
+    } finally {
+      await Promise.all(dbs.map((d) => d.close()));
+      await database.drop();
+    }
+  }
+});
 
 test('a file is statements and \\ir includes; its checksum ignores comments and blank lines', () => {
   const file = `-- A comment\nCREATE TABLE t (\n  a int -- trailing\n);\n\n\\ir ../sql/functions/f.sql\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n  -- kept: inside the body\n  SELECT 1;\n$$;\n`;

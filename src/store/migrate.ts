@@ -67,7 +67,11 @@ export function definitionFiles(): string[] {
  * versions applied.
  */
 export async function migrate(db: Db): Promise<number[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+  // Under the lock, in the one transaction of this multi-statement query: CREATE TABLE IF NOT
+  // EXISTS is not safe against itself, and two processes making the tables of an empty database
+  // at once could both pass the check, the second failing on pg_type's unique index.
+  await db.exec(`${LOCK};
+    CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
     ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text;
     CREATE TABLE IF NOT EXISTS schema_definitions (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const files = migrationFiles().map((f) => ({ version: versionOf(f), file: readSqlFile(join(MIGRATIONS, f)) }));
