@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { STORES, openTestStore, type TestStore } from '../../../test/support/stores.ts';
 import { definitionFiles } from '../migrate.ts';
 import { countKeysFiles } from './count-keys.ts';
+import { eventTriggerFiles } from './event-triggers.ts';
 
 // One current definition per function and trigger, each in a file of its own here; migrations
 // hold schema and data changes only; the counting functions are made from the one list of
@@ -13,6 +14,7 @@ import { countKeysFiles } from './count-keys.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 const FUNCTIONS = fileURLToPath(new URL('./functions/', import.meta.url));
+const TRIGGERS = fileURLToPath(new URL('./triggers/', import.meta.url));
 const files = definitionFiles().map((path) => ({ path, name: basename(path), text: readFileSync(path, 'utf8') }));
 const defines = (text: string, what: 'FUNCTION' | 'TRIGGER', name: string) => new RegExp(`^CREATE OR REPLACE ${what} ${name}\\b`, 'm').test(text);
 
@@ -39,13 +41,22 @@ test('a definition file defines what it is named after, and nothing is defined t
   }
 });
 
-test('the counting functions are made from the counted fields in resources.ts', () => {
-  for (const { file, text } of countKeysFiles()) {
-    const path = join(FUNCTIONS, file);
+/** Each made file is what its maker makes now (`npm run golden` writes it). */
+function made(folder: string, files: { file: string; text: string }[], from: string) {
+  for (const { file, text } of files) {
+    const path = join(folder, file);
     if (process.env.ROSTER_UPDATE_GOLDEN === '1') writeFileSync(path, text);
     assert.ok(existsSync(path), `${file} is missing: run npm run golden`);
-    assert.equal(readFileSync(path, 'utf8'), text, `${file} differs from the counted fields in resources.ts: run npm run golden`);
+    assert.equal(readFileSync(path, 'utf8'), text, `${file} differs from ${from}: run npm run golden`);
   }
+}
+
+test('the counting functions are made from the counted fields in resources.ts', () => {
+  made(FUNCTIONS, countKeysFiles(), 'the counted fields in resources.ts');
+});
+
+test("the outbox's triggers are made from the list in event-triggers.ts", () => {
+  made(TRIGGERS, eventTriggerFiles(), 'OUTBOXES in event-triggers.ts');
 });
 
 for (const kind of STORES) {

@@ -1,3 +1,5 @@
+-- Made by `npm run golden` from OUTBOXES in src/store/sql/event-triggers.ts: change it there.
+--
 -- The outbox's trigger for tags (functions/roster_event_rows.sql says what events a change makes): one
 -- INSERT … SELECT per statement over its transition tables, however many rows it wrote, with
 -- static SQL so its plan is made once per connection. Each object is built once (OFFSET 0
