@@ -1,29 +1,11 @@
 import type { Customer, CustomerInput, CustomerType } from '../../core/model.ts';
 import { invalid, RosterError } from '../../core/errors.ts';
 import { uuid } from '../../core/ids.ts';
-import { dinteroType, FROM_DINTERO } from './render.ts';
+import { DETAILS, dinteroType, FROM_DINTERO } from './render.ts';
 import type { CustomerCreate, CustomerUpdate, DinteroType } from './schemas.ts';
 
 // Dintero request bodies as canonical writes. The canonical `name` is derived: the company's
 // bussiness_name for companies, else first and last name, so other dialects show a name too.
-
-const DETAILS = [
-  'first_name',
-  'last_name',
-  'email',
-  'phone_number',
-  'attributes',
-  'status',
-  'favorite_store',
-  'enrolled_by',
-  'marketing_consent',
-  'addresses',
-  'term',
-  'company',
-  'gender',
-  'date_of_birth',
-  'contact_for',
-] as const;
 
 /** Metadata keys set to null are removed (the documented way to unset one key). */
 const withoutNulls = (m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== null));

@@ -57,20 +57,11 @@ export function renderDeleted(c: Customer) {
   });
 }
 
-/** The canonical fields renderCustomer (and renderDeleted) read: lists ask Postgres for these alone. */
-export const CUSTOMER_FIELDS = [
-  'id',
-  'uuid',
-  'external_id',
-  'type',
-  'name',
-  'company',
-  'metadata',
-  'created_at',
-  'created_by',
-  'updated_at',
-  'deleted_at',
-  'deleted_by',
+/**
+ * The customer fields Dintero reads and writes under their canonical names: a create or update
+ * copies them from the body (customer-input.ts), and a customer shows them.
+ */
+export const DETAILS = [
   'first_name',
   'last_name',
   'email',
@@ -82,10 +73,14 @@ export const CUSTOMER_FIELDS = [
   'marketing_consent',
   'addresses',
   'term',
+  'company',
   'gender',
   'date_of_birth',
   'contact_for',
 ] as const;
+
+/** The canonical fields renderCustomer (and renderDeleted) read: lists ask Postgres for these alone. */
+export const CUSTOMER_FIELDS = ['id', 'uuid', 'external_id', 'type', 'name', 'metadata', 'created_at', 'created_by', 'updated_at', 'deleted_at', 'deleted_by', ...DETAILS] as const;
 
 export function renderCustomer(c: Customer) {
   if (c.deleted_at) return renderDeleted(c);
