@@ -10,8 +10,9 @@ export function prng(seed: number, stream = 0): () => number {
  * xoshiro128**: unsigned 32-bit words from 128 bits of state, the four state words drawn by
  * splitmix32 from the seed and the stream. A load is generated in batches, each its own stream:
  * with 32 bits of state (mulberry32, used before) every stream was a stretch of one cycle of
- * 2^32 words, and of the 500 batches of a 10M load 51 pairs started within a batch's draws of
- * each other, repeating its uuids and ids. Streams of a 128-bit state do not meet.
+ * 2^32 words, and of the 500 batches of a 10M load 51 pairs started within 800,000 draws of each
+ * other (a batch takes several hundred thousand): where one ran into the other, it repeated the
+ * other's uuids and ids. Streams of a 128-bit state do not meet.
  */
 export function words(seed: number, stream = 0): () => number {
   const mix = splitmix32((seed >>> 0) ^ Math.imul(stream >>> 0, 0x9e3779b1));
