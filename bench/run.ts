@@ -116,14 +116,20 @@ async function main() {
   const key = { 'x-api-key': account.api_key };
   const bearer = { authorization: `Bearer ${account.api_key}` };
   const since = new Date(late.updated_at).toISOString();
-  const mix: { name: string; url: string; headers: Record<string, string> }[] = [
+  const mix: { name: string; url: string; headers: Record<string, string>; floor?: ListQuery }[] = [
     { name: 'bare handler: 9-column page of 20', url: `http://127.0.0.1:${barePort}/customers`, headers: {} },
     { name: 'bare handler: the statement Roster sends for its first page', url: `http://127.0.0.1:${sameSqlPort}/customers`, headers: {} },
     ...nativeMix(base, key, { depthLabel: String(N / 2), depthId: mid.id, selective }),
     { name: 'dakota: first page (name)', url: `${base}/dakota/customers`, headers: key },
     { name: 'dakota: filtered + sorted, with total_count', url: `${base}/dakota/customers?kyb_statuses=active&sort_by=created_at&sort_dir=desc`, headers: key },
     { name: 'spirii: first page', url: `${base}/spirii/v2/customers?limit=20`, headers: bearer },
-    { name: 'spirii: offset 100000', url: `${base}/spirii/v2/customers?limit=20&offset=${Math.min(100_000, N - 100)}`, headers: bearer },
+    {
+      name: 'spirii: offset 100000',
+      url: `${base}/spirii/v2/customers?limit=20&offset=${Math.min(100_000, N - 100)}`,
+      headers: bearer,
+      // The very query Spirii's list sends for this page, fields included.
+      floor: { ...spiriiListQuery({ limit: '20', offset: String(Math.min(100_000, N - 100)) } as never), fields: SPIRII_FIELDS },
+    },
     {
       name: 'dintero: since_datetime page',
       url: `${base}/dintero/v1/accounts/${account.account_id}/customers/users?since_datetime=${encodeURIComponent(since)}&limit=20`,
@@ -174,13 +180,11 @@ async function main() {
   const perSecond = new Map<string, number>();
   const rssPeak = new Map<number, number>();
   // Roster's mix, then each peer's queries (which check their own answers before the load).
-  type Load = { name: string; url: string; headers: Record<string, string>; method?: 'GET' | 'POST'; body?: string; pid: number; verify?: () => Promise<void> };
-  // The Spirii offset page is set beside its floor measured right after its load, back to back:
-  // on cores shared with other tenants of the host, a floor taken minutes later can differ by
-  // more than the gap it is meant to show.
-  const SPIRII_OFFSET = 'spirii: offset 100000';
-  const spiriiOffset = spiriiListQuery({ limit: '20', offset: String(Math.min(100_000, N - 100)) } as never);
-  let spiriiBackToBack = '';
+  type Load = { name: string; url: string; headers: Record<string, string>; method?: 'GET' | 'POST'; body?: string; pid: number; verify?: () => Promise<void>; floor?: ListQuery };
+  // Loads set beside their floor, measured right after the load, back to back: on cores shared
+  // with other tenants of the host, a floor taken minutes later can differ by more than the gap
+  // it is meant to show.
+  const backToBack: string[] = [];
   const cancelled: string[] = [];
   const loads: Load[] = [...mix.map((q) => ({ ...q, pid: roster.pid! })), ...peers.flatMap((p) => p.queries)];
   for (const q of loads) {
@@ -207,11 +211,12 @@ async function main() {
       console.log(`  (cancelled ${left.n} statements still running after "${q.name}")`);
       cancelled.push(`${left.n} after "${q.name}"`);
     }
-    if (q.name === SPIRII_OFFSET) {
-      // The very query Spirii's list sends for the offset row of the mix, fields included.
-      const floorTps = await floor('Spirii offset 100000 (number desc), right after its load', { ...spiriiOffset, fields: SPIRII_FIELDS });
+    if (q.floor) {
+      const floorTps = await floor(`${q.name}, right after its load`, q.floor);
       const roster = Math.round(r.requests.average);
-      spiriiBackToBack = `Spirii offset 100000, back to back: Roster ${roster} req/s, its statement through pgbench at ${CONNECTIONS} clients ${floorTps} tps right after: ${(floorTps / roster).toFixed(2)}× the floor's time.\n\n`;
+      backToBack.push(
+        `${q.name}, back to back: Roster ${roster} req/s, its statement through pgbench at ${CONNECTIONS} clients ${floorTps} tps right after: ${(floorTps / roster).toFixed(2)}× the floor's time.\n\n`,
+      );
     }
   }
   const rssMax = rssPeak.get(roster.pid!)!;
@@ -299,7 +304,7 @@ Latency at one client (one request at a time; a count after a write: 40 rounds o
 ${latencyRows.join('\n')}
 
 ${peers.length ? `Roster against peers (req/s; the ratio is Roster's throughput over the peer's):\n\n${against}\n` : 'Peers left out (--skip-peers).\n'}
-${spiriiBackToBack}Database floor (pgbench -M prepared, the statement Roster sends):
+${backToBack.join('')}Database floor (pgbench -M prepared, the statement Roster sends):
 
 | statement | tps, 1 client | mean ms, 1 client | tps, ${CONNECTIONS} clients | mean ms, ${CONNECTIONS} clients |
 | --- | --- | --- | --- | --- |
