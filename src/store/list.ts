@@ -3,6 +3,7 @@ import { scopeQuery, type ScopedQuery } from '../core/scope.ts';
 import { RosterError } from '../core/errors.ts';
 import { compileCount, compileEstimate, compileList, countIsKept, type ListRow } from './compiler/compile-list.ts';
 import { CountCache } from './count-cache.ts';
+import { StatementCache } from './statement-cache.ts';
 import type { Db, Queryable } from './db.ts';
 
 /**
@@ -16,6 +17,8 @@ const cacheOf = (db: Db): CountCache => {
   return cache;
 };
 const shared = new CountCache(5_000);
+/** Statements depend on the query alone, not on the database: one cache serves every store. */
+const statements = new StatementCache();
 
 /** A page of records. `json` is the records as Postgres built them, in order: an API whose
  * records are the canonical ones passes it through as text; `records` parses it on first use. */
@@ -38,9 +41,10 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
   // candidates the trigram index will return, and guesses one row.
   const kept = query.count !== false && countIsKept(scoped);
   const mayEstimate = query.count === 'estimated' && !(scoped.search && scoped.search.term !== '');
-  const countStmt = query.count !== false && !kept ? compileCount(scoped) : undefined;
+  const countStmt = query.count !== false && !kept ? statements.get(scoped, 'count', () => compileCount(scoped)) : undefined;
   const cached = countStmt && counts.get(countStmt);
-  const stmt = compileList(scoped, { count: kept || (!cached && !mayEstimate) });
+  const withCount = kept || (!cached && !mayEstimate);
+  const stmt = statements.get(scoped, withCount ? 'page+count' : 'page', () => compileList(scoped, { count: withCount }));
   const [row] = await tx.query<ListRow>(stmt.text, stmt.params, { prepare: stmt.prepare });
   let total: number | undefined;
   let estimate = false;
