@@ -91,11 +91,16 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
 
   // Every response of every surface carries the request id; query and path values a database
   // cannot hold are refused before any surface authenticates or reads them.
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks that do not wait on anything take Fastify's callback form: no promise per request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     checkRequestValues(req);
+    done();
   });
-  app.addHook('preHandler', async (req) => checkCoercedNumbers(req));
+  app.addHook('preHandler', (req, _reply, done) => {
+    checkCoercedNumbers(req);
+    done();
+  });
   // Routes outside every surface's plugin (a dialect's reference pages, health checks) answer
   // errors as the surface their path or origin names does, the native API for the rest.
   app.setErrorHandler((error, req, reply) => sendErrorResponse(reply, requestSurface(surfaces, req, (raw) => origins.dialectOf(raw)).renderError(asRosterError(error, req.log), errorContext(req))));
@@ -105,8 +110,9 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
 
   // A 503 means the database is away for now (every surface renders its own body): tell the
   // client when to come back. Hooks on the root apply to every surface registered below.
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
+    done(null, payload);
   });
 
   await app.register(swagger, nativeSwagger as never);

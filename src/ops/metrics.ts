@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { tracing } from './tracing.ts';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { type HistogramSeries, SeriesCounter, SeriesHistogram } from './series-metrics.ts';
+import { type DbSpan, tracing } from './tracing.ts';
 
 // What GET /metrics reports, in Prometheus's text format. Labels hold route patterns, surface
 // names, status codes and fixed words, never a path, an id, a key or a value from a request, so
@@ -11,19 +12,20 @@ collectDefaultMetrics({ register: registry });
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export const httpRequests = new Counter({
-  name: 'roster_http_requests_total',
-  help: 'HTTP requests answered, by surface, route pattern, method and status code (errors: status 4xx and 5xx)',
-  labelNames: ['surface', 'route', 'method', 'status'] as const,
-  registers: [registry],
-});
+// Observed on every request and statement: series resolved once (series-metrics.ts).
+export const httpRequests = new SeriesCounter(
+  'roster_http_requests_total',
+  'HTTP requests answered, by surface, route pattern, method and status code (errors: status 4xx and 5xx)',
+  ['surface', 'route', 'method', 'status'],
+  registry,
+);
 
-export const httpDuration = new Histogram({
+export const httpDuration = new SeriesHistogram({
   name: 'roster_http_request_duration_seconds',
   help: 'Time from a request arriving to its response being sent, by surface, route pattern and method',
-  labelNames: ['surface', 'route', 'method'] as const,
+  labelNames: ['surface', 'route', 'method'],
   buckets: SECONDS,
-  registers: [registry],
+  registry,
 });
 
 export const rateLimitRejections = new Counter({
@@ -33,13 +35,20 @@ export const rateLimitRejections = new Counter({
   registers: [registry],
 });
 
-export const statementDuration = new Histogram({
+export const statementDuration = new SeriesHistogram({
   name: 'roster_db_statement_duration_seconds',
   help: 'Time a statement took from being sent to its result, by store, database (primary or replica) and kind (query, transaction statement, tenant read)',
-  labelNames: ['store', 'target', 'kind'] as const,
+  labelNames: ['store', 'target', 'kind'],
   buckets: SECONDS,
-  registers: [registry],
+  registry,
 });
+
+/** What `timed` observes statements of one store, database and kind into. */
+export interface StatementSeries {
+  span: DbSpan;
+  series: HistogramSeries;
+}
+export const statementSeries = (span: DbSpan): StatementSeries => ({ span, series: statementDuration.of({ ...span }) });
 
 export const transactionRetries = new Counter({
   name: 'roster_db_transaction_retries_total',
@@ -149,13 +158,13 @@ new Counter({
   },
 });
 
-/** Times `work` into statementDuration, in a span of its own when tracing is on. */
-export async function timed<T>(labels: { store: string; target: string; kind: string }, work: () => Promise<T>): Promise<T> {
-  const end = statementDuration.startTimer(labels);
+/** Times `work` into a series of statementDuration, in a span of its own when tracing is on. */
+export async function timed<T>({ span, series }: StatementSeries, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
   const t = tracing();
   try {
-    return await (t ? t.db(labels, work) : work());
+    return await (t ? t.db(span, work) : work());
   } finally {
-    end();
+    series.observe((performance.now() - start) / 1000);
   }
 }

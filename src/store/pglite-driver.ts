@@ -1,12 +1,9 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { registerPools, timed } from '../ops/metrics.ts';
+import { registerPools, statementSeries, timed } from '../ops/metrics.ts';
 import { ACCOUNT_SETUP, type Db, type Queryable, type QueryOptions, type Tx } from './db.ts';
 import { PgliteStatements } from './pglite-statements.ts';
 
-const labels = (kind: string) => ({ store: 'pglite', target: 'primary', kind });
-
-/** The embedded store: Postgres compiled to WASM, kept on disk in `dataDir` (or in memory). */
 /**
  * PostgreSQL's shared buffers inside PGlite's WebAssembly memory, which never shrinks: every
  * buffer once used stays in the process's resident memory. PGlite's default of 128 MB filled
@@ -21,15 +18,21 @@ const SHARED_BUFFERS = '16MB';
 /** Named statements kept prepared; each holds its parse tree and plans in the same memory. */
 const PREPARED_STATEMENTS = 100;
 
+/** The embedded store: Postgres compiled to WASM, kept on disk in `dataDir` (or in memory). */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const pg = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`] });
   const statements = new PgliteStatements(pg, PREPARED_STATEMENTS);
+  const series = {
+    query: statementSeries({ store: 'pglite', target: 'primary', kind: 'query' }),
+    transaction: statementSeries({ store: 'pglite', target: 'primary', kind: 'transaction' }),
+    tenant_read: statementSeries({ store: 'pglite', target: 'primary', kind: 'tenant_read' }),
+  };
   // One connection: everything queues for it, in PGlite's own locks.
   let inFlight = 0;
-  const counted = async <T>(kind: string, work: () => Promise<T>): Promise<T> => {
+  const counted = async <T>(kind: keyof typeof series, work: () => Promise<T>): Promise<T> => {
     inFlight++;
     try {
-      return await timed(labels(kind), work);
+      return await timed(series[kind], work);
     } finally {
       inFlight--;
     }
@@ -45,7 +48,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   };
   const wrap = (tx: Transaction): Tx => ({
     query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
-      return timed(labels('transaction'), async () => {
+      return timed(series.transaction, async () => {
         if (!opts.prepare || tx.closed) return (await tx.query<T>(text, params)).rows;
         return statements.inTransaction<T>([{ text, params, prepare: true }]);
       });

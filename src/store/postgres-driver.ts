@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import { type PoolStats, registerPools, timed } from '../ops/metrics.ts';
+import { type PoolStats, registerPools, statementSeries, timed } from '../ops/metrics.ts';
 import type { Db, Queryable, QueryOptions, Tx } from './db.ts';
 import { storeError, untilClosed, withRetries } from './faults.ts';
 import { PooledReads } from './pooled-reads.ts';
@@ -60,6 +60,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
       name === 'primary' ? 'primary' : 'replica',
     );
 
+  const series = {
+    query: statementSeries({ store: 'postgres', target: 'primary', kind: 'query' }),
+    transaction: statementSeries({ store: 'postgres', target: 'primary', kind: 'transaction' }),
+  };
   let inFlight = 0;
   const counted = async <T>(work: () => Promise<T>): Promise<T> => {
     inFlight++;
@@ -73,7 +77,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     async query<T>(text: string, params: unknown[] = [], opts: QueryOptions = {}) {
       try {
         const run = () => s.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: prepareAll && (opts.prepare ?? false) }) as unknown as Promise<T[]>;
-        return await timed({ store: 'postgres', target: 'primary', kind }, kind === 'query' ? () => counted(run) : run);
+        return await timed(series[kind], kind === 'query' ? () => counted(run) : run);
       } catch (e) {
         throw storeError(e);
       }
@@ -156,9 +160,9 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
 
 /** A read path whose statements are timed into roster_db_statement_duration_seconds. */
 function timedReads(path: ReadPath, target: 'primary' | 'replica'): ReadPath {
-  const labels = { store: 'postgres', target, kind: 'tenant_read' };
+  const series = statementSeries({ store: 'postgres', target, kind: 'tenant_read' });
   return {
-    read: (r) => timed(labels, () => path.read(r)),
+    read: (r) => timed(series, () => path.read(r)),
     use: () => path.use(),
     close: () => path.close(),
   };
