@@ -57,66 +57,132 @@ for (const kind of STORES) {
       (await s.db.query<{ id: string }>(`SELECT id FROM customers WHERE account_id = $1 AND (deleted_at IS NULL) = $2 ORDER BY id`, [account, live])).map((r) => r.id);
     const userIds = async (account: string) => (await s.db.query<{ id: string }>(`SELECT id FROM users WHERE account_id = $1 AND deleted_at IS NULL ORDER BY id`, [account])).map((r) => r.id);
 
-    /** A draw for each kind of write in randomWrite: create, update, soft delete, restore, hard delete, multi-row update and soft delete, seed, create and update user. */
-    const EVERY_KIND = [0.1, 0.3, 0.55, 0.63, 0.7, 0.77, 0.82, 0.87, 0.92, 0.96];
+    /**
+     * Every kind of write the counters must follow, with how often a random draw picks it. Each
+     * returns what it did, for failure messages; one that finds nothing to act on does the
+     * nearest write that it can.
+     */
+    const WRITES: { kind: string; weight: number; run: (account: string) => Promise<string> }[] = [
+      {
+        kind: 'create',
+        weight: 25,
+        run: async (account) => {
+          await createCustomer(s.db, account, { type: 'individual', ...randomFields() });
+          return 'create';
+        },
+      },
+      {
+        kind: 'update',
+        weight: 25,
+        run: async (account) => {
+          await updateCustomer(s.db, account, { by: 'id', value: pick(await live(account)) }, randomFields());
+          return 'update';
+        },
+      },
+      {
+        kind: 'soft delete',
+        weight: 10,
+        run: async (account) => {
+          await deleteCustomer(s.db, account, { by: 'id', value: pick(await live(account)) }, { children: 'detach' });
+          return 'soft delete';
+        },
+      },
+      {
+        kind: 'restore',
+        weight: 7,
+        run: async (account) => {
+          const deleted = await ids(account, false);
+          if (deleted.length === 0) return 'restore (none)';
+          try {
+            await inAccount(s.db, account, (tx) => tx.query(`UPDATE customers SET deleted_at = NULL, deleted_by = NULL WHERE account_id = $1 AND id = $2`, [account, pick(deleted)]));
+          } catch (e) {
+            if (!isUniqueViolation(e)) throw e;
+          }
+          return 'restore';
+        },
+      },
+      {
+        kind: 'hard delete',
+        weight: 7,
+        run: async (account) => {
+          const all = [...(await live(account)), ...(await ids(account, false))];
+          await inAccount(s.db, account, (tx) => tx.query(`DELETE FROM customers WHERE account_id = $1 AND id = $2`, [account, pick(all)]));
+          return 'hard delete';
+        },
+      },
+      {
+        kind: 'multi-row update',
+        weight: 6,
+        run: async (account) => {
+          // One statement over many records, moving some between counters and not others.
+          await inAccount(s.db, account, (tx) =>
+            tx.query(`UPDATE customers SET kyb_status = $2, is_sub_client = NOT is_sub_client WHERE account_id = $1 AND number % 3 = $3`, [account, pick(KYB_STATUSES), Math.floor(rnd() * 3)]),
+          );
+          return 'multi-row update';
+        },
+      },
+      {
+        kind: 'multi-row soft delete',
+        weight: 5,
+        run: async (account) => {
+          await inAccount(s.db, account, (tx) =>
+            tx.query(`UPDATE customers SET deleted_at = now() WHERE account_id = $1 AND deleted_at IS NULL AND number % 4 = $2`, [account, Math.floor(rnd() * 4)]),
+          );
+          return 'multi-row soft delete';
+        },
+      },
+      {
+        kind: 'seed',
+        weight: 5,
+        run: async (account) => {
+          // A load of several batches, each its own transaction with the counters it moves.
+          await seed(s.db, { accountId: account, customers: 120, users: 2, seed: 1000 + ++seeds, batchSize: 50 });
+          return 'seed';
+        },
+      },
+      {
+        kind: 'create user',
+        weight: 5,
+        run: async (account) => {
+          await createUser(s.db, account, { first_name: 'U', last_name: String(seeds), email: `u${rnd().toString(36).slice(2)}@example.com`, role: pick(USER_ROLES) });
+          return 'create user';
+        },
+      },
+      {
+        kind: 'update user',
+        weight: 3,
+        run: async (account) => {
+          const users = await userIds(account);
+          if (users.length === 0) return WRITES.find((w) => w.kind === 'create user')!.run(account);
+          await updateUser(s.db, account, pick(users), { role: pick(USER_ROLES) });
+          return 'update user';
+        },
+      },
+      {
+        kind: 'delete user',
+        weight: 2,
+        run: async (account) => {
+          const users = await userIds(account);
+          if (users.length === 0) return WRITES.find((w) => w.kind === 'create user')!.run(account);
+          await deleteUser(s.db, account, pick(users));
+          return 'delete user';
+        },
+      },
+    ];
+    /** The account's live customers; where it has none, one is created first. */
+    async function live(account: string): Promise<string[]> {
+      const found = await ids(account, true);
+      if (found.length) return found;
+      await createCustomer(s.db, account, { type: 'individual', ...randomFields() });
+      return ids(account, true);
+    }
+    const TOTAL_WEIGHT = WRITES.reduce((sum, w) => sum + w.weight, 0);
 
-    /** One random write (or the one `r` draws); returns what it did, for failure messages. */
-    async function randomWrite(account: string, r = rnd()): Promise<string> {
-      const live = await ids(account, true);
-      if (r < 0.25 || live.length === 0) {
-        await createCustomer(s.db, account, { type: 'individual', ...randomFields() });
-        return 'create';
-      }
-      if (r < 0.5) {
-        await updateCustomer(s.db, account, { by: 'id', value: pick(live) }, randomFields());
-        return 'update';
-      }
-      if (r < 0.6) {
-        await deleteCustomer(s.db, account, { by: 'id', value: pick(live) }, { children: 'detach' });
-        return 'soft delete';
-      }
-      if (r < 0.67) {
-        const deleted = await ids(account, false);
-        if (deleted.length === 0) return 'restore (none)';
-        try {
-          await inAccount(s.db, account, (tx) => tx.query(`UPDATE customers SET deleted_at = NULL, deleted_by = NULL WHERE account_id = $1 AND id = $2`, [account, pick(deleted)]));
-        } catch (e) {
-          if (!isUniqueViolation(e)) throw e;
-        }
-        return 'restore';
-      }
-      if (r < 0.74) {
-        const all = [...live, ...(await ids(account, false))];
-        await inAccount(s.db, account, (tx) => tx.query(`DELETE FROM customers WHERE account_id = $1 AND id = $2`, [account, pick(all)]));
-        return 'hard delete';
-      }
-      if (r < 0.8) {
-        // One statement over many records, moving some between counters and not others.
-        await inAccount(s.db, account, (tx) =>
-          tx.query(`UPDATE customers SET kyb_status = $2, is_sub_client = NOT is_sub_client WHERE account_id = $1 AND number % 3 = $3`, [account, pick(KYB_STATUSES), Math.floor(rnd() * 3)]),
-        );
-        return 'multi-row update';
-      }
-      if (r < 0.85) {
-        await inAccount(s.db, account, (tx) => tx.query(`UPDATE customers SET deleted_at = now() WHERE account_id = $1 AND deleted_at IS NULL AND number % 4 = $2`, [account, Math.floor(rnd() * 4)]));
-        return 'multi-row soft delete';
-      }
-      if (r < 0.9) {
-        // A load of several batches, each its own transaction with the counters it moves.
-        await seed(s.db, { accountId: account, customers: 120, users: 2, seed: 1000 + ++seeds, batchSize: 50 });
-        return 'seed';
-      }
-      const users = await userIds(account);
-      if (r < 0.95 || users.length === 0) {
-        await createUser(s.db, account, { first_name: 'U', last_name: String(seeds), email: `u${rnd().toString(36).slice(2)}@example.com`, role: pick(USER_ROLES) });
-        return 'create user';
-      }
-      if (r < 0.98) {
-        await updateUser(s.db, account, pick(users), { role: pick(USER_ROLES) });
-        return 'update user';
-      }
-      await deleteUser(s.db, account, pick(users));
-      return 'delete user';
+    /** One write of a kind drawn by weight. */
+    function randomWrite(account: string): Promise<string> {
+      let r = rnd() * TOTAL_WEIGHT;
+      for (const w of WRITES) if ((r -= w.weight) < 0) return w.run(account);
+      return WRITES.at(-1)!.run(account);
     }
 
     async function assertCountersExact(step: string) {
@@ -197,14 +263,14 @@ for (const kind of STORES) {
       await assertCountersExact('first seed');
       const done: string[] = [];
       for (let i = 0; i < 100; i++) {
-        // Every kind of write first, in an order where each finds what it needs, then at random.
-        done.push(await (i < EVERY_KIND.length ? randomWrite(a, EVERY_KIND[i]) : randomWrite(rnd() < 0.85 ? a : b)));
+        // Every kind of write once first, in an order where each finds what it needs, then at random.
+        done.push(await (i < WRITES.length ? WRITES[i].run(a) : randomWrite(rnd() < 0.85 ? a : b)));
         await assertCountersExact(`step ${i}: ${done.at(-1)}`);
         if (i % 10 === 9) await assertListCounts(`step ${i}: ${done.slice(-10).join(', ')}`);
       }
       await assertListCounts('the last step');
       // Every kind of write was exercised.
-      for (const kind of ['create', 'update', 'soft delete', 'restore', 'hard delete', 'multi-row update', 'seed', 'create user', 'update user']) {
+      for (const { kind } of WRITES) {
         assert.ok(done.includes(kind), `no ${kind} among ${[...new Set(done)].join(', ')}`);
       }
     });

@@ -66,16 +66,17 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
   const backward = page.kind === 'keyset' && page.before !== undefined && page.after === undefined;
   const otherSide = row.has_other_side === true;
   const keys = row.keys ?? [];
-  return new Page<T>(row.records, {
-    totalEstimated: query.count === 'estimated' ? estimate : undefined,
-    hasMoreAfter: backward ? otherSide : row.more,
-    hasMoreBefore: backward ? row.more : page.kind === 'offset' ? page.offset > 0 : otherSide,
+  return new Page<T>(
+    row.records,
+    backward ? otherSide : row.more,
+    backward ? row.more : page.kind === 'offset' ? page.offset > 0 : otherSide,
     total,
-    firstValues: keys[0]?.[0],
-    lastValues: keys.at(-1)?.[0],
-    firstId: keys[0]?.[1],
-    lastId: keys.at(-1)?.[1],
-  });
+    query.count === 'estimated' ? estimate : undefined,
+    keys[0]?.[0],
+    keys.at(-1)?.[0],
+    keys[0]?.[1],
+    keys.at(-1)?.[1],
+  );
 }
 
 /**
@@ -87,28 +88,18 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
  */
 class Page<T> implements ListPage<T> {
   private parsed: T[] | undefined;
-  readonly totalEstimated: boolean | undefined;
-  readonly hasMoreAfter: boolean;
-  readonly hasMoreBefore: boolean;
-  readonly total: number | undefined;
-  readonly firstValues: (string | number | null)[] | undefined;
-  readonly lastValues: (string | number | null)[] | undefined;
-  readonly firstId: string | undefined;
-  readonly lastId: string | undefined;
 
   constructor(
     readonly json: string,
-    meta: Omit<ListResult<T>, 'records'>,
-  ) {
-    this.totalEstimated = meta.totalEstimated;
-    this.hasMoreAfter = meta.hasMoreAfter;
-    this.hasMoreBefore = meta.hasMoreBefore;
-    this.total = meta.total;
-    this.firstValues = meta.firstValues;
-    this.lastValues = meta.lastValues;
-    this.firstId = meta.firstId;
-    this.lastId = meta.lastId;
-  }
+    readonly hasMoreAfter: boolean,
+    readonly hasMoreBefore: boolean,
+    readonly total: number | undefined,
+    readonly totalEstimated: boolean | undefined,
+    readonly firstValues: (string | number | null)[] | undefined,
+    readonly lastValues: (string | number | null)[] | undefined,
+    readonly firstId: string | undefined,
+    readonly lastId: string | undefined,
+  ) {}
 
   get records(): T[] {
     return (this.parsed ??= JSON.parse(this.json) as T[]);

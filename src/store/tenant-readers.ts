@@ -37,7 +37,8 @@ export class TenantReaders implements ReadPath {
   ) {}
 
   async read<T>({ accountId, text, params, prepare, withVersion }: Read): Promise<ReadResult<T>> {
-    const reader = await this.acquire(accountId);
+    const idle = this.acquire(accountId);
+    const reader = idle instanceof Promise ? await idle : idle;
     try {
       const switched = reader.account === accountId ? undefined : reader.sql.unsafe(`SELECT set_config('roster.account_id', $1, false)`, [accountId], { prepare: this.prepareFixed });
       reader.account = null;
@@ -45,8 +46,8 @@ export class TenantReaders implements ReadPath {
       const result = reader.sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare });
       // Settle all so no rejection goes unobserved. If the switch failed, the query ran under
       // the previous account's policy and its own account filter: it found nothing, and is
-      // discarded here.
-      await Promise.allSettled([switched, version, result]);
+      // discarded here. A read alone (the usual case) has nothing else to settle.
+      if (switched || version) await Promise.allSettled([switched, version, result]);
       await switched;
       const rows = (await result) as unknown as T[];
       reader.account = accountId;
@@ -56,7 +57,8 @@ export class TenantReaders implements ReadPath {
     }
   }
 
-  private async acquire(accountId: string): Promise<Reader> {
+  /** An idle reader at once (one set to this account if any), else a promise of the next one. */
+  private acquire(accountId: string): Reader | Promise<Reader> {
     // Prefer a session already set to this account.
     const i = this.idle.findLastIndex((r) => r.account === accountId);
     if (i >= 0) return this.idle.splice(i, 1)[0];
