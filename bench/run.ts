@@ -102,6 +102,13 @@ async function main() {
     { DATABASE_URL, PORT: String(sameSqlPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params) },
     'bare handler ready',
   );
+  const sameAsRosterPort = port + 5;
+  await bench.startChild(
+    'bare-same-rls',
+    ['--import', 'tsx', bare],
+    { DATABASE_URL, PORT: String(sameAsRosterPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params), BENCH_AS_ROSTER_APP: account.account_id },
+    'bare handler ready',
+  );
   const peers = args['skip-peers']
     ? []
     : await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], bench.startChild);
@@ -119,6 +126,7 @@ async function main() {
   const mix: { name: string; url: string; headers: Record<string, string>; floor?: ListQuery }[] = [
     { name: 'bare handler: 9-column page of 20', url: `http://127.0.0.1:${barePort}/customers`, headers: {} },
     { name: 'bare handler: the statement Roster sends for its first page', url: `http://127.0.0.1:${sameSqlPort}/customers`, headers: {} },
+    { name: 'bare handler: the same statement as roster_app (row security on)', url: `http://127.0.0.1:${sameAsRosterPort}/customers`, headers: {} },
     ...nativeMix(base, key, { depthLabel: String(N / 2), depthId: mid.id, selective }),
     { name: 'dakota: first page (name)', url: `${base}/dakota/customers`, headers: key },
     { name: 'dakota: filtered + sorted, with total_count', url: `${base}/dakota/customers?kyb_statuses=active&sort_by=created_at&sort_dir=desc`, headers: key },
@@ -152,8 +160,8 @@ async function main() {
   const floors: string[] = [];
   // A list that reports a count sends its page with the count left out while the cached count
   // is current (the steady state under this load); `count` puts it in, as a miss does.
-  const floor = async (name: string, q: ListQuery, opts: { count: boolean } = { count: false }) => {
-    const stmt = compileList(scopeQuery(q, account.account_id), opts);
+  const floor = async (name: string, q: ListQuery, opts: { count?: boolean; asRosterApp?: boolean } = {}) => {
+    const stmt = compileList(scopeQuery(q, account.account_id), { count: opts.count ?? false });
     let text = stmt.text;
     // An array parameter as an array literal, each element double-quoted.
     const literal = (p: unknown) => (Array.isArray(p) ? `{${p.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}` : String(p));
@@ -165,7 +173,8 @@ async function main() {
       // The account setting roster_search_ids reads, as Roster's transaction sets it.
       const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', '-f', file, DATABASE_URL], {
         encoding: 'utf8',
-        env: { ...process.env, PGOPTIONS: `-c roster.account_id=${account.account_id}` },
+        // As roster_app, the statement runs under row-level security, as Roster's reads do.
+        env: { ...process.env, PGOPTIONS: `${opts.asRosterApp ? '-c role=roster_app ' : ''}-c roster.account_id=${account.account_id}` },
       });
       return { latency: /latency average = ([\d.]+) ms/.exec(out)?.[1], tps: Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1])) };
     };
@@ -213,9 +222,11 @@ async function main() {
     }
     if (q.floor) {
       const floorTps = await floor(`${q.name}, right after its load`, q.floor);
+      const asRosterTps = await floor(`${q.name}, right after its load, as roster_app (row security on)`, q.floor, { asRosterApp: true });
       const roster = Math.round(r.requests.average);
       backToBack.push(
-        `${q.name}, back to back: Roster ${roster} req/s, its statement through pgbench at ${CONNECTIONS} clients ${floorTps} tps right after: ${(floorTps / roster).toFixed(2)}× the floor's time.\n\n`,
+        `${q.name}, back to back: Roster ${roster} req/s, its statement through pgbench at ${CONNECTIONS} clients ${floorTps} tps right after: ${(floorTps / roster).toFixed(2)}× the floor's time; ` +
+          `as roster_app, under the row-level security Roster's reads run with, ${asRosterTps} tps: ${(asRosterTps / roster).toFixed(2)}×.\n\n`,
       );
     }
   }
@@ -281,6 +292,10 @@ async function main() {
   await floor('exact count, unfiltered, uncached', listQuery({ resource: 'customers', count: true, page: { kind: 'keyset', limit: 1 } }), { count: true });
 
   const cpu = cpus()[0]?.model ?? 'unknown';
+  const ratioTo = (name: string) => ((perSecond.get('native: first page') ?? 0) / (perSecond.get(name) ?? Number.NaN)).toFixed(2);
+  const againstBare =
+    `First page against a bare handler sending the same statement: ${ratioTo('bare handler: the statement Roster sends for its first page')}× its req/s; ` +
+    `against the same handler connected as roster_app, under the row-level security Roster's reads run with: ${ratioTo('bare handler: the same statement as roster_app (row security on)')}×.\n\n`;
   const report = `
 ## Run of ${new Date().toISOString().slice(0, 10)}: ${N.toLocaleString('en')} customers
 
@@ -304,7 +319,7 @@ Latency at one client (one request at a time; a count after a write: 40 rounds o
 ${latencyRows.join('\n')}
 
 ${peers.length ? `Roster against peers (req/s; the ratio is Roster's throughput over the peer's):\n\n${against}\n` : 'Peers left out (--skip-peers).\n'}
-${backToBack.join('')}Database floor (pgbench -M prepared, the statement Roster sends):
+${againstBare}${backToBack.join('')}Database floor (pgbench -M prepared, the statement Roster sends):
 
 | statement | tps, 1 client | mean ms, 1 client | tps, ${CONNECTIONS} clients | mean ms, ${CONNECTIONS} clients |
 | --- | --- | --- | --- | --- |
