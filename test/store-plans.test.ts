@@ -106,6 +106,22 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     }
   }
 
+  // The review queue: one KYB status (a one-value list, as the dialects parse it) newest first,
+  // with another filter beside it. The status's own creation order is read, not the account's.
+  for (const dir of ['desc', 'asc'] as const) {
+    test(`one kyb_status and a type, sorted by created_at ${dir}: the status read in creation order`, async () => {
+      const q = listQuery({
+        resource: 'customers',
+        filter: { kind: 'and', filters: [inList('kyb_status', ['active']), inList('type', ['business'])] },
+        sort: [{ key: 'created_at', dir }],
+        page: { kind: 'keyset', limit: 20 },
+      });
+      const stmt = compileList(scopeQuery(q, account));
+      assert.match(await explainStatement(stmt), /Index Scan (Backward )?using customers_kyb_status_created_idx on customers/);
+      assert.deepEqual(await sortsOfTheAccount(stmt.text, stmt.params), []);
+    });
+  }
+
   // The native operators (filter-conditions.ts) as the tree holds them: a page of 20 never sorts
   // the account. A filter the planner finds selective may be read through its own index and
   // its few matches sorted; a sort of more than a few hundred rows is a sort of the account.
