@@ -1,10 +1,16 @@
 // The native API's rows of the query mix, shared by `npm run bench` and `npm run bench:embedded`
 // so both ask the same questions of the same kind of account.
 
+import type { ListQuery } from '../src/core/list-query.ts';
+import { customerListQuery } from '../src/dialects/native/list-params.ts';
+import { customerSearchQuery } from '../src/dialects/native/search-params.ts';
+
 export interface Load {
   name: string;
   url: string;
   headers: Record<string, string>;
+  /** The query the route builds from the same parameters: its statement is the row's floor. */
+  floor?: ListQuery;
 }
 
 /**
@@ -25,20 +31,26 @@ export const QUERY_POWER: { name: string; route: 'list' | 'search'; params: Reco
   { name: 'native: search language, query=smith country:DK -kyb_status:frozen', route: 'search', params: { query: 'smith country:DK -kyb_status:frozen' } },
 ];
 
-const queryPowerUrl = (base: string, row: (typeof QUERY_POWER)[number]) => `${base}/v1/customers${row.route === 'search' ? '/search' : ''}?${new URLSearchParams({ ...row.params, limit: '20' })}`;
+/** A list row: its URL, and the query the route builds from the same parameters as its floor. */
+const listRow = (name: string, base: string, key: Record<string, string>, params: Record<string, string>, route: 'list' | 'search' = 'list'): Load => ({
+  name,
+  url: `${base}/v1/customers${route === 'search' ? '/search' : ''}?${new URLSearchParams({ ...params, limit: '20' })}`,
+  headers: key,
+  floor: (route === 'search' ? customerSearchQuery : customerListQuery)({ ...params, limit: 20 } as never),
+});
 
 /** `depth`: the id of a record half-way through the account; `selective`: a rare search term. */
 export function nativeMix(base: string, key: Record<string, string>, opts: { depthLabel: string; depthId: string; selective: string }): Load[] {
   return [
-    { name: 'native: first page', url: `${base}/v1/customers?limit=20`, headers: key },
+    listRow('native: first page', base, key, {}),
     { name: 'native: first page, fields=id,name,email', url: `${base}/v1/customers?limit=20&fields=id,name,email`, headers: key },
-    { name: `native: page at cursor depth ${opts.depthLabel}`, url: `${base}/v1/customers?limit=20&starting_after=${opts.depthId}`, headers: key },
-    { name: 'native: filtered + sorted page', url: `${base}/v1/customers?kyb_status=active&type=business&sort=-created_at&limit=20`, headers: key },
+    listRow(`native: page at cursor depth ${opts.depthLabel}`, base, key, { starting_after: opts.depthId }),
+    listRow('native: filtered + sorted page', base, key, { kyb_status: 'active', type: 'business', sort: '-created_at' }),
     { name: 'native: search, selective', url: `${base}/v1/customers?search=${encodeURIComponent(opts.selective)}&limit=20`, headers: key },
     { name: 'native: search, common name token', url: `${base}/v1/customers?search=smith&limit=20`, headers: key },
     { name: 'native: count, unfiltered', url: `${base}/v1/customers?count=true&limit=1`, headers: key },
     { name: 'native: count, one filter', url: `${base}/v1/customers?count=true&kyb_status=active&limit=1`, headers: key },
     { name: 'native: count, three filters', url: `${base}/v1/customers?count=true&kyb_status=active&type=business&country=DK&limit=1`, headers: key },
-    ...QUERY_POWER.map((row) => ({ name: row.name, url: queryPowerUrl(base, row), headers: key })),
+    ...QUERY_POWER.map((row) => listRow(row.name, base, key, row.params, row.route)),
   ];
 }

@@ -21,8 +21,7 @@ import { listQuery, type ListQuery } from '../src/core/list-query.ts';
 import { customerListQuery } from '../src/dialects/native/list-params.ts';
 import { customerListQuery as spiriiListQuery } from '../src/dialects/spirii/list-params.ts';
 import { CUSTOMER_FIELDS as SPIRII_FIELDS } from '../src/dialects/spirii/render.ts';
-import { nativeMix, QUERY_POWER } from './native-mix.ts';
-import { customerSearchQuery } from '../src/dialects/native/search-params.ts';
+import { nativeMix } from './native-mix.ts';
 import { ROSTER_BENCH_ENV } from './roster-env.ts';
 import { startPeers, comparisons, type Comparison, type Peer } from './peers/index.ts';
 
@@ -281,14 +280,6 @@ async function main() {
   }
   const against = peerTable(peers, versus, perSecond);
 
-  await floor('first page of 20 (created_at)', listQuery({ resource: 'customers', sort: [{ key: 'created_at', dir: 'asc' }] }));
-  await floor(`keyset page at depth ${N / 2}`, listQuery({ resource: 'customers', sort: [{ key: 'created_at', dir: 'asc' }], page: { kind: 'keyset', limit: 20, after: { id: mid.id } } }));
-  await floor('filtered + sorted page (kyb_status, type, -created_at)', customerListQuery({ kyb_status: 'active', type: 'business', sort: '-created_at', limit: 20 } as never));
-  // The query-power rows of the mix: the ListQuery the route builds from the same parameters.
-  for (const row of QUERY_POWER) {
-    const p = { ...row.params, limit: 20 } as never;
-    await floor(row.name.replace(/^native: /, ''), row.route === 'search' ? customerSearchQuery(p) : customerListQuery(p));
-  }
   await floor('exact count, unfiltered, uncached', listQuery({ resource: 'customers', count: true, page: { kind: 'keyset', limit: 1 } }), { count: true });
 
   const cpu = cpus()[0]?.model ?? 'unknown';
