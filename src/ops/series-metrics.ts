@@ -81,11 +81,13 @@ abstract class SeriesMetric<S extends { labels: Labels }> {
     return s;
   }
 
+  /** Zeroes every series in place: handles resolved before stay the series they name. */
   reset(): void {
-    this.series.clear();
+    for (const s of this.series.values()) this.zero(s);
   }
 
   protected abstract make(labels: Labels): S;
+  protected abstract zero(series: S): void;
 }
 
 export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
@@ -100,6 +102,12 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
 
   protected make(labels: Labels): HistogramSeries {
     return new HistogramSeries(labels, this.bounds);
+  }
+
+  protected zero(s: HistogramSeries): void {
+    s.buckets.fill(0);
+    s.sum = 0;
+    s.count = 0;
   }
 
   async get(): Promise<Values> {
@@ -123,6 +131,10 @@ export class SeriesCounter extends SeriesMetric<CounterSeries> {
 
   protected make(labels: Labels): CounterSeries {
     return new CounterSeries(labels);
+  }
+
+  protected zero(s: CounterSeries): void {
+    s.value = 0;
   }
 
   async get(): Promise<Values> {
