@@ -30,7 +30,7 @@ export function installHttpMetrics(app: FastifyInstance, surfaces: readonly Surf
   };
 
   app.addHook('onResponse', (req, reply, done) => {
-    const s = seriesOf(req.method, req.routeOptions.url, req.url);
+    const s = seriesOf(req.method, req.routeOptions?.url, req.url);
     let count = s.byStatus.get(reply.statusCode);
     if (!count) s.byStatus.set(reply.statusCode, (count = httpRequests.of({ ...s.labels, status: String(reply.statusCode) })));
     count.inc();
