@@ -144,7 +144,7 @@ for (const kind of STORES) {
         kind: 'create user',
         weight: 5,
         run: async (account) => {
-          await createUser(s.db, account, { first_name: 'U', last_name: String(seeds), email: `u${rnd().toString(36).slice(2)}@example.com`, role: pick(USER_ROLES) });
+          await newUser(account);
           return 'create user';
         },
       },
@@ -152,8 +152,7 @@ for (const kind of STORES) {
         kind: 'update user',
         weight: 3,
         run: async (account) => {
-          const users = await userIds(account);
-          if (users.length === 0) return WRITES.find((w) => w.kind === 'create user')!.run(account);
+          const users = await liveUsers(account);
           await updateUser(s.db, account, pick(users), { role: pick(USER_ROLES) });
           return 'update user';
         },
@@ -162,8 +161,7 @@ for (const kind of STORES) {
         kind: 'delete user',
         weight: 2,
         run: async (account) => {
-          const users = await userIds(account);
-          if (users.length === 0) return WRITES.find((w) => w.kind === 'create user')!.run(account);
+          const users = await liveUsers(account);
           await deleteUser(s.db, account, pick(users));
           return 'delete user';
         },
@@ -175,6 +173,14 @@ for (const kind of STORES) {
       if (found.length) return found;
       await createCustomer(s.db, account, { type: 'individual', ...randomFields() });
       return ids(account, true);
+    }
+    const newUser = (account: string) => createUser(s.db, account, { first_name: 'U', last_name: String(seeds), email: `u${rnd().toString(36).slice(2)}@example.com`, role: pick(USER_ROLES) });
+    /** The account's live users; where it has none, one is created first. */
+    async function liveUsers(account: string): Promise<string[]> {
+      const found = await userIds(account);
+      if (found.length) return found;
+      await newUser(account);
+      return userIds(account);
     }
     const TOTAL_WEIGHT = WRITES.reduce((sum, w) => sum + w.weight, 0);
 
