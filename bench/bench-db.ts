@@ -5,6 +5,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import postgres from 'postgres';
 import { startCluster } from '../scripts/pg-cluster.js';
 
+/**
+ * Once a child is up, what it logs at warning level or above (pino's JSON lines, which Roster
+ * and the peers both write) is printed with its label: a timeout or a 500 during a load is seen
+ * where it happened. Returns the unfinished last line.
+ */
+function echoWarnings(label: string, text: string): string {
+  const lines = text.split('\n');
+  for (const line of lines.slice(0, -1)) {
+    if (!line.startsWith('{')) continue;
+    try {
+      if ((JSON.parse(line) as { level?: number }).level! >= 40) console.log(`  [${label}] ${line}`);
+    } catch {}
+  }
+  return lines.at(-1)!.slice(-65_536);
+}
+
 export type BenchDb = Awaited<ReturnType<typeof benchDatabase>>;
 
 export async function benchDatabase(prefix: string, settings: string[]) {
@@ -27,10 +43,16 @@ export async function benchDatabase(prefix: string, settings: string[]) {
       const child = spawn(exec, argv, { env: { ...process.env, ...env } });
       children.push(child);
       let out = '';
+      let started = false;
+      let partial = '';
       return new Promise((resolve, reject) => {
         const onData = (d: Buffer) => {
+          if (started) return void (partial = echoWarnings(label, partial + d));
           out += d;
-          if (out.includes(ready)) resolve(child);
+          if (out.includes(ready)) {
+            started = true;
+            resolve(child);
+          }
         };
         child.stdout!.on('data', onData);
         child.stderr!.on('data', onData);

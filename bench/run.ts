@@ -194,11 +194,19 @@ async function main() {
   // it is meant to show.
   const backToBack: string[] = [];
   const cancelled: string[] = [];
+  const timeouts: string[] = [];
   const loads: Load[] = [...mix.map((q) => ({ ...q, pid: roster.pid! })), ...peers.flatMap((p) => p.queries)];
   for (const q of loads) {
     if (q.verify) await q.verify();
     else {
-      const check = await fetch(q.url, { headers: q.headers });
+      let check = await fetch(q.url, { headers: q.headers });
+      if (check.status === 408) {
+        // A 408 closes its connection and may be retried (RFC 9110 §15.5.9); it is printed,
+        // with Roster's own log line about it above, rather than stopping the run.
+        console.log(`  (HTTP 408 on the check before "${q.name}": ${await check.text()}; retried)`);
+        timeouts.push(`before "${q.name}"`);
+        check = await fetch(q.url, { headers: q.headers });
+      }
       if (check.status !== 200) throw new Error(`${q.name}: HTTP ${check.status} ${await check.text()}`);
     }
     const request = { url: q.url, headers: q.headers, ...(q.method && { method: q.method }), ...(q.body && { body: q.body }) };
@@ -214,10 +222,13 @@ async function main() {
     // Requests in flight when the load stopped get two seconds to finish first.
     const active = `FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND state = 'active'`;
     for (let i = 0; i < 20 && (await admin.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n ${active}`, [dbName]))[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    const [left] = await admin.unsafe<{ n: number }[]>(`SELECT count(pg_cancel_backend(pid))::int AS n ${active}`, [dbName]);
-    if (left.n) {
-      console.log(`  (cancelled ${left.n} statements still running after "${q.name}")`);
-      cancelled.push(`${left.n} after "${q.name}"`);
+    const left = await admin.unsafe<{ ms: number; query: string; cancelled: boolean }[]>(
+      `SELECT round(extract(epoch FROM now() - query_start) * 1000)::int AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, pg_cancel_backend(pid) AS cancelled ${active}`,
+      [dbName],
+    );
+    if (left.length) {
+      console.log(`  (cancelled ${left.length} statements still running after "${q.name}": ${left.map((l) => `${l.ms} ms in: ${l.query}`).join(' | ')})`);
+      cancelled.push(`${left.length} after "${q.name}"`);
     }
     if (q.floor) {
       const floorTps = await floor(`${q.name}, right after its load`, q.floor);
@@ -302,7 +313,7 @@ Peers (bench/peers, same database, same load): ${peers.map((p) => `${p.name} ${p
 | query | req/s | p50 ms | p99 ms | non-2xx |
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
-${cancelled.length ? `\nStatements left running when a load ended, cancelled before the next: ${cancelled.join('; ')}.\n` : ''}
+${cancelled.length ? `\nStatements left running when a load ended, cancelled before the next: ${cancelled.join('; ')}.\n` : ''}${timeouts.length ? `\nHTTP 408 on a check request, retried: ${timeouts.join('; ')}.\n` : ''}
 Latency at one client (one request at a time; a count after a write: 40 rounds of PATCH then count):
 
 | query | p50 ms | p99 ms | max ms |

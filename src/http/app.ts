@@ -16,7 +16,7 @@ import { BODY_LIMIT, checkCoercedNumbers, checkRequestValues, installJsonParser 
 import { logSerializers } from './log-serializers.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { requestIdOf } from './request-id.ts';
-import { clientErrorHandler, clientPath, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse } from './surface-errors.ts';
+import { clientErrorHandler, clientPath, markOpened, errorContext, frameworkErrorHandler, requestSurface, sendErrorResponse } from './surface-errors.ts';
 import { Origins, type Listen } from './origins.ts';
 import { nativeSwagger } from './native-reference.ts';
 import { referenceRoutes } from './references.ts';
@@ -58,7 +58,7 @@ declare module 'fastify' {
  * resolves with what closes them.
  */
 export function serveOrigins(app: FastifyInstance, listens: readonly Listen[]) {
-  return app.origins.serve(app, listens, (root) => clientErrorHandler(app.surfaces, root) as never);
+  return app.origins.serve(app, listens, (root) => clientErrorHandler(app.surfaces, root, app.log) as never);
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
@@ -80,6 +80,7 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
     clientErrorHandler: clientErrorHandler(surfaces) as never,
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
   }) as unknown as FastifyInstance;
+  app.server.on('connection', markOpened);
   app.decorate('origins', origins);
   app.decorate('surfaces', surfaces);
   tracing()?.install(app);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { markOpened } from './surface-errors.ts';
 import type { Dialect } from '../dialects/index.ts';
 
 // Each dialect can also be served at the root of an origin of its own. Vendor SDKs build their
@@ -87,6 +88,7 @@ export class Origins {
       const server = createServer(app.routing as never);
       server.keepAliveTimeout = app.server.keepAliveTimeout;
       server.requestTimeout = app.server.requestTimeout;
+      server.on('connection', markOpened);
       server.on('clientError', onClientError(root));
       this.byServer.set(server, root);
       await new Promise<void>((resolve, reject) => server.once('error', reject).listen(l.port, l.host, () => resolve()));

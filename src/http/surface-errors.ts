@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { RosterError } from '../core/errors.ts';
 import type { ErrorContext, ErrorResponse, Surface } from '../dialects/index.ts';
 import { frameworkFault } from './error-mapping.ts';
@@ -56,14 +56,29 @@ const CLIENT_ERRORS: Record<string, () => RosterError> = {
   HPE_HEADER_OVERFLOW: () => new RosterError('header_fields_too_large', 'The request line and headers are over 16 KiB'),
 };
 
+/** When each connection was accepted: a client error's log line says how long it had been open. */
+const OPENED = Symbol('opened');
+type Opened = Socket & { [OPENED]?: number };
+
+/** Notes the time a connection was accepted (a server's `connection` listener). */
+export const markOpened = (socket: Socket) => {
+  (socket as Opened)[OPENED] = performance.now();
+};
+
 /**
  * Node's `clientError`: requests the HTTP parser refused (headers over 16 KiB, malformed
- * requests). Written to the socket by hand, as Node has no response object for them; the
- * surface is read from the start of the request line when it got that far. A HEAD request gets
- * no body, or the connection would be out of step.
+ * requests) or that did not arrive within the server's headers timeout. Written to the socket
+ * by hand, as Node has no response object for them; the surface is read from the start of the
+ * request line when it got that far. A HEAD request gets no body, or the connection would be
+ * out of step.
+ *
+ * Each is logged (a timeout as a warning, since a client that sent its request at once should
+ * never meet one) with what tells a slow client from a stalled server: how long the connection
+ * had been open and how many bytes it had sent. The surface and method only: no path, which can
+ * hold an email or a name.
  */
-export function clientErrorHandler(dialects: readonly Surface[], root = '') {
-  return (err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) => {
+export function clientErrorHandler(dialects: readonly Surface[], root = '', logger?: FastifyBaseLogger) {
+  return function (this: { log?: FastifyBaseLogger } | undefined, err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     const line = err.rawPacket ? err.rawPacket.subarray(0, 4096).toString('latin1').split('\r\n')[0] : '';
     const [method = 'GET', target = '/'] = line.split(' ');
@@ -72,7 +87,22 @@ export function clientErrorHandler(dialects: readonly Surface[], root = '') {
     const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const rosterErr = CLIENT_ERRORS[err.code ?? '']?.() ?? new RosterError('invalid_request', timeout ? 'The request took too long to arrive' : 'The request is not valid HTTP');
     const requestId = newRequestId();
-    const r = surfaceOf(dialects, path).renderError(rosterErr, { method, path, requestId, origin: '' });
+    const surface = surfaceOf(dialects, path);
+    const log = logger ?? this?.log;
+    if (log) {
+      const opened = (socket as Opened)[OPENED];
+      const fields = {
+        reqId: requestId,
+        code: err.code ?? '',
+        surface: surface.name,
+        method: line ? method.slice(0, 16) : '',
+        connectionMs: opened === undefined ? null : Math.round(performance.now() - opened),
+        bytesRead: socket.bytesRead,
+      };
+      if (timeout) log.warn(fields, 'request timed out before it arrived');
+      else log.info(fields, 'request refused by the HTTP parser');
+    }
+    const r = surface.renderError(rosterErr, { method, path, requestId, origin: '' });
     const status = timeout ? 408 : r.status;
     const body = method === 'HEAD' ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     const headers = { ...r.headers, 'content-type': r.contentType, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' };
