@@ -18,9 +18,7 @@ import { seed } from '../src/seed/load.ts';
 import { compileList } from '../src/store/compiler/compile-list.ts';
 import { scopeQuery } from '../src/core/scope.ts';
 import { listQuery, type ListQuery } from '../src/core/list-query.ts';
-import { customerListQuery } from '../src/dialects/native/list-params.ts';
 import { customerListQuery as spiriiListQuery } from '../src/dialects/spirii/list-params.ts';
-import { CUSTOMER_FIELDS as SPIRII_FIELDS } from '../src/dialects/spirii/render.ts';
 import { nativeMix } from './native-mix.ts';
 import { ROSTER_BENCH_ENV } from './roster-env.ts';
 import { startPeers, comparisons, type Comparison, type Peer } from './peers/index.ts';
@@ -92,26 +90,28 @@ async function main() {
   const barePort = port + 1;
   const bare = join(import.meta.dirname, 'bare-handler.ts');
   await bench.startChild('bare', ['--import', 'tsx', bare], { DATABASE_URL, PORT: String(barePort), BENCH_ACCOUNT: account.account_id }, 'bare handler ready');
-  // The same page statement Roster sends for `GET /v1/customers?limit=20` (cached count aside).
-  const firstPage = compileList(scopeQuery(customerListQuery({ limit: 20 } as never), account.account_id));
+  const base = `http://127.0.0.1:${port}`;
+  const key = { 'x-api-key': account.api_key };
+  const native = nativeMix(base, key, { depthLabel: String(N / 2), depthId: mid.id, selective });
+  // The same page statement Roster sends for `GET /v1/customers?limit=20` (cached count aside),
+  // served by the bare handler twice: as the superuser, and as `roster_app` under row security.
+  const firstPage = compileList(scopeQuery(native.find((q) => q.name === 'native: first page')!.floor!, account.account_id));
   const sameSqlPort = port + 4;
-  await bench.startChild(
-    'bare-same',
-    ['--import', 'tsx', bare],
-    { DATABASE_URL, PORT: String(sameSqlPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params) },
-    'bare handler ready',
-  );
   const sameAsRosterPort = port + 5;
-  await bench.startChild(
-    'bare-same-rls',
-    ['--import', 'tsx', bare],
-    { DATABASE_URL, PORT: String(sameAsRosterPort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params), BENCH_AS_ROSTER_APP: account.account_id },
-    'bare handler ready',
-  );
+  for (const [label, samePort, asRosterApp] of [
+    ['bare-same', sameSqlPort, undefined],
+    ['bare-same-rls', sameAsRosterPort, account.account_id],
+  ] as const) {
+    await bench.startChild(
+      label,
+      ['--import', 'tsx', bare],
+      { DATABASE_URL, PORT: String(samePort), BENCH_SQL: firstPage.text, BENCH_PARAMS: JSON.stringify(firstPage.params), ...(asRosterApp && { BENCH_AS_ROSTER_APP: asRosterApp }) },
+      'bare handler ready',
+    );
+  }
   const peers = args['skip-peers']
     ? []
     : await startPeers({ databaseUrl: DATABASE_URL, accountId: account.account_id, depth: Math.floor(N / 2), midId: mid.id, search: selective }, [port + 2, port + 3], bench.startChild);
-  const base = `http://127.0.0.1:${port}`;
   const tokenRes = await fetch(`${base}/dintero/v1/accounts/${account.account_id}/auth/token`, {
     method: 'POST',
     headers: { authorization: 'Basic ' + Buffer.from(`${account.client_id}:${account.client_secret}`).toString('base64'), 'content-type': 'application/json' },
@@ -119,14 +119,13 @@ async function main() {
   });
   const dinteroToken = (await tokenRes.json()).access_token as string;
 
-  const key = { 'x-api-key': account.api_key };
   const bearer = { authorization: `Bearer ${account.api_key}` };
   const since = new Date(late.updated_at).toISOString();
   const mix: { name: string; url: string; headers: Record<string, string>; floor?: ListQuery }[] = [
     { name: 'bare handler: 9-column page of 20', url: `http://127.0.0.1:${barePort}/customers`, headers: {} },
     { name: 'bare handler: the statement Roster sends for its first page', url: `http://127.0.0.1:${sameSqlPort}/customers`, headers: {} },
     { name: 'bare handler: the same statement as roster_app (row security on)', url: `http://127.0.0.1:${sameAsRosterPort}/customers`, headers: {} },
-    ...nativeMix(base, key, { depthLabel: String(N / 2), depthId: mid.id, selective }),
+    ...native,
     { name: 'dakota: first page (name)', url: `${base}/dakota/customers`, headers: key },
     { name: 'dakota: filtered + sorted, with total_count', url: `${base}/dakota/customers?kyb_statuses=active&sort_by=created_at&sort_dir=desc`, headers: key },
     { name: 'spirii: first page', url: `${base}/spirii/v2/customers?limit=20`, headers: bearer },
@@ -135,7 +134,7 @@ async function main() {
       url: `${base}/spirii/v2/customers?limit=20&offset=${Math.min(100_000, N - 100)}`,
       headers: bearer,
       // The very query Spirii's list sends for this page, fields included.
-      floor: { ...spiriiListQuery({ limit: '20', offset: String(Math.min(100_000, N - 100)) } as never), fields: SPIRII_FIELDS },
+      floor: spiriiListQuery({ limit: '20', offset: String(Math.min(100_000, N - 100)) } as never),
     },
     {
       name: 'dintero: since_datetime page',

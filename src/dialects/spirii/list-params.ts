@@ -1,6 +1,7 @@
 import { and, inList, listQuery, type FieldTest, type ListQueryOf, type SortKey } from '../../core/list-query.ts';
 import { bad, customerId, integer, isoTime, many, nextDay, single, type ParsedTime, type RawQuery } from './query-values.ts';
 import { CANONICAL_TYPES_OF, SPIRII_TYPES, matchEnum } from './types.ts';
+import { CUSTOMER_FIELDS } from './render.ts';
 import { sqlInstant } from '../../core/instant.ts';
 
 // GET /v2/customers parameters, parsed into one ListQuery. No SQL here: only meaning.
@@ -47,6 +48,7 @@ function timeFilters<F extends 'created_at' | 'updated_at'>(q: RawQuery, prefix:
   return { filters, given: filters.length > 0, from: from !== undefined };
 }
 
+/** The list a `GET /v2/customers` reads: its filters, order and page, and the fields its records render from. */
 export function customerListQuery(q: RawQuery): ListQueryOf<'customers'> {
   const limit = single(q, 'limit') === undefined ? DEFAULT_LIMIT : integer('limit', single(q, 'limit')!, 1, MAX_LIMIT);
   const offset = single(q, 'offset') === undefined ? 0 : integer('offset', single(q, 'offset')!, 0, MAX_OFFSET);
@@ -96,5 +98,6 @@ export function customerListQuery(q: RawQuery): ListQueryOf<'customers'> {
     sort: [{ key: SORT_KEY[sortBy], dir }],
     page: { kind: 'offset', limit, offset },
     count: true,
+    fields: CUSTOMER_FIELDS,
   });
 }

@@ -12,7 +12,7 @@ import { clientPath, errorContext, sendErrorResponse } from '../../http/surface-
 import { customerListQuery } from './list-params.ts';
 import { SPIRII_DOCUMENT } from './openapi.ts';
 import { customerId, type RawQuery } from './query-values.ts';
-import { CUSTOMER_FIELDS, renderCustomer } from './render.ts';
+import { renderCustomer } from './render.ts';
 import { createSpiriiCustomer, deleteSpiriiCustomer, updateSpiriiCustomer } from './writes.ts';
 import type { Customer } from '../../core/model.ts';
 
@@ -55,7 +55,7 @@ async function spiriiPlugin(app: FastifyInstance, opts: DialectOptions) {
 
   app.get('/v2/customers', LIST, async (req) => {
     const q = customerListQuery(req.query as RawQuery);
-    const r = await runList<Customer>(db, who(req).accountId, { ...q, fields: CUSTOMER_FIELDS });
+    const r = await runList<Customer>(db, who(req).accountId, q);
     const page = q.page as { limit: number; offset: number };
     return { data: r.records.map(renderCustomer), count: r.total ?? 0, limit: page.limit, offset: page.offset };
   });
