@@ -49,19 +49,28 @@ const DATABASE_URL = url.toString();
 function pruneEvents(accountId: string) {
   const sql = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
   let stopping = false;
+  // Stopping ends the pause at once rather than after its 15 s.
+  let wake = () => {};
   const once = async () => {
     await sql`DELETE FROM events WHERE account_id = ${accountId}`;
     await sql`VACUUM events`;
   };
   const loop = (async () => {
     while (!stopping) {
-      await new Promise((r) => setTimeout(r, 15_000));
-      await once();
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 15_000);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+      if (!stopping) await once();
     }
   })();
   return {
     async stop() {
       stopping = true;
+      wake();
       await loop;
       await once();
       await sql.end();
