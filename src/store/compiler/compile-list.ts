@@ -1,3 +1,4 @@
+import type { Filter } from '../../core/list-query.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
 import { keptCount } from './kept-count.ts';
 import { conjoin, listContext, type ListContext } from './context.ts';
@@ -35,12 +36,14 @@ export interface CompileOptions {
 
 export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
   const ctx = listContext(q);
-  const { scope, lookup } = lookupAndScope(ctx);
+  const { scope, lookup, bare } = lookupAndScope(ctx);
   const where = lookup ? scope : conjoin([...scope, shortSearch(ctx)]);
   // Every match of the account: what a page is read from, and what a count counts.
   const from = lookup ? everyMatch(ctx, scope, lookup) : `FROM ${ctx.def.table} c WHERE ${where.join(' AND ')}`;
   const page = planPage(ctx);
-  const rows = lookup ? searchRows(ctx, page, scope, lookup, { ...SEARCH_TUNING, ...opts.search }) : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
+  const rows = lookup
+    ? searchRows(ctx, page, { conditions: scope, bare }, lookup, { ...SEARCH_TUNING, ...opts.search })
+    : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
   const text = pageStatement(ctx, page, { ...rows, ...pageTotal(ctx, from, opts.count !== false) });
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
 }
@@ -49,11 +52,14 @@ export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statemen
  * The account's condition and the filter's (`scope`), and the condition whose candidates an
  * index finds, if any: a trigram search, else a test taken out of the filter (filter-lookup.ts).
  */
-function lookupAndScope(ctx: ListContext): { scope: string[]; lookup?: Lookup } {
+function lookupAndScope(ctx: ListContext): { scope: string[]; lookup?: Lookup; bare: boolean } {
   const split = isTrigramSearch(ctx) ? { rest: ctx.q.filter, lookup: undefined } : splitLookup(ctx, ctx.q.filter);
   const scope = conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, split.rest)]);
-  return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.() };
+  return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.(), bare: onlyDeletion(split.rest) };
 }
+
+/** Whether a filter tests nothing but soft deletion, so that the sort index's rows bound its matches. */
+const onlyDeletion = (f: Filter): boolean => (f.kind === 'and' ? f.filters.every(onlyDeletion) : f.kind === 'null' && f.field === 'deleted_at');
 
 /** The exact count alone, with the write version it was taken at. */
 export function compileCount(q: ScopedQuery): Statement {
