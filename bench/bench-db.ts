@@ -15,7 +15,7 @@ function echoWarnings(label: string, text: string): string {
   for (const line of lines.slice(0, -1)) {
     if (!line.startsWith('{')) continue;
     try {
-      if ((JSON.parse(line) as { level?: number }).level! >= 40) console.log(`  [${label}] ${line}`);
+      if ((JSON.parse(line) as { level?: number }).level! >= 40) console.log(`  [${label}] ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`);
     } catch {}
   }
   return lines.at(-1)!.slice(-65_536);
