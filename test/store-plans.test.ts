@@ -445,7 +445,8 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
         const read = nodes(plan)
           .filter((n) => n['Relation Name'] === 'customers')
           .reduce(
-            (sum, n) => sum + (n['Node Type'] === 'Index Only Scan' ? Number(n['Heap Fetches'] ?? 0) : (Number(n['Actual Rows']) + Number(n['Rows Removed by Filter'] ?? 0)) * Number(n['Actual Loops'] ?? 1)),
+            (sum, n) =>
+              sum + (n['Node Type'] === 'Index Only Scan' ? Number(n['Heap Fetches'] ?? 0) : (Number(n['Actual Rows']) + Number(n['Rows Removed by Filter'] ?? 0)) * Number(n['Actual Loops'] ?? 1)),
             0,
           );
         assert.ok(read < 2_000 && read < live / 20, `read ${read} of ${live}\n${text}`);
