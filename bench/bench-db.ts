@@ -44,18 +44,21 @@ export async function benchDatabase(prefix: string, settings: string[]) {
       children.push(child);
       let out = '';
       let started = false;
-      let partial = '';
       return new Promise((resolve, reject) => {
-        const onData = (d: Buffer) => {
-          if (started) return void (partial = echoWarnings(label, partial + d));
-          out += d;
-          if (out.includes(ready)) {
-            started = true;
-            resolve(child);
-          }
+        // Each stream keeps its own unfinished line: a chunk of one must not end a line of the other.
+        const reader = () => {
+          let partial = '';
+          return (d: Buffer) => {
+            if (started) return void (partial = echoWarnings(label, partial + d));
+            out += d;
+            if (out.includes(ready)) {
+              started = true;
+              resolve(child);
+            }
+          };
         };
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
+        child.stdout!.on('data', reader());
+        child.stderr!.on('data', reader());
         child.on('exit', (code) => reject(new Error(`${label} exited ${code}:\n${out}`)));
       });
     },

@@ -14,6 +14,8 @@ export const ERROR_CATALOG = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   /** The request line and headers together are over 16 KiB. */
   header_fields_too_large: { status: 431, title: 'Request header fields too large' },
+  /** The request's headers did not arrive within the server's headers timeout (60 s). */
+  request_timeout: { status: 408, title: 'Request timeout' },
   conflict: { status: 409, title: 'Conflict' },
   idempotency_mismatch: { status: 422, title: 'Idempotency key reused with a different request' },
   invalid_operation: { status: 400, title: 'Operation not allowed' },

@@ -58,7 +58,7 @@ declare module 'fastify' {
  * resolves with what closes them.
  */
 export function serveOrigins(app: FastifyInstance, listens: readonly Listen[]) {
-  return app.origins.serve(app, listens, (root) => clientErrorHandler(app.surfaces, root, app.log) as never);
+  return app.origins.serve(app, listens, (root) => clientErrorHandler(app.surfaces, root, () => app.log) as never);
 }
 
 /** The HTTP server: every API surface is its own plugin under its own prefix. */
@@ -77,7 +77,8 @@ export async function buildApp({ db, logger = false, onRoute, keys = new KeyReso
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
     // Errors before routing, in the shape of the surface the path names.
     frameworkErrors: frameworkErrorHandler(surfaces, (raw) => origins.dialectOf(raw)),
-    clientErrorHandler: clientErrorHandler(surfaces) as never,
+    // Called only once the server runs, when `app` is there to log with.
+    clientErrorHandler: clientErrorHandler(surfaces, '', () => app.log) as never,
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
   }) as unknown as FastifyInstance;
   app.server.on('connection', markOpened);

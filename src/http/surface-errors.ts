@@ -54,6 +54,7 @@ export function frameworkErrorHandler(dialects: readonly Surface[], dialectOf?: 
 
 const CLIENT_ERRORS: Record<string, () => RosterError> = {
   HPE_HEADER_OVERFLOW: () => new RosterError('header_fields_too_large', 'The request line and headers are over 16 KiB'),
+  ERR_HTTP_REQUEST_TIMEOUT: () => new RosterError('request_timeout', 'The request took too long to arrive'),
 };
 
 /** When each connection was accepted: a client error's log line says how long it had been open. */
@@ -77,18 +78,18 @@ export const markOpened = (socket: Socket) => {
  * had been open and how many bytes it had sent. The surface and method only: no path, which can
  * hold an email or a name.
  */
-export function clientErrorHandler(dialects: readonly Surface[], root = '', logger?: FastifyBaseLogger) {
-  return function (this: { log?: FastifyBaseLogger } | undefined, err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) {
+export function clientErrorHandler(dialects: readonly Surface[], root: string, logger: () => FastifyBaseLogger | undefined) {
+  return (err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     const line = err.rawPacket ? err.rawPacket.subarray(0, 4096).toString('latin1').split('\r\n')[0] : '';
     const [method = 'GET', target = '/'] = line.split(' ');
     // On a dialect's own origin (origins.ts) its paths start at `/`: the surface is its.
     const path = root + target.split('?')[0];
     const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    const rosterErr = CLIENT_ERRORS[err.code ?? '']?.() ?? new RosterError('invalid_request', timeout ? 'The request took too long to arrive' : 'The request is not valid HTTP');
+    const rosterErr = CLIENT_ERRORS[err.code ?? '']?.() ?? new RosterError('invalid_request', 'The request is not valid HTTP');
     const requestId = newRequestId();
     const surface = surfaceOf(dialects, path);
-    const log = logger ?? this?.log;
+    const log = logger();
     if (log) {
       const opened = (socket as Opened)[OPENED];
       const fields = {
@@ -103,7 +104,6 @@ export function clientErrorHandler(dialects: readonly Surface[], root = '', logg
       else log.info(fields, 'request refused by the HTTP parser');
     }
     const r = surface.renderError(rosterErr, { method, path, requestId, origin: '' });
-    const status = timeout ? 408 : r.status;
     const body = method === 'HEAD' ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     const headers = { ...r.headers, 'content-type': r.contentType, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' };
     if (!socket.writable) return void socket.destroy(err);
@@ -112,7 +112,7 @@ export function clientErrorHandler(dialects: readonly Surface[], root = '', logg
       .join('');
     // end() rather than destroy(): the answer is flushed before the connection closes (a
     // destroy can drop it, and the client sees a closed connection instead of the status).
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+    socket.end(`HTTP/1.1 ${r.status} ${STATUS_CODES[r.status]}\r\n${head}\r\n${body}`);
     socket.setTimeout(5_000, () => socket.destroy());
   };
 }

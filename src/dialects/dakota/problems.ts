@@ -19,6 +19,7 @@ const KIND: Record<ErrorCode, { fragment: string; title: string }> = {
   payload_too_large: { fragment: 'payload-too-large', title: 'Payload Too Large' },
   unsupported_media_type: { fragment: 'invalid-request', title: 'Unsupported Media Type' },
   header_fields_too_large: { fragment: 'invalid-request', title: 'Request Header Fields Too Large' },
+  request_timeout: { fragment: 'invalid-request', title: 'Request Timeout' },
   conflict: { fragment: 'conflict', title: 'Conflict' },
   idempotency_mismatch: { fragment: 'conflict', title: 'Conflict' },
   rate_limited: { fragment: 'rate-limit-exceeded', title: 'Too Many Requests' },

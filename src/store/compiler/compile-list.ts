@@ -1,4 +1,4 @@
-import type { Filter } from '../../core/list-query.ts';
+import { conjunctsOf, type Filter } from '../../core/list-query.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
 import { keptCount } from './kept-count.ts';
 import { conjoin, listContext, type ListContext } from './context.ts';
@@ -59,7 +59,7 @@ function lookupAndScope(ctx: ListContext): { scope: string[]; lookup?: Lookup; b
 }
 
 /** Whether a filter tests nothing but soft deletion, so that the sort index's rows bound its matches. */
-const onlyDeletion = (f: Filter): boolean => (f.kind === 'and' ? f.filters.every(onlyDeletion) : f.kind === 'null' && f.field === 'deleted_at');
+const onlyDeletion = (f: Filter): boolean => conjunctsOf(f).every((c) => c.kind === 'null' && c.field === 'deleted_at');
 
 /** The exact count alone, with the write version it was taken at. */
 export function compileCount(q: ScopedQuery): Statement {
