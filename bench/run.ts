@@ -169,16 +169,19 @@ async function main() {
   // is current (the steady state under this load); `count` puts it in, as a miss does.
   const floor = async (name: string, q: ListQuery, opts: { count?: boolean; asRosterApp?: boolean } = {}) => {
     const stmt = compileList(scopeQuery(q, account.account_id), { count: opts.count ?? false });
-    let text = stmt.text;
-    // An array parameter as an array literal, each element double-quoted.
+    // The parameters go as parameters (pgbench variables, which -M prepared sends as $n), not
+    // as literals: a statement PostgreSQL plans afresh at each execution, because its generic
+    // plan looks dearer than the custom ones, pays for that planning in the floor as in Roster.
+    // An array parameter goes as an array literal, each element double-quoted.
     const literal = (p: unknown) => (Array.isArray(p) ? `{${p.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}` : String(p));
-    for (const [i, p] of stmt.params.entries()) text = text.replaceAll(`$${i + 1}::`, `'${literal(p).replace(/'/g, "''")}'::`);
+    const text = stmt.text.replace(/\$(\d+)::/g, ':p$1::');
     if (/\$\d/.test(text)) throw new Error(`${name}: a parameter without a cast is left in the statement`);
+    const variables = stmt.params.flatMap((p, i) => ['-D', `p${i + 1}=${literal(p)}`]);
     const file = join(mkdtempSync(join(tmpdir(), 'roster-bench-')), 'q.sql');
     writeFileSync(file, text.replace(/\n/g, ' ') + ';\n');
     const bench = (clients: number) => {
       // The account setting roster_search_ids reads, as Roster's transaction sets it.
-      const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', '-f', file, DATABASE_URL], {
+      const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', ...variables, '-f', file, DATABASE_URL], {
         encoding: 'utf8',
         // As roster_app, the statement runs under row-level security, as Roster's reads do.
         env: { ...process.env, PGOPTIONS: `${opts.asRosterApp ? '-c role=roster_app ' : ''}-c roster.account_id=${account.account_id}` },
