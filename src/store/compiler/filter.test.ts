@@ -36,3 +36,27 @@ test('a customer test on users, built without types, is refused by the compiler'
   assert.throws(() => compileList(scopeQuery({ ...q, filter: { kind: 'eq', field: 'kyc_status', value: 'approved' } } as ListQuery, ACCOUNT)), /users cannot be filtered by kyc_status/);
   assert.match(compileList(scopeQuery(untyped, ACCOUNT)).text, /FROM customer_tags ct/);
 });
+
+// Values no plan depends on are kept from the planner behind a scalar subquery, so a prepared
+// page is planned once (filter.ts, `unplanned`; the plan test shows the effect). A value that may
+// choose an index, or how far to read one, stays a plain parameter.
+test('only values that choose no index are kept from the planner', () => {
+  const sql = (filter: Filter<'customers'>, sort: ListQuery['sort'] = [{ key: 'created_at', dir: 'desc' }]) => {
+    const stmt = compileList(scopeQuery(listQuery({ resource: 'customers', filter, sort }), ACCOUNT));
+    const where = /FROM customers c WHERE c\.account_id = \$1::text AND c\.deleted_at IS NULL AND (.*)\n/.exec(stmt.text);
+    return where?.[1].replace(/\s+ORDER BY.*$/, '');
+  };
+  // No index leads with the country: its values are hidden, one or many.
+  assert.equal(sql(eq('country', 'DK')), 'c.country = (SELECT $2::text)');
+  assert.equal(sql(inList('country', ['DK', 'SE'])), 'c.country = ANY((SELECT $2::text[])::text[])');
+  // An indexed status in sight; under NOT, where no index serves it, hidden.
+  assert.equal(sql(inList('kyb_status', ['active', 'frozen'])), 'c.kyb_status = ANY($2::text[])');
+  assert.equal(sql({ kind: 'not', filter: inList('kyb_status', ['active', 'frozen']) }), 'NOT (c.kyb_status = ANY((SELECT $2::text[])::text[]))');
+  // A range of the order's own key bounds the walk of its index: hidden. Sorted by another key,
+  // the same range may be narrow enough to read through its own index: in sight.
+  assert.equal(sql({ kind: 'range', field: 'created_at', gte: '2024-01-01T00:00:00Z' }), 'c.created_at >= (SELECT $2::timestamptz)');
+  assert.equal(sql({ kind: 'range', field: 'created_at', gte: '2024-01-01T00:00:00Z' }, [{ key: 'name', dir: 'asc' }]), 'c.created_at >= $2::timestamptz');
+  assert.equal(sql({ kind: 'range', field: 'updated_at', gte: '2024-01-01T00:00:00Z' }), 'c.updated_at >= $2::timestamptz');
+  // A boolean list goes in as text and is cast in SQL, hidden or not.
+  assert.equal(sql(inList('is_sub_client', [true, false])), 'c.is_sub_client = ANY((SELECT $2::text[]::boolean[])::boolean[])');
+});

@@ -8,40 +8,54 @@ import { field, type ListContext } from './context.ts';
 
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
-export function compileFilter(ctx: ListContext, node: Filter): string {
+/**
+ * The SQL of a filter. `negated`: the test is under a NOT, where an equality or an in-list
+ * becomes `<>` or `<> ALL`, which no index serves.
+ */
+export function compileFilter(ctx: ListContext, node: Filter, negated = false): string {
   const { p } = ctx;
   switch (node.kind) {
     case 'and':
       return node.filters.length === 0
         ? 'TRUE'
         : node.filters
-            .map((f) => compileFilter(ctx, f))
+            .map((f) => compileFilter(ctx, f, negated))
             .filter((s) => s !== 'TRUE')
             .join(' AND ') || 'TRUE';
     case 'or':
-      return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => compileFilter(ctx, f)).join(' OR ')})`;
+      return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => compileFilter(ctx, f, negated)).join(' OR ')})`;
     case 'not': {
       // Two-valued: a test that is NULL (a comparison with a NULL column) counts as false, so
       // its negation keeps the record. Plain NOT where the inner SQL is never NULL, so that
       // NOT EXISTS stays an anti-join the planner knows.
-      const inner = compileFilter(ctx, node.filter);
+      const inner = compileFilter(ctx, node.filter, !negated);
       return mayBeNull(ctx, node.filter) ? `(${inner}) IS NOT TRUE` : `NOT (${inner})`;
     }
     case 'eq': {
       const f = field(ctx, node.field);
-      return `${f.sql} = ${p.value(f, node.value)}`;
+      const value = p.value(f, node.value);
+      return `${f.sql} = ${f.rowOnly || negated ? unplanned(value) : value}`;
     }
     case 'in': {
       const f = field(ctx, node.field);
       if (node.values.length === 0) return 'FALSE';
       // One value is an equality. PostgreSQL 15 reads no btree in order past a column tested
       // with = ANY: one status sorted by time would sort every record of that status.
-      if (node.values.length === 1) return `${f.sql} = ${p.value(f, node.values[0])}`;
-      return `${f.sql} = ANY(${p.array(f, node.values)})`;
+      if (node.values.length === 1) return compileFilter(ctx, { kind: 'eq', field: node.field, value: node.values[0] }, negated);
+      const values = p.array(f, node.values);
+      return `${f.sql} = ANY(${f.rowOnly || negated ? `${unplanned(values)}::${f.type}[]` : values})`;
     }
     case 'range': {
       const f = field(ctx, node.field);
-      const parts = (['gt', 'gte', 'lt', 'lte'] as const).filter((k) => node[k] !== undefined).map((k) => `${f.sql} ${OPS[k]} ${p.value(f, node[k]!)}`);
+      // A range of the order's first key is the start and end of the walk of its index, whatever
+      // its bounds; a range of another indexed column may be narrow enough to read by its index.
+      const hidden = f.rowOnly || f.sql === leadingSortKey(ctx);
+      const parts = (['gt', 'gte', 'lt', 'lte'] as const)
+        .filter((k) => node[k] !== undefined)
+        .map((k) => {
+          const value = p.value(f, node[k]!);
+          return `${f.sql} ${OPS[k]} ${hidden ? unplanned(value) : value}`;
+        });
       return parts.join(' AND ') || 'TRUE';
     }
     case 'null':
@@ -64,6 +78,25 @@ export function compileFilter(ctx: ListContext, node: Filter): string {
       if (!ctx.def.tests) throw new RosterError('invalid_request', `${ctx.q.resource} cannot be filtered by ${node.kind}`);
       return ctx.def.tests(node, p, ctx.account);
   }
+}
+
+/**
+ * A value the planner is not shown, for a test whose value no plan depends on: one that no
+ * index can serve (a column no index leads with, a test under NOT) or that only bounds the walk
+ * of the order's own index. PostgreSQL prices a prepared statement's generic plan with default
+ * shares for its parameters; where those make the same plan look dearer than the custom plans
+ * priced with the values, it plans the statement again at every execution, which cost a
+ * filtered page more than running it (BENCHMARKS.md, "Planned once"). Behind a scalar subquery
+ * the value is a parameter to the custom plans too: both are priced alike, and the statement is
+ * planned once. Values that choose between indexes stay in sight.
+ */
+const unplanned = (value: string) => `(SELECT ${value})`;
+
+/** The SQL of the order's first key, whose index a page walks. */
+function leadingSortKey(ctx: ListContext): string | undefined {
+  const first = ctx.q.sort[0];
+  const keys: Partial<Record<string, { sql: string }>> = ctx.def.sortKeys;
+  return first && keys[first.key]?.sql;
 }
 
 /** Whether a filter's SQL may be NULL rather than true or false. */
