@@ -2,7 +2,7 @@ import { conjunctsOf, type Filter } from '../../core/list-query.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
 import { keptCount } from './kept-count.ts';
 import { conjoin, listContext, type ListContext } from './context.ts';
-import { compileFilter } from './filter.ts';
+import { compileFilter, type Sight } from './filter.ts';
 import { planPage, plainRows } from './page.ts';
 import { isShortSearch, isTrigramSearch, shortSearch, trigramSearch } from './search.ts';
 import { splitLookup } from './filter-lookup.ts';
@@ -36,26 +36,35 @@ export interface CompileOptions {
 
 export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
   const ctx = listContext(q);
-  const { scope, lookup, bare } = lookupAndScope(ctx);
-  const where = lookup ? scope : conjoin([...scope, shortSearch(ctx)]);
-  // Every match of the account: what a page is read from, and what a count counts.
-  const from = lookup ? everyMatch(ctx, scope, lookup) : `FROM ${ctx.def.table} c WHERE ${where.join(' AND ')}`;
+  const { scope, lookup, bare, scopeInSight } = lookupAndScope(ctx, 'page');
+  // Every match of the account: what a page is read from.
+  const from = matchesFrom(ctx, scope, lookup);
   const page = planPage(ctx);
   const rows = lookup
     ? searchRows(ctx, page, { conditions: scope, bare }, lookup, { ...SEARCH_TUNING, ...opts.search })
     : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
-  const text = pageStatement(ctx, page, { ...rows, ...pageTotal(ctx, from, opts.count !== false) });
+  // What a count counts: the same matches, with every value in the planner's sight.
+  const counted = () => matchesFrom(ctx, scopeInSight(), lookup);
+  const text = pageStatement(ctx, page, { ...rows, ...pageTotal(ctx, counted, opts.count !== false) });
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
+}
+
+/** The matches of a scope (and of the lookup or short search, if any), as a FROM clause. */
+function matchesFrom(ctx: ListContext, scope: string[], lookup: Lookup | undefined): string {
+  return lookup ? everyMatch(ctx, scope, lookup) : `FROM ${ctx.def.table} c WHERE ${conjoin([...scope, shortSearch(ctx)]).join(' AND ')}`;
 }
 
 /**
  * The account's condition and the filter's (`scope`), and the condition whose candidates an
  * index finds, if any: a trigram search, else a test taken out of the filter (filter-lookup.ts).
+ * `sight` says which filter values the planner is shown (`Sight` in filter.ts); `scopeInSight`
+ * compiles the filter again with all of them, for a count in the same statement.
  */
-function lookupAndScope(ctx: ListContext): { scope: string[]; lookup?: Lookup; bare: boolean } {
+function lookupAndScope(ctx: ListContext, sight: Sight): { scope: string[]; lookup?: Lookup; bare: boolean; scopeInSight: () => string[] } {
   const split = isTrigramSearch(ctx) ? { rest: ctx.q.filter, lookup: undefined } : splitLookup(ctx, ctx.q.filter);
-  const scope = conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, split.rest)]);
-  return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.(), bare: onlyDeletion(split.rest) };
+  const scopeOf = (s: Sight) => conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, split.rest, s)]);
+  const scope = scopeOf(sight);
+  return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.(), bare: onlyDeletion(split.rest), scopeInSight: () => scopeOf('count') };
 }
 
 /** Whether a filter tests nothing but soft deletion, so that the sort index's rows bound its matches. */
@@ -66,7 +75,7 @@ export function compileCount(q: ScopedQuery): Statement {
   const ctx = listContext(q);
   const kept = keptCount(q, ctx.def);
   if (kept) return { text: `SELECT ${keptTotal(ctx, kept)} AS total, ${version(ctx)} AS version`, params: ctx.p.values, prepare: true };
-  const { scope, lookup } = lookupAndScope(ctx);
+  const { scope, lookup } = lookupAndScope(ctx, 'count');
   const matches = lookup ? [...scope, `c.id IN (${lookup.idsAlone(SEARCH_TUNING)})`, lookup.match] : [...scope, shortSearch(ctx)];
   const text = `SELECT count(*) AS total, ${version(ctx)} AS version FROM ${ctx.def.table} c WHERE ${conjoin(matches).join(' AND ')}`;
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
@@ -82,7 +91,7 @@ export function compileCount(q: ScopedQuery): Statement {
 export function compileEstimate(q: ScopedQuery): Statement {
   const ctx = listContext(q);
   const search = trigramSearch(ctx);
-  const matches = [`c.account_id = ${ctx.account}`, compileFilter(ctx, q.filter), search ? `c.id IN (${search.idsAlone(SEARCH_TUNING)}) AND ${search.match}` : shortSearch(ctx)];
+  const matches = [`c.account_id = ${ctx.account}`, compileFilter(ctx, q.filter, 'count'), search ? `c.id IN (${search.idsAlone(SEARCH_TUNING)}) AND ${search.match}` : shortSearch(ctx)];
   return { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${ctx.def.table} c WHERE ${conjoin(matches).join(' AND ')}`, params: ctx.p.values, prepare: false };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { and, eq, inList, listQuery, type Filter, type ListQuery } from '../../core/list-query.ts';
 import { scopeQuery } from '../../core/scope.ts';
 import { RosterError } from '../../core/errors.ts';
-import { compileList } from './compile-list.ts';
+import { compileCount, compileList } from './compile-list.ts';
 
 // A filter is typed by the resource its list names: a test another resource has is a type error
 // (the `@ts-expect-error` lines below fail the type check, which CI runs, if one goes missing),
@@ -59,4 +59,18 @@ test('only values that choose no index are kept from the planner', () => {
   assert.equal(sql({ kind: 'range', field: 'updated_at', gte: '2024-01-01T00:00:00Z' }), 'c.updated_at >= $2::timestamptz');
   // A boolean list goes in as text and is cast in SQL, hidden or not.
   assert.equal(sql(inList('is_sub_client', [true, false])), 'c.is_sub_client = ANY((SELECT $2::text[]::boolean[])::boolean[])');
+});
+
+test('a count shows the planner every value, in its own statement and beside a page', () => {
+  const filter = and({ kind: 'range', field: 'created_at', gte: '2024-01-01T00:00:00Z' }, inList('country', ['DK', 'SE']));
+  const q = scopeQuery(listQuery({ resource: 'customers', filter, sort: [{ key: 'created_at', dir: 'desc' }], count: true }), ACCOUNT);
+  const counted = 'c.created_at >= $4::timestamptz AND c.country = ANY($5::text[])';
+  const page = compileList(q);
+  assert.match(page.text, /c\.created_at >= \(SELECT \$2::timestamptz\) AND c\.country = ANY\(\(SELECT \$3::text\[\]\)::text\[\]\)/);
+  assert.ok(page.text.includes(`(SELECT count(*) FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND ${counted})`), page.text);
+  assert.deepEqual(page.params.slice(3), page.params.slice(1, 3));
+  // With the count left out, so are its parameters: every parameter is one the text names.
+  const uncounted = compileList(q, { count: false });
+  assert.equal(uncounted.params.length, 3);
+  assert.doesNotMatch(compileCount(q).text, /\(SELECT \$/);
 });

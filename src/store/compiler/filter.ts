@@ -9,47 +9,55 @@ import { field, type ListContext } from './context.ts';
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 /**
+ * Which filter values the planner is shown. A page's rows (`page`) keep from it the values no
+ * plan of theirs depends on (`unplanned`). A count (`count`) shows every one: it reads every
+ * match rather than walking the order's index, so how wide a range of the sort key is decides
+ * its plan, and an estimated count is the planner's reading of the values themselves.
+ */
+export type Sight = 'page' | 'count';
+
+/**
  * The SQL of a filter. `negated`: the test is under a NOT, where an equality or an in-list
  * becomes `<>` or `<> ALL`, which no index serves.
  */
-export function compileFilter(ctx: ListContext, node: Filter, negated = false): string {
+export function compileFilter(ctx: ListContext, node: Filter, sight: Sight, negated = false): string {
   const { p } = ctx;
   switch (node.kind) {
     case 'and':
       return node.filters.length === 0
         ? 'TRUE'
         : node.filters
-            .map((f) => compileFilter(ctx, f, negated))
+            .map((f) => compileFilter(ctx, f, sight, negated))
             .filter((s) => s !== 'TRUE')
             .join(' AND ') || 'TRUE';
     case 'or':
-      return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => compileFilter(ctx, f, negated)).join(' OR ')})`;
+      return node.filters.length === 0 ? 'FALSE' : `(${node.filters.map((f) => compileFilter(ctx, f, sight, negated)).join(' OR ')})`;
     case 'not': {
       // Two-valued: a test that is NULL (a comparison with a NULL column) counts as false, so
       // its negation keeps the record. Plain NOT where the inner SQL is never NULL, so that
       // NOT EXISTS stays an anti-join the planner knows.
-      const inner = compileFilter(ctx, node.filter, !negated);
+      const inner = compileFilter(ctx, node.filter, sight, !negated);
       return mayBeNull(ctx, node.filter) ? `(${inner}) IS NOT TRUE` : `NOT (${inner})`;
     }
     case 'eq': {
       const f = field(ctx, node.field);
       const value = p.value(f, node.value);
-      return `${f.sql} = ${f.rowOnly || negated ? unplanned(value) : value}`;
+      return `${f.sql} = ${sight === 'page' && (f.rowOnly || negated) ? unplanned(value) : value}`;
     }
     case 'in': {
       const f = field(ctx, node.field);
       if (node.values.length === 0) return 'FALSE';
       // One value is an equality. PostgreSQL 15 reads no btree in order past a column tested
       // with = ANY: one status sorted by time would sort every record of that status.
-      if (node.values.length === 1) return compileFilter(ctx, { kind: 'eq', field: node.field, value: node.values[0] }, negated);
+      if (node.values.length === 1) return compileFilter(ctx, { kind: 'eq', field: node.field, value: node.values[0] }, sight, negated);
       const values = p.array(f, node.values);
-      return `${f.sql} = ANY(${f.rowOnly || negated ? `${unplanned(values)}::${f.type}[]` : values})`;
+      return `${f.sql} = ANY(${sight === 'page' && (f.rowOnly || negated) ? `${unplanned(values)}::${f.type}[]` : values})`;
     }
     case 'range': {
       const f = field(ctx, node.field);
       // A range of the order's first key is the start and end of the walk of its index, whatever
       // its bounds; a range of another indexed column may be narrow enough to read by its index.
-      const hidden = f.rowOnly || f.sql === leadingSortKey(ctx);
+      const hidden = sight === 'page' && (f.rowOnly || f.sql === leadingSortKey(ctx));
       const parts = (['gt', 'gte', 'lt', 'lte'] as const)
         .filter((k) => node[k] !== undefined)
         .map((k) => {
