@@ -57,13 +57,15 @@ const CLIENT_ERRORS: Record<string, () => RosterError> = {
   ERR_HTTP_REQUEST_TIMEOUT: () => new RosterError('request_timeout', 'The request took too long to arrive'),
 };
 
-/** When each connection was accepted: a client error's log line says how long it had been open. */
-const OPENED = Symbol('opened');
-type Opened = Socket & { [OPENED]?: number };
+/**
+ * When each connection was accepted: a client error's log line says how long it had been open.
+ * Beside the socket, not on it, so Node's sockets keep their own shape; gone with the socket.
+ */
+const opened = new WeakMap<Socket, number>();
 
 /** Notes the time a connection was accepted (a server's `connection` listener). */
 export const markOpened = (socket: Socket) => {
-  (socket as Opened)[OPENED] = performance.now();
+  opened.set(socket, performance.now());
 };
 
 /**
@@ -91,13 +93,13 @@ export function clientErrorHandler(dialects: readonly Surface[], root: string, l
     const surface = surfaceOf(dialects, path);
     const log = logger();
     if (log) {
-      const opened = (socket as Opened)[OPENED];
+      const since = opened.get(socket);
       const fields = {
         reqId: requestId,
         code: err.code ?? '',
         surface: surface.name,
         method: line ? method.slice(0, 16) : '',
-        connectionMs: opened === undefined ? null : Math.round(performance.now() - opened),
+        connectionMs: since === undefined ? null : Math.round(performance.now() - since),
         bytesRead: socket.bytesRead,
       };
       if (timeout) log.warn(fields, 'request timed out before it arrived');
