@@ -66,17 +66,16 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
   const backward = page.kind === 'keyset' && page.before !== undefined && page.after === undefined;
   const otherSide = row.has_other_side === true;
   const keys = row.keys ?? [];
-  return new Page<T>(
-    row.records,
-    backward ? otherSide : row.more,
-    backward ? row.more : page.kind === 'offset' ? page.offset > 0 : otherSide,
+  return new Page<T>(row.records, {
+    hasMoreAfter: backward ? otherSide : row.more,
+    hasMoreBefore: backward ? row.more : page.kind === 'offset' ? page.offset > 0 : otherSide,
     total,
-    query.count === 'estimated' ? estimate : undefined,
-    keys[0]?.[0],
-    keys.at(-1)?.[0],
-    keys[0]?.[1],
-    keys.at(-1)?.[1],
-  );
+    totalEstimated: query.count === 'estimated' ? estimate : undefined,
+    firstValues: keys[0]?.[0],
+    lastValues: keys.at(-1)?.[0],
+    firstId: keys[0]?.[1],
+    lastId: keys.at(-1)?.[1],
+  });
 }
 
 /**
@@ -88,18 +87,29 @@ export async function listIn<T>(tx: Queryable, accountId: string, query: ListQue
  */
 class Page<T> implements ListPage<T> {
   private parsed: T[] | undefined;
+  readonly hasMoreAfter: boolean;
+  readonly hasMoreBefore: boolean;
+  readonly total: number | undefined;
+  readonly totalEstimated: boolean | undefined;
+  readonly firstValues: (string | number | null)[] | undefined;
+  readonly lastValues: (string | number | null)[] | undefined;
+  readonly firstId: string | undefined;
+  readonly lastId: string | undefined;
 
+  // Every field assigned here, in one order, so every page shares one hidden class.
   constructor(
     readonly json: string,
-    readonly hasMoreAfter: boolean,
-    readonly hasMoreBefore: boolean,
-    readonly total: number | undefined,
-    readonly totalEstimated: boolean | undefined,
-    readonly firstValues: (string | number | null)[] | undefined,
-    readonly lastValues: (string | number | null)[] | undefined,
-    readonly firstId: string | undefined,
-    readonly lastId: string | undefined,
-  ) {}
+    f: Omit<ListResult<T>, 'records'>,
+  ) {
+    this.hasMoreAfter = f.hasMoreAfter;
+    this.hasMoreBefore = f.hasMoreBefore;
+    this.total = f.total;
+    this.totalEstimated = f.totalEstimated;
+    this.firstValues = f.firstValues;
+    this.lastValues = f.lastValues;
+    this.firstId = f.firstId;
+    this.lastId = f.lastId;
+  }
 
   get records(): T[] {
     return (this.parsed ??= JSON.parse(this.json) as T[]);
