@@ -8,7 +8,8 @@ import postgres from 'postgres';
 // BENCH_AS_ROSTER_APP (an account id): connect as Roster's reads do, as roster_app with the
 // account set, so the statement runs under the same row-level security.
 const account = process.env.BENCH_AS_ROSTER_APP;
-const sql = postgres(process.env.DATABASE_URL!, { max: 10, ...(account && { connection: { role: 'roster_app', 'roster.account_id': account } }) });
+// JIT off, as on Roster's connections (postgres-driver.ts).
+const sql = postgres(process.env.DATABASE_URL!, { max: 10, connection: { jit: 'off', ...(account && { role: 'roster_app', 'roster.account_id': account }) } });
 const text =
   process.env.BENCH_SQL ??
   `SELECT coalesce(json_agg(row_to_json(c)), '[]')::text AS records FROM (

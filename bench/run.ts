@@ -183,8 +183,10 @@ async function main() {
       // The account setting roster_search_ids reads, as Roster's transaction sets it.
       const out = execFileSync(pgBin('pgbench'), ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(Math.min(clients, cpus().length)), '-T', '5', ...variables, '-f', file, DATABASE_URL], {
         encoding: 'utf8',
-        // As roster_app, the statement runs under row-level security, as Roster's reads do.
-        env: { ...process.env, PGOPTIONS: `${opts.asRosterApp ? '-c role=roster_app ' : ''}-c roster.account_id=${account.account_id}` },
+        // As roster_app, the statement runs under row-level security, as Roster's reads do. JIT
+        // off, as on Roster's connections (postgres-driver.ts): at 10M a generic plan's cost
+        // passes jit_above_cost, and compiling the statement took 95 ms of every execution.
+        env: { ...process.env, PGOPTIONS: `${opts.asRosterApp ? '-c role=roster_app ' : ''}-c roster.account_id=${account.account_id} -c jit=off` },
       });
       return { latency: /latency average = ([\d.]+) ms/.exec(out)?.[1], tps: Math.round(Number(/tps = ([\d.]+)/.exec(out)?.[1])) };
     };
