@@ -46,7 +46,7 @@ test('only values that choose no index are kept from the planner', () => {
     const where = /FROM customers c WHERE c\.account_id = \$1::text AND c\.deleted_at IS NULL AND (.*)\n/.exec(stmt.text);
     return where?.[1].replace(/\s+ORDER BY.*$/, '');
   };
-  // No index leads with the country: its values are hidden, one or many.
+  // No index holds the country: its values are hidden, one or many.
   assert.equal(sql(eq('country', 'DK')), 'c.country = (SELECT $2::text)');
   assert.equal(sql(inList('country', ['DK', 'SE'])), 'c.country = ANY((SELECT $2::text[])::text[])');
   // An indexed status in sight; under NOT, where no index serves it, hidden.

@@ -90,7 +90,7 @@ export function compileFilter(ctx: ListContext, node: Filter, sight: Sight, nega
 
 /**
  * A value the planner is not shown, for a test whose value no plan depends on: one that no
- * index can serve (a column no index leads with, a test under NOT) or that only bounds the walk
+ * index can serve (a column in no index, a test under NOT) or that only bounds the walk
  * of the order's own index. PostgreSQL prices a prepared statement's generic plan with default
  * shares for its parameters; where those make the same plan look dearer than the custom plans
  * priced with the values, it plans the statement again at every execution, which cost a

@@ -13,9 +13,9 @@ export interface FieldDef {
   /** The column may be NULL, so a comparison with it may be NULL too (see `not` in filter.ts). */
   nullable?: boolean;
   /**
-   * No index of the table leads with this column after the account, so no plan can depend on
-   * its value: a filter's values for it are kept from the planner (`unplanned` in filter.ts).
-   * The schema test holds this against the table's indexes.
+   * No index of the table has this column among its keys, so no plan can depend on its value:
+   * a filter's values for it are kept from the planner (`unplanned` in filter.ts). The schema
+   * test holds this against the table's indexes.
    */
   rowOnly?: true;
 }
