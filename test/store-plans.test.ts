@@ -346,6 +346,20 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     assert.deepEqual(await plansOfEight(seen, stmt.params), { generic: 0, custom: 8 });
   });
 
+  // Spirii's first page and its deep pages share one statement, the offset a parameter. Shown
+  // the offset, PostgreSQL prices a first page far below the generic plan (which assumes a
+  // tenth of the rows skipped) and plans the shared statement at every execution.
+  test('an offset page is planned once, whatever its offset, and skips through the index', async () => {
+    const q = listQuery({ resource: 'customers', sort: [{ key: 'number', dir: 'desc' }], page: { kind: 'offset', limit: 20, offset: 0 } });
+    const stmt = compileList(scopeQuery(q, account), { count: false });
+    assert.deepEqual(await plansOfEight(stmt.text, stmt.params), { generic: 3, custom: 5 });
+    const seen = stmt.text.replace(/OFFSET \(SELECT (\$\d+::bigint)\)/, 'OFFSET $1');
+    assert.notEqual(seen, stmt.text);
+    assert.deepEqual(await plansOfEight(seen, stmt.params), { generic: 0, custom: 8 });
+    const deep = compileList(scopeQuery({ ...q, page: { kind: 'offset', limit: 20, offset: 40_000 } }, account), { count: false });
+    assert.match(await explainStatement(deep), /Index Only Scan/);
+  });
+
   test('a one- or two-character search is index-backed, and never prepared', async () => {
     for (const term of ['a', 'ma', '7']) {
       const q = listQuery({ resource: 'customers', search: { term, fields: ['name', 'email', 'number'], mode: 'substring' }, sort: [{ key: 'created_at', dir: 'desc' }] });

@@ -38,7 +38,7 @@ test('a customer test on users, built without types, is refused by the compiler'
 });
 
 // Values no plan depends on are kept from the planner behind a scalar subquery, so a prepared
-// page is planned once (filter.ts, `unplanned`; the plan test shows the effect). A value that may
+// page is planned once (params.ts, `unplanned`; the plan test shows the effect). A value that may
 // choose an index, or how far to read one, stays a plain parameter.
 test('only values that choose no index are kept from the planner', () => {
   const sql = (filter: Filter<'customers'>, sort: ListQuery['sort'] = [{ key: 'created_at', dir: 'desc' }]) => {

@@ -1,6 +1,7 @@
 import type { Filter } from '../../core/list-query.ts';
 import { RosterError } from '../../core/errors.ts';
 import { field, type ListContext } from './context.ts';
+import { unplanned } from './params.ts';
 
 // The filter walker: and, or, not and the tests of a field's value, which every resource has, are
 // compiled here; a test only some resources have is compiled by its resource (resources.ts).
@@ -87,18 +88,6 @@ export function compileFilter(ctx: ListContext, node: Filter, sight: Sight, nega
       return ctx.def.tests(node, p, ctx.account);
   }
 }
-
-/**
- * A value the planner is not shown, for a test whose value no plan depends on: one that no
- * index can serve (a column in no index, a test under NOT) or that only bounds the walk
- * of the order's own index. PostgreSQL prices a prepared statement's generic plan with default
- * shares for its parameters; where those make the same plan look dearer than the custom plans
- * priced with the values, it plans the statement again at every execution, which cost a
- * filtered page more than running it (BENCHMARKS.md, "Planned once"). Behind a scalar subquery
- * the value is a parameter to the custom plans too: both are priced alike, and the statement is
- * planned once. Values that choose between indexes stay in sight.
- */
-const unplanned = (value: string) => `(SELECT ${value})`;
 
 /** The SQL of the order's first key, whose index a page walks. */
 function leadingSortKey(ctx: ListContext): string | undefined {

@@ -2,6 +2,7 @@ import type { Anchor, SortTerm } from '../../core/list-query.ts';
 import { RosterError } from '../../core/errors.ts';
 import { fitsSortType } from './cursor-values.ts';
 import { field, type ListContext } from './context.ts';
+import { unplanned } from './params.ts';
 
 // Paging: the sort order with its id tiebreak, where a keyset page starts (an anchor record
 // looked up in the statement, or cursor values), an offset's skip, and which way a page reads.
@@ -22,7 +23,11 @@ export interface PagePlan {
   anchorFound: string;
   /** ` AND` the keyset condition: rows past the anchor. Empty without an anchor. */
   pastAnchor: string;
-  /** The OFFSET parameter of an offset page. */
+  /**
+   * The OFFSET of an offset page, kept from the planner: every offset is the same skip through
+   * the order's index, and a first page (offset 0) priced apart from a deep one had PostgreSQL
+   * plan their shared statement at every execution.
+   */
   skip?: string;
 }
 
@@ -31,7 +36,7 @@ export function planPage(ctx: ListContext): PagePlan {
   const page = ctx.q.page;
   const keys = sortTerms(ctx);
   const plan = { keys, limit: page.limit, values: [] as string[], anchorFound: 'NULL::boolean', pastAnchor: '' };
-  if (page.kind === 'offset') return { ...plan, backward: false, order: orderBy(ctx, keys, false), skip: ctx.p.add(page.offset, 'bigint') };
+  if (page.kind === 'offset') return { ...plan, backward: false, order: orderBy(ctx, keys, false), skip: unplanned(ctx.p.add(page.offset, 'bigint')) };
   if (page.after && page.before) throw new RosterError('invalid_request', 'A page cannot start after one record and end before another');
   const backward = page.before !== undefined && page.after === undefined;
   const order = orderBy(ctx, keys, backward);

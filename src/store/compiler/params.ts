@@ -34,3 +34,16 @@ export class Params {
     );
   }
 }
+
+/**
+ * A value the planner is not shown, for a value no plan depends on: a filter's that no index can
+ * serve (a column in no index, a test under NOT) or that only bounds the walk of the order's own
+ * index (filter.ts), or an offset, which the same walk skips (page.ts). PostgreSQL prices a
+ * prepared statement's generic plan with default shares for its parameters; where those make
+ * the same plan look dearer than the custom plans priced with the values, it plans the
+ * statement again at every execution, which cost a filtered page more than running it
+ * (BENCHMARKS.md, "Planned once"). Behind a scalar subquery the value is a parameter to the
+ * custom plans too: both are priced alike, and the statement is planned once. Values that
+ * choose between indexes stay in sight.
+ */
+export const unplanned = (value: string) => `(SELECT ${value})`;

@@ -14,7 +14,7 @@ export interface FieldDef {
   nullable?: boolean;
   /**
    * No index of the table has this column among its keys, so no plan can depend on its value:
-   * a filter's values for it are kept from the planner (`unplanned` in filter.ts). The schema
+   * a filter's values for it are kept from the planner (`unplanned` in params.ts). The schema
    * test holds this against the table's indexes.
    */
   rowOnly?: true;
