@@ -1,8 +1,7 @@
-import { conjunctsOf, type Filter } from '../../core/list-query.ts';
 import type { ScopedQuery } from '../../core/scope.ts';
 import { keptCount } from './kept-count.ts';
 import { conjoin, listContext, type ListContext } from './context.ts';
-import { compileFilter, type Sight } from './filter.ts';
+import { compileFilter, onlyDeletion, type Sight } from './filter.ts';
 import { planPage, plainRows } from './page.ts';
 import { isShortSearch, isTrigramSearch, shortSearch, trigramSearch } from './search.ts';
 import { splitLookup } from './filter-lookup.ts';
@@ -66,9 +65,6 @@ function lookupAndScope(ctx: ListContext, sight: Sight): { scope: string[]; look
   const scope = scopeOf(sight);
   return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.(), bare: onlyDeletion(split.rest), scopeInSight: () => scopeOf('count') };
 }
-
-/** Whether a filter tests nothing but soft deletion, so that the sort index's rows bound its matches. */
-const onlyDeletion = (f: Filter): boolean => conjunctsOf(f).every((c) => c.kind === 'null' && c.field === 'deleted_at');
 
 /** The exact count alone, with the write version it was taken at. */
 export function compileCount(q: ScopedQuery): Statement {

@@ -74,3 +74,14 @@ test('a count shows the planner every value, in its own statement and beside a p
   assert.equal(uncounted.params.length, 3);
   assert.doesNotMatch(compileCount(q).text, /\(SELECT \$/);
 });
+
+test('an offset is kept from the planner over the account alone, and in sight under a filter', () => {
+  const offset = (filter?: Filter<'customers'>) =>
+    /OFFSET (\(SELECT \$\d+::bigint\)|\$\d+::bigint)/.exec(
+      compileList(scopeQuery(listQuery({ resource: 'customers', filter, page: { kind: 'offset', limit: 20, offset: 40 } }), ACCOUNT), { count: false }).text,
+    )?.[1];
+  assert.equal(offset(), '(SELECT $2::bigint)');
+  // A filter may make a deep offset's plan a join and a sort: the value decides.
+  assert.equal(offset({ kind: 'hasProductAccount' }), '$2::bigint');
+  assert.equal(offset(eq('type', 'business')), '$3::bigint');
+});

@@ -1,4 +1,4 @@
-import type { Filter } from '../../core/list-query.ts';
+import { conjunctsOf, type Filter } from '../../core/list-query.ts';
 import { RosterError } from '../../core/errors.ts';
 import { field, type ListContext } from './context.ts';
 import { unplanned } from './params.ts';
@@ -95,6 +95,9 @@ function leadingSortKey(ctx: ListContext): string | undefined {
   const keys: Partial<Record<string, { sql: string }>> = ctx.def.sortKeys;
   return first && keys[first.key]?.sql;
 }
+
+/** Whether a filter tests nothing but soft deletion, so that the sort index's rows bound its matches. */
+export const onlyDeletion = (f: Filter): boolean => conjunctsOf(f).every((c) => c.kind === 'null' && c.field === 'deleted_at');
 
 /** Whether a filter's SQL may be NULL rather than true or false. */
 function mayBeNull(ctx: ListContext, node: Filter): boolean {

@@ -3,6 +3,7 @@ import { RosterError } from '../../core/errors.ts';
 import { fitsSortType } from './cursor-values.ts';
 import { field, type ListContext } from './context.ts';
 import { unplanned } from './params.ts';
+import { onlyDeletion } from './filter.ts';
 
 // Paging: the sort order with its id tiebreak, where a keyset page starts (an anchor record
 // looked up in the statement, or cursor values), an offset's skip, and which way a page reads.
@@ -24,9 +25,9 @@ export interface PagePlan {
   /** ` AND` the keyset condition: rows past the anchor. Empty without an anchor. */
   pastAnchor: string;
   /**
-   * The OFFSET of an offset page, kept from the planner: every offset is the same skip through
-   * the order's index, and a first page (offset 0) priced apart from a deep one had PostgreSQL
-   * plan their shared statement at every execution.
+   * The OFFSET of an offset page, kept from the planner over the account alone: every offset is
+   * then the same skip through the order's index, and a first page (offset 0) priced apart from
+   * a deep one had PostgreSQL plan their shared statement at every execution.
    */
   skip?: string;
 }
@@ -36,7 +37,15 @@ export function planPage(ctx: ListContext): PagePlan {
   const page = ctx.q.page;
   const keys = sortTerms(ctx);
   const plan = { keys, limit: page.limit, values: [] as string[], anchorFound: 'NULL::boolean', pastAnchor: '' };
-  if (page.kind === 'offset') return { ...plan, backward: false, order: orderBy(ctx, keys, false), skip: unplanned(ctx.p.add(page.offset, 'bigint')) };
+  if (page.kind === 'offset') {
+    const skip = ctx.p.add(page.offset, 'bigint');
+    // Over the account alone every offset is the same skip through the order's index. Under a
+    // filter or a search the plan may differ with the offset (a join and a sort for a deep one),
+    // and one chosen for a tenth of the account skipped served InvestiFi's first page in 10 ms
+    // instead of 0.7: there the offset stays in sight.
+    const bare = !ctx.q.search && onlyDeletion(ctx.q.filter);
+    return { ...plan, backward: false, order: orderBy(ctx, keys, false), skip: bare ? unplanned(skip) : skip };
+  }
   if (page.after && page.before) throw new RosterError('invalid_request', 'A page cannot start after one record and end before another');
   const backward = page.before !== undefined && page.after === undefined;
   const order = orderBy(ctx, keys, backward);

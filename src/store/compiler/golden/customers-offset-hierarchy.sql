@@ -12,5 +12,5 @@ FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.number, c.uuid
       FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags) r) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 50) AS records,
     json_agg(json_build_array(json_build_array(c.number), c.id) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 50) AS keys, count(*) AS fetched
   FROM (SELECT c.*, row_number() OVER (ORDER BY c.number DESC) AS _rn FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.number IN (SELECT c.number FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.ancestors @> ARRAY[(SELECT r.id FROM customers r WHERE r.account_id = $1::text AND r.number = $2::bigint LIMIT 1)]::text[] AND c.type = ANY($3::text[])
-  ORDER BY c.number DESC LIMIT 51 OFFSET (SELECT $4::bigint))
+  ORDER BY c.number DESC LIMIT 51 OFFSET $4::bigint)
   ORDER BY c.number DESC) c) c) p

@@ -12,5 +12,5 @@ FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.number, c.uuid
       FROM customer_tags t WHERE t.account_id = c.account_id AND t.customer_id = c.id), '[]'::json) AS tags) r) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 25) AS records,
     json_agg(json_build_array(json_build_array(c.external_sort, c.id), c.id) ORDER BY c._rn ASC) FILTER (WHERE c._rn <= 25) AS keys, count(*) AS fetched
   FROM (SELECT c.*, row_number() OVER (ORDER BY c.external_sort DESC, c.id DESC) AS _rn FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.id IN (SELECT c.id FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND ((c.sort_name >= $2::text AND c.sort_name < $3::text) OR (c.email_key >= $2::text AND c.email_key < $3::text))
-  ORDER BY c.external_sort DESC, c.id DESC LIMIT 26 OFFSET (SELECT $4::bigint))
+  ORDER BY c.external_sort DESC, c.id DESC LIMIT 26 OFFSET $4::bigint)
   ORDER BY c.external_sort DESC, c.id DESC) c) c) p
