@@ -360,6 +360,35 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     assert.match(await explainStatement(deep), /Index Only Scan/);
   });
 
+  // InvestiFi's pages: customers holding a product account, by offset. Under that filter the plan
+  // depends on the offset (a generic plan priced for a tenth of the account skipped is a join
+  // and a sort of the account), so the offset stays in sight and a first page stays a walk.
+  test('a filtered offset page, run again and again, still walks the sort index', async () => {
+    const q = listQuery({ resource: 'customers', filter: { kind: 'hasProductAccount' }, sort: [{ key: 'created_at', dir: 'desc' }], page: { kind: 'offset', limit: 20, offset: 0 } });
+    const stmt = compileList(scopeQuery(q, account), { count: false });
+    const plan = await inAccount(s.db, account, async (tx) => {
+      await tx.query(`PREPARE filtered_offset AS ${stmt.text}`);
+      const args = stmt.params.map((p) => `'${String(p).replace(/'/g, "''")}'`).join(', ');
+      for (let i = 0; i < 8; i++) await tx.query(`EXECUTE filtered_offset(${args})`);
+      const tree = await planTree(tx, `EXECUTE filtered_offset(${args})`, []);
+      await tx.query('DEALLOCATE filtered_offset');
+      return tree;
+    });
+    // The page's rows are taken (Limit) straight off a walk of the index, each customer's product
+    // accounts probed as it passes. Planned for a tenth of the account skipped, the statement
+    // became a join of every customer with a sort (1M) or a parallel scan (60k) under the Limit.
+    // (The sort above the Limit orders the page's own rows, read again by key.)
+    const limits = nodes(plan).filter((n) => n['Node Type'] === 'Limit' && nodes(n).some((m) => m['Relation Name'] === 'customers'));
+    assert.ok(limits.length > 0, JSON.stringify(plan));
+    const whole = ['Sort', 'Incremental Sort', 'Gather', 'Gather Merge', 'Hash Join', 'Merge Join', 'Seq Scan'];
+    for (const limit of limits)
+      assert.deepEqual(
+        nodes(limit).filter((m) => whole.includes(m['Node Type'])),
+        [],
+        JSON.stringify(plan),
+      );
+  });
+
   test('a one- or two-character search is index-backed, and never prepared', async () => {
     for (const term of ['a', 'ma', '7']) {
       const q = listQuery({ resource: 'customers', search: { term, fields: ['name', 'email', 'number'], mode: 'substring' }, sort: [{ key: 'created_at', dir: 'desc' }] });
