@@ -16,6 +16,12 @@ import { listQuery, eq, inList, type Filter, type ListQuery, type SortKey, type 
 // index scan (no sort of the account for 20 rows), and a search reaches the trigram index even
 // under row-level security. Real PostgreSQL only: PGlite plans the same, but slowly.
 
+/** A statement's parameters as the arguments of EXECUTE, arrays as array literals. */
+const argsOf = (params: unknown[]) => {
+  const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  return params.map((p) => quoted(Array.isArray(p) ? `{${p.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}` : String(p))).join(', ');
+};
+
 const SORT_KEYS: SortKey[] = [
   'id',
   'number',
@@ -281,7 +287,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
     assert.equal(stmt.prepare, true);
     const plan = await inAccount(s.db, account, async (tx) => {
       await tx.query(`PREPARE search_plan AS ${stmt.text}`);
-      const args = stmt.params.map((p) => `'${String(p).replace(/'/g, "''")}'`).join(', ');
+      const args = argsOf(stmt.params);
       // Postgres weighs a generic plan after five custom ones; run well past that.
       for (let i = 0; i < 8; i++) await tx.query(`EXECUTE search_plan(${args})`);
       await tx.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
@@ -314,15 +320,23 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   });
 
   /** How PostgreSQL planned eight executions of a prepared statement: custom plans, then a generic one or not. */
-  const plansOfEight = (text: string, params: unknown[]) =>
+  /**
+   * How PostgreSQL planned eight executions of a prepared statement (custom plans, then a generic
+   * one or not), and the plan it uses for the next.
+   */
+  const afterEight = (text: string, params: unknown[]) =>
     inAccount(s.db, account, async (tx) => {
       await tx.query(`PREPARE planned_once AS ${text}`);
-      const literal = (p: unknown) => (Array.isArray(p) ? `'{${p.map((x) => `"${String(x)}"`).join(',')}}'` : `'${String(p).replace(/'/g, "''")}'`);
-      for (let i = 0; i < 8; i++) await tx.query(`EXECUTE planned_once(${params.map(literal).join(', ')})`);
-      const [row] = await tx.query<{ generic: number; custom: number }>(`SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'planned_once'`);
+      for (let i = 0; i < 8; i++) await tx.query(`EXECUTE planned_once(${argsOf(params)})`);
+      const [counts] = await tx.query<{ generic: number; custom: number }>(`SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'planned_once'`);
+      const plan = await planTree(tx, `EXECUTE planned_once(${argsOf(params)})`, []);
       await tx.query('DEALLOCATE planned_once');
-      return row;
+      return { ...counts, plan };
     });
+  const plansOfEight = async (text: string, params: unknown[]) => {
+    const { generic, custom } = await afterEight(text, params);
+    return { generic, custom };
+  };
   // The three-operator page of the benchmark: a range of the order's own key, a list of a
   // column in no index, a list under NOT. Shown their values, PostgreSQL prices the
   // generic plan above the custom ones and plans every execution again, though every plan is
@@ -366,14 +380,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
   test('a filtered offset page, run again and again, still walks the sort index', async () => {
     const q = listQuery({ resource: 'customers', filter: { kind: 'hasProductAccount' }, sort: [{ key: 'created_at', dir: 'desc' }], page: { kind: 'offset', limit: 20, offset: 0 } });
     const stmt = compileList(scopeQuery(q, account), { count: false });
-    const plan = await inAccount(s.db, account, async (tx) => {
-      await tx.query(`PREPARE filtered_offset AS ${stmt.text}`);
-      const args = stmt.params.map((p) => `'${String(p).replace(/'/g, "''")}'`).join(', ');
-      for (let i = 0; i < 8; i++) await tx.query(`EXECUTE filtered_offset(${args})`);
-      const tree = await planTree(tx, `EXECUTE filtered_offset(${args})`, []);
-      await tx.query('DEALLOCATE filtered_offset');
-      return tree;
-    });
+    const { plan } = await afterEight(stmt.text, stmt.params);
     // The page's rows are taken (Limit) straight off a walk of the index, each customer's product
     // accounts probed as it passes. Planned for a tenth of the account skipped, the statement
     // became a join of every customer with a sort (1M) or a parallel scan (60k) under the Limit.
@@ -418,7 +425,7 @@ describe('query plans (postgres)', { skip: process.env.ROSTER_TEST_DATABASE_URL 
       let rows: { 'QUERY PLAN': string }[];
       if (opts.generic) {
         await tx.query(`PREPARE search_plan AS ${stmt.text}`);
-        const args = stmt.params.map((p) => (Array.isArray(p) ? `'{${p.join(',')}}'` : `'${String(p).replace(/'/g, "''")}'`)).join(', ');
+        const args = argsOf(stmt.params);
         for (let i = 0; i < 8; i++) await tx.query(`EXECUTE search_plan(${args})`);
         await tx.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
         rows = await tx.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE search_plan(${args})`);

@@ -1,4 +1,4 @@
-import { and, type Filter, type ListQuery } from './list-query.ts';
+import { and, conjunctsOf, type Filter, type ListQuery } from './list-query.ts';
 
 declare const scoped: unique symbol;
 
@@ -22,3 +22,9 @@ export function scopeQuery(query: ListQuery, accountId: string): ScopedQuery {
     accountId,
   }) as ScopedQuery;
 }
+
+/**
+ * Whether a filter tests nothing but soft deletion (what `scopeQuery` adds): the account's rows
+ * in the sort order's index then bound its matches.
+ */
+export const onlyDeletion = (f: Filter): boolean => conjunctsOf(f).every((c) => c.kind === 'null' && c.field === 'deleted_at');

@@ -1,7 +1,7 @@
-import type { ScopedQuery } from '../../core/scope.ts';
+import { onlyDeletion, type ScopedQuery } from '../../core/scope.ts';
 import { keptCount } from './kept-count.ts';
 import { conjoin, listContext, type ListContext } from './context.ts';
-import { compileFilter, onlyDeletion, type Sight } from './filter.ts';
+import { compileFilter } from './filter.ts';
 import { planPage, plainRows } from './page.ts';
 import { isShortSearch, isTrigramSearch, shortSearch, trigramSearch } from './search.ts';
 import { splitLookup } from './filter-lookup.ts';
@@ -35,35 +35,29 @@ export interface CompileOptions {
 
 export function compileList(q: ScopedQuery, opts: CompileOptions = {}): Statement {
   const ctx = listContext(q);
-  const { scope, lookup, bare, scopeInSight } = lookupAndScope(ctx, 'page');
-  // Every match of the account: what a page is read from.
-  const from = matchesFrom(ctx, scope, lookup);
+  const { scope, lookup, bare } = lookupAndScope(ctx);
+  const short = lookup ? 'TRUE' : shortSearch(ctx);
+  // Every match of the account: what a page is read from, and (with every filter value in the
+  // planner's sight, `FilterSql` in filter.ts) what a count counts.
+  const [from, counted] = [scope.page, scope.count].map((s) => (lookup ? everyMatch(ctx, s, lookup) : `FROM ${ctx.def.table} c WHERE ${conjoin([...s, short]).join(' AND ')}`));
   const page = planPage(ctx);
   const rows = lookup
-    ? searchRows(ctx, page, { conditions: scope, bare }, lookup, { ...SEARCH_TUNING, ...opts.search })
+    ? searchRows(ctx, page, { conditions: scope.page, bare }, lookup, { ...SEARCH_TUNING, ...opts.search })
     : { ctes: page.anchorCte ? [page.anchorCte] : [], ...plainRows(ctx, page, from) };
-  // What a count counts: the same matches, with every value in the planner's sight.
-  const counted = () => matchesFrom(ctx, scopeInSight(), lookup);
   const text = pageStatement(ctx, page, { ...rows, ...pageTotal(ctx, counted, opts.count !== false) });
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
 }
 
-/** The matches of a scope (and of the lookup or short search, if any), as a FROM clause. */
-function matchesFrom(ctx: ListContext, scope: string[], lookup: Lookup | undefined): string {
-  return lookup ? everyMatch(ctx, scope, lookup) : `FROM ${ctx.def.table} c WHERE ${conjoin([...scope, shortSearch(ctx)]).join(' AND ')}`;
-}
-
 /**
- * The account's condition and the filter's (`scope`), and the condition whose candidates an
- * index finds, if any: a trigram search, else a test taken out of the filter (filter-lookup.ts).
- * `sight` says which filter values the planner is shown (`Sight` in filter.ts); `scopeInSight`
- * compiles the filter again with all of them, for a count in the same statement.
+ * The account's condition and the filter's (`scope`, for a page's rows and for a count), and the
+ * condition whose candidates an index finds, if any: a trigram search, else a test taken out of
+ * the filter (filter-lookup.ts).
  */
-function lookupAndScope(ctx: ListContext, sight: Sight): { scope: string[]; lookup?: Lookup; bare: boolean; scopeInSight: () => string[] } {
+function lookupAndScope(ctx: ListContext): { scope: { page: string[]; count: string[] }; lookup?: Lookup; bare: boolean } {
   const split = isTrigramSearch(ctx) ? { rest: ctx.q.filter, lookup: undefined } : splitLookup(ctx, ctx.q.filter);
-  const scopeOf = (s: Sight) => conjoin([`c.account_id = ${ctx.account}`, compileFilter(ctx, split.rest, s)]);
-  const scope = scopeOf(sight);
-  return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.(), bare: onlyDeletion(split.rest), scopeInSight: () => scopeOf('count') };
+  const filter = compileFilter(ctx, split.rest);
+  const scope = { page: conjoin([`c.account_id = ${ctx.account}`, filter.page]), count: conjoin([`c.account_id = ${ctx.account}`, filter.count]) };
+  return { scope, lookup: trigramSearch(ctx) ?? split.lookup?.(), bare: onlyDeletion(split.rest) };
 }
 
 /** The exact count alone, with the write version it was taken at. */
@@ -71,8 +65,8 @@ export function compileCount(q: ScopedQuery): Statement {
   const ctx = listContext(q);
   const kept = keptCount(q, ctx.def);
   if (kept) return { text: `SELECT ${keptTotal(ctx, kept)} AS total, ${version(ctx)} AS version`, params: ctx.p.values, prepare: true };
-  const { scope, lookup } = lookupAndScope(ctx, 'count');
-  const matches = lookup ? [...scope, `c.id IN (${lookup.idsAlone(SEARCH_TUNING)})`, lookup.match] : [...scope, shortSearch(ctx)];
+  const { scope, lookup } = lookupAndScope(ctx);
+  const matches = lookup ? [...scope.count, `c.id IN (${lookup.idsAlone(SEARCH_TUNING)})`, lookup.match] : [...scope.count, shortSearch(ctx)];
   const text = `SELECT count(*) AS total, ${version(ctx)} AS version FROM ${ctx.def.table} c WHERE ${conjoin(matches).join(' AND ')}`;
   return { text, params: ctx.p.values, prepare: preparable(ctx) };
 }
@@ -87,7 +81,7 @@ export function compileCount(q: ScopedQuery): Statement {
 export function compileEstimate(q: ScopedQuery): Statement {
   const ctx = listContext(q);
   const search = trigramSearch(ctx);
-  const matches = [`c.account_id = ${ctx.account}`, compileFilter(ctx, q.filter, 'count'), search ? `c.id IN (${search.idsAlone(SEARCH_TUNING)}) AND ${search.match}` : shortSearch(ctx)];
+  const matches = [`c.account_id = ${ctx.account}`, compileFilter(ctx, q.filter).count, search ? `c.id IN (${search.idsAlone(SEARCH_TUNING)}) AND ${search.match}` : shortSearch(ctx)];
   return { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${ctx.def.table} c WHERE ${conjoin(matches).join(' AND ')}`, params: ctx.p.values, prepare: false };
 }
 

@@ -9,13 +9,12 @@ import { RESOURCES, writeVersion } from './resources.ts';
 /**
  * The page statement's total and version columns. A kept count is read in the page's snapshot
  * and needs no version to be cached under. A count with a search takes every candidate: exact,
- * and as slow as the term is common. `from` makes the FROM and WHERE of every match, called only
- * when the count is in the statement, since its parameters are added as it is compiled.
+ * and as slow as the term is common. `from` is the FROM and WHERE of every match.
  */
-export function pageTotal(ctx: ListContext, from: () => string, counting: boolean): { total: string; version: string } {
+export function pageTotal(ctx: ListContext, from: string, counting: boolean): { total: string; version: string } {
   if (!ctx.q.count) return { total: 'NULL::bigint', version: 'NULL::bigint' };
   const kept = keptCount(ctx.q, ctx.def);
-  const total = !counting ? 'NULL::bigint' : kept ? keptTotal(ctx, kept) : `(SELECT count(*) ${from()})`;
+  const total = !counting ? 'NULL::bigint' : kept ? keptTotal(ctx, kept) : `(SELECT count(*) ${from})`;
   return { total, version: kept ? 'NULL::bigint' : version(ctx) };
 }
 

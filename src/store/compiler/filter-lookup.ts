@@ -32,7 +32,7 @@ export function splitLookup(ctx: ListContext, filter: Filter): { rest: Filter; l
     const others = conjuncts.filter((_, i) => i !== at);
     const rest: Filter = others.length === 1 ? others[0] : { kind: 'and', filters: others };
     // Built after the rest of the filter is compiled: parameters are numbered in text order.
-    return { rest, lookup: () => (json ? jsonLookup(ctx, json) : substringLookup(ctx, substring as Contains, compileFilter(ctx, substring as Contains, 'page'))) };
+    return { rest, lookup: () => (json ? jsonLookup(ctx, json) : substringLookup(ctx, substring as Contains, compileFilter(ctx, substring as Contains).page)) };
   }
   return { rest: filter };
 }

@@ -1,9 +1,9 @@
 import type { Anchor, SortTerm } from '../../core/list-query.ts';
 import { RosterError } from '../../core/errors.ts';
+import { onlyDeletion } from '../../core/scope.ts';
 import { fitsSortType } from './cursor-values.ts';
 import { field, type ListContext } from './context.ts';
 import { unplanned } from './params.ts';
-import { onlyDeletion } from './filter.ts';
 
 // Paging: the sort order with its id tiebreak, where a keyset page starts (an anchor record
 // looked up in the statement, or cursor values), an offset's skip, and which way a page reads.

@@ -1,4 +1,4 @@
--- params: ["T00000042","DK",["{\"level\":\"3\"}","{\"level\":3}"],"DK"]
+-- params: ["T00000042","DK",["{\"level\":\"3\"}","{\"level\":3}"]]
 -- prepared: true
 WITH sample AS MATERIALIZED (SELECT NULL::text AS probe, false AS rare, NULL::real AS most),
 cand AS MATERIALIZED (SELECT roster_json_ids('metadata', (SELECT $3::text[]::jsonb[]), 3001) AS id),
@@ -10,7 +10,7 @@ walk_way AS MATERIALIZED (SELECT CASE WHEN (SELECT rare FROM sample) AND (SELECT
 SELECT coalesce(p.records, '[]')::text AS records, p.keys, coalesce(p.fetched > 20, false) AS more,
   NULL::boolean AS anchor_found,
   NULL::boolean AS has_other_side,
-  (SELECT count(*) FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.country = $4::text AND c.id IN (SELECT roster_json_ids('metadata', (SELECT $3::text[]::jsonb[])) AS id) AND (c.metadata @> (SELECT $3::text[]::jsonb[])[1] OR c.metadata @> (SELECT $3::text[]::jsonb[])[2]) OFFSET 0) c WHERE TRUE) AS total,
+  (SELECT count(*) FROM (SELECT c.* FROM customers c WHERE c.account_id = $1::text AND c.deleted_at IS NULL AND c.country = $2::text AND c.id IN (SELECT roster_json_ids('metadata', (SELECT $3::text[]::jsonb[])) AS id) AND (c.metadata @> (SELECT $3::text[]::jsonb[])[1] OR c.metadata @> (SELECT $3::text[]::jsonb[])[2]) OFFSET 0) c WHERE TRUE) AS total,
   (SELECT v.write_version FROM account_modes v WHERE v.account_id = $1::text) AS version
 FROM (SELECT json_agg((SELECT row_to_json(r) FROM (SELECT c.id, c.number, c.uuid, c.external_id, c.type, c.name, c.display_name, c.first_name, c.last_name, c.email, c.phone_number, c.country, c.gender, c.date_of_birth, c.addresses, c.company, c.status, c.metadata, c.attributes, c.marketing_consent, c.enrolled_by, c.term, c.favorite_store, c.contact_for, c.kyb_status, c.kyc_status, c.kyc_links, c.provider_statuses, c.application, c.application_status, c.parent_id, c.ancestors, c.operator_id, c.parent_name, c.parent_number, c.operator_name, c.operator_number, c.is_sub_client, c.extensions, roster_iso(c.created_at) AS created_at, roster_iso(c.updated_at) AS updated_at, roster_iso(c.deleted_at) AS deleted_at, c.created_by, c.deleted_by, coalesce((SELECT json_agg(json_build_object(
         'product', p.product, 'kyc_status', p.kyc_status, 'kyc_approved_at', roster_iso(p.kyc_approved_at),
